@@ -1,0 +1,45 @@
+package chisme.store;
+
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Shared-state books keyed by (shelf, book key). The merge decision belongs to the caller
+ * (node.sharedstate); the store persists what it is told and keeps per-shelf summaries current.
+ */
+public interface BookStore extends AutoCloseable {
+    /** Inserts or replaces the book. FULL / TOO_LARGE leave the store unchanged. */
+    StoreStatus put(Book book);
+
+    /** The book, or null. */
+    Book get(String shelf, String key);
+
+    boolean remove(String shelf, String key);
+
+    /** Visits a snapshot of the shelf's books. */
+    void forEach(String shelf, Consumer<Book> action);
+
+    int count(String shelf);
+
+    ShelfSummary summary(String shelf);
+
+    /** Names of shelves holding at least one book. */
+    Set<String> shelves();
+
+    /** Removes books with expiresAtMs at or before nowMs, telling {@code onExpired} of each; returns how many. */
+    int expire(long nowMs, Consumer<Book> onExpired);
+
+    /** Maximum size of a book's data accepted by {@link #put}. */
+    int maxDataBytes();
+
+    @Override
+    void close();
+
+    /**
+     * 128-bit entry hash as two longs written to out[0], out[1]: covers shelf, key, version and
+     * tombstone flag (not TTL, which differs per node). Same on every node and every implementation.
+     */
+    static void entryHash(Book book, long[] out) {
+        BookHashing.entryHash(book, out);
+    }
+}

@@ -1,0 +1,12 @@
+package chisme.store;
+
+/** Outcome of a write. Never an exception for an expected condition such as a full store. */
+public enum StoreStatus {
+    OK,
+    /** Entry or byte quota reached; nothing was written. Expiry frees space. */
+    FULL,
+    /** The value is larger than the configured maximum; nothing was written. */
+    TOO_LARGE,
+    /** The write lost against the entry already held (e.g. an older version); nothing changed. */
+    STALE
+}

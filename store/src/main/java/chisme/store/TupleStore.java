@@ -1,0 +1,44 @@
+package chisme.store;
+
+import chisme.wire.NodeId;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.function.Consumer;
+
+/**
+ * The DHT's key-value tuples (160-bit key -> value up to 64 KiB plus metadata).
+ * <p>
+ * Thread contract: implementations backed by Chronicle Map must be called from long-lived threads
+ * (Chronicle keeps per-thread state; a fresh virtual thread per call costs ~3 KB, see
+ * shared/reference/java-platform.md).
+ */
+public interface TupleStore extends AutoCloseable {
+    /** Inserts or replaces the tuple for {@code tuple.key()}. FULL / TOO_LARGE leave the store unchanged. */
+    StoreStatus put(Tuple tuple);
+
+    /** The tuple, or null. Allocates: for slow paths. */
+    Tuple get(NodeId key);
+
+    /**
+     * Copies the value of the key (hi, mid, lo) into {@code dst} at {@code offset} without allocating.
+     * @return the value length, or -1 when absent (or expired at {@code nowMs}); if the value does not fit,
+     *         -2 and nothing meaningful is copied.
+     */
+    int getValue(long hi, long mid, int lo, long nowMs, MutableDirectBuffer dst, int offset);
+
+    boolean remove(NodeId key);
+
+    /** Visits a snapshot of every tuple (replication, republish). */
+    void forEach(Consumer<Tuple> action);
+
+    /** Removes every tuple whose expiresAtMs is at or before nowMs; returns how many. */
+    int expire(long nowMs);
+
+    int size();
+
+    /** Maximum value size accepted by {@link #put}. */
+    int maxValueBytes();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,123 @@
+package chisme.wire;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The 32-byte header that starts every chisme datagram. Integers are little-endian (native on
+ * x86-64 and aarch64); ids are their 20 raw bytes, most significant first.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+---------------+---------------+
+ *  |  magic 0xC7   |  version 1    |     type      |     flags     |  0
+ *  +---------------+---------------+---------------+---------------+
+ *  |                 transaction id (64 bits, LE)                  |  4
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                  sender node id (160 bits)                    |  12
+ *  |                              ...                              |
+ *  +---------------------------------------------------------------+  32
+ * </pre>
+ * Flags: bit 0 {@link #FLAG_READ_ONLY} (BEP 43: the sender answers nothing and must not be added
+ * to routing tables: CLI probes and load generators set it).
+ * <p>
+ * A flyweight: {@link #wrap} it over a buffer, read or write fields in place, no allocation.
+ * It does not validate; call {@link MessageDecoder#validate} on received bytes first.
+ */
+public final class HeaderFlyweight {
+    public static final int MAGIC = 0xC7;
+    public static final int VERSION = 1;
+    public static final int LENGTH = 32;
+    public static final int FLAG_READ_ONLY = 0x01;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = MAGIC_OFFSET + 1;
+    public static final int TYPE_OFFSET = VERSION_OFFSET + 1;
+    public static final int FLAGS_OFFSET = TYPE_OFFSET + 1;
+    public static final int TRANSACTION_ID_OFFSET = FLAGS_OFFSET + 1;
+    public static final int SENDER_ID_OFFSET = TRANSACTION_ID_OFFSET + 8;
+
+    private DirectBuffer buffer;
+    private MutableDirectBuffer mutableBuffer;
+    private int offset;
+
+    public HeaderFlyweight wrap(final DirectBuffer buffer, final int offset) {
+        this.buffer = buffer;
+        this.mutableBuffer = buffer instanceof MutableDirectBuffer m ? m : null;
+        this.offset = offset;
+        return this;
+    }
+
+    public DirectBuffer buffer() {
+        return buffer;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    /** Writes magic, version, type, flags, transaction id and sender id. */
+    public HeaderFlyweight encode(final int type, final int flags, final long transactionId, final NodeId sender) {
+        mutableBuffer.putByte(offset + MAGIC_OFFSET, (byte) MAGIC);
+        mutableBuffer.putByte(offset + VERSION_OFFSET, (byte) VERSION);
+        mutableBuffer.putByte(offset + TYPE_OFFSET, (byte) type);
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
+        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, transactionId, ByteOrder.LITTLE_ENDIAN);
+        sender.write(mutableBuffer, offset + SENDER_ID_OFFSET);
+        return this;
+    }
+
+    public int magic() {
+        return buffer.getByte(offset + MAGIC_OFFSET) & 0xFF;
+    }
+
+    public int version() {
+        return buffer.getByte(offset + VERSION_OFFSET) & 0xFF;
+    }
+
+    public int type() {
+        return buffer.getByte(offset + TYPE_OFFSET) & 0xFF;
+    }
+
+    public HeaderFlyweight type(final int type) {
+        mutableBuffer.putByte(offset + TYPE_OFFSET, (byte) type);
+        return this;
+    }
+
+    public int flags() {
+        return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    public boolean readOnly() {
+        return (flags() & FLAG_READ_ONLY) != 0;
+    }
+
+    public long transactionId() {
+        return buffer.getLong(offset + TRANSACTION_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    public HeaderFlyweight transactionId(final long id) {
+        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, id, ByteOrder.LITTLE_ENDIAN);
+        return this;
+    }
+
+    public long senderHi() {
+        return NodeId.readHi(buffer, offset + SENDER_ID_OFFSET);
+    }
+
+    public long senderMid() {
+        return NodeId.readMid(buffer, offset + SENDER_ID_OFFSET);
+    }
+
+    public int senderLo() {
+        return NodeId.readLo(buffer, offset + SENDER_ID_OFFSET);
+    }
+
+    /** Allocates a NodeId: for slow paths (new contacts, logs). */
+    public NodeId sender() {
+        return NodeId.read(buffer, offset + SENDER_ID_OFFSET);
+    }
+}
