@@ -1,0 +1,181 @@
+package chisme.node.rpc;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.metrics.Counters;
+import chisme.node.transport.Clock;
+import chisme.node.transport.DatagramHandler;
+import chisme.node.transport.Scheduler;
+import chisme.node.transport.Transport;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
+import chisme.wire.NodeId;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+import java.util.random.RandomGenerator;
+
+/**
+ * Receives every datagram of a node, generic over message type: validates the header in place, drops
+ * and counts junk (style.md habit 2: nothing throws out of the loop), reassembles FRAGMENTs, rate-limits
+ * requests per source, then hands requests to the {@link RequestHandler} registered for their type
+ * (Kademlia 0x01-0x07, shared-state 0x20-0x23) and completes calls of {@link #tracker()} with responses
+ * of any type. Node thread only.
+ * <pre>
+ *   var d = new Dispatcher(id, transport, scheduler, clock, counters, random, RpcConfig.DEFAULT);
+ *   d.registerRequestHandler(MessageType.SHELF_DIGEST, (h, buf, off, len, from, responder) -> { ... });
+ *   d.tracker().call(to, MessageType.SHELF_DIGEST, body, 0, n, 2_000, listener);
+ * </pre>
+ */
+public final class Dispatcher implements DatagramHandler {
+    private final NodeId localId;
+    private final Transport transport;
+    private final Clock clock;
+    private final Counters counters;
+    private final RequestHandler[] handlers = new RequestHandler[256];
+    private final HeaderFlyweight header = new HeaderFlyweight();
+    private final MessageSender sender;
+    private final RpcTracker tracker;
+    private final Responder responder;
+    private final Reassembler reassembler;
+    private final RateLimiter rateLimiter;
+    private final Reassembler.Sink reassembled = this::dispatchWhole;
+    private MessageObserver observer = (h, s, v) -> {
+    };
+
+    public Dispatcher(final NodeId localId, final Transport transport, final Scheduler scheduler, final Clock clock,
+                      final Counters counters, final RandomGenerator random, final RpcConfig config) {
+        this.localId = localId;
+        this.transport = transport;
+        this.clock = clock;
+        this.counters = counters;
+        this.sender = new MessageSender(transport, counters, config, random.nextInt());
+        this.tracker = new RpcTracker(sender, scheduler, counters, localId, random, config);
+        this.responder = new Responder(sender, counters, localId, config.maxMessageBytes());
+        this.reassembler = new Reassembler(config, counters);
+        this.rateLimiter = new RateLimiter(config.requestsPerSecond(), config.requestBurst());
+    }
+
+    /** Routes requests of {@code messageType} to {@code handler} (replaces any earlier one). Call before {@link #start()}. */
+    public Dispatcher registerRequestHandler(final int messageType, final RequestHandler handler) {
+        if (!MessageType.isRequest(messageType) && messageType != MessageType.BOOKS) {
+            throw new IllegalArgumentException("not a request type: " + MessageType.name(messageType));
+        }
+        handlers[messageType] = handler;
+        return this;
+    }
+
+    /** Sees every valid message first (routing-table updates). */
+    public Dispatcher observer(final MessageObserver observer) {
+        this.observer = observer;
+        return this;
+    }
+
+    /** Starts receiving from the transport. */
+    public void start() {
+        transport.start(this);
+    }
+
+    /** Outgoing calls. */
+    public RpcTracker tracker() {
+        return tracker;
+    }
+
+    /** Sends whole messages (fragmenting when needed), e.g. one-way pushes. */
+    public MessageSender sender() {
+        return sender;
+    }
+
+    public NodeId localId() {
+        return localId;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Reassembler reassembler() {
+        return reassembler;
+    }
+
+    /** For handlers: count a request whose body failed validation (then return without replying). */
+    public void dropBadBody() {
+        counters.increment(CounterId.DROP_BAD_BODY);
+    }
+
+    @Override
+    public void onDatagram(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
+        try {
+            if (!validHeader(buffer, offset, length, source)) {
+                return;
+            }
+            if (header.type() == MessageType.FRAGMENT) {
+                reassembler.onFragment(buffer, offset, length, source, clock.nowMs(), reassembled);
+            } else {
+                dispatchValidated(buffer, offset, length, source);
+            }
+        } catch (final RuntimeException e) {
+            // A handler bug must not kill the receive loop: count it and go on with the next datagram.
+            counters.increment(CounterId.DROP_HANDLER_ERROR);
+        }
+    }
+
+    private void dispatchWhole(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
+        if (!validHeader(buffer, offset, length, source)) {
+            return;
+        }
+        if (header.type() == MessageType.FRAGMENT) {
+            counters.increment(CounterId.DROP_BAD_FRAGMENT); // a fragment inside a fragment
+            return;
+        }
+        dispatchValidated(buffer, offset, length, source);
+    }
+
+    private boolean validHeader(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
+        header.wrap(buffer, offset);
+        if (length < HeaderFlyweight.LENGTH) {
+            counters.increment(CounterId.DROP_TOO_SHORT);
+            return false;
+        }
+        if (header.magic() != HeaderFlyweight.MAGIC) {
+            counters.increment(CounterId.DROP_BAD_MAGIC);
+            return false;
+        }
+        if (header.version() != HeaderFlyweight.VERSION) {
+            counters.increment(CounterId.DROP_BAD_VERSION);
+            return false;
+        }
+        if (!MessageType.isKnown(header.type())) {
+            counters.increment(CounterId.DROP_UNKNOWN_TYPE);
+            return false;
+        }
+        if (localId.equals(header.senderHi(), header.senderMid(), header.senderLo())) {
+            // Our own id from another address is a spoof or an id collision: never talk to it.
+            counters.increment(CounterId.DROP_OWN_ID);
+            return false;
+        }
+        return true;
+    }
+
+    private void dispatchValidated(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
+        final int type = header.type();
+        final RequestHandler handler = handlers[type];
+        if (handler != null && (MessageType.isRequest(type) || !tracker.expects(header.transactionId(), source))) {
+            if (!rateLimiter.tryAcquire(source, clock.nowMs())) {
+                counters.increment(CounterId.DROP_RATE_LIMITED);
+                return;
+            }
+            observer.onMessage(header, source, false);
+            responder.prepare(header.transactionId(), source, 0);
+            handler.onRequest(header, buffer, offset, length, source, responder);
+            return;
+        }
+        if (MessageType.isRequest(type)) {
+            counters.increment(CounterId.DROP_NO_HANDLER);
+            return;
+        }
+        if (tracker.expects(header.transactionId(), source)) {
+            observer.onMessage(header, source, true);
+        }
+        tracker.onResponse(header, buffer, offset, length, source);
+    }
+}

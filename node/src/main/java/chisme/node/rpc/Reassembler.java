@@ -1,0 +1,170 @@
+package chisme.node.rpc;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.metrics.Counters;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Reassembles FRAGMENT datagrams into whole messages with bounded memory: a cap on partial messages
+ * overall and per source, on the bytes they hold, and a timeout after the first fragment. Anything
+ * inconsistent (index out of range, a fragment length that disagrees with its siblings, total too
+ * large) is dropped and counted; nothing throws. Node thread only. Allocates per partial message (slow
+ * path: only values and books longer than a datagram are fragmented).
+ */
+public final class Reassembler {
+    private final RpcConfig config;
+    private final Counters counters;
+    private final List<Partial> partials = new ArrayList<>();
+    private final UnsafeBuffer complete;
+    private long heldBytes;
+
+    public Reassembler(final RpcConfig config, final Counters counters) {
+        this.config = config;
+        this.counters = counters;
+        this.complete = new UnsafeBuffer(new byte[config.maxMessageBytes()]);
+    }
+
+    /** Callback for a reassembled message; the bytes are valid only during the call. */
+    @FunctionalInterface
+    public interface Sink {
+        void onMessage(DirectBuffer buffer, int offset, int length, InetSocketAddress source);
+    }
+
+    /** Takes one FRAGMENT datagram (header already validated); calls {@code sink} when a message completes. */
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source,
+                           final long nowMs, final Sink sink) {
+        counters.increment(CounterId.FRAGMENTS_RECEIVED);
+        expire(nowMs);
+        if (length <= FragmentCodec.PAYLOAD_OFFSET) {
+            counters.increment(CounterId.DROP_BAD_FRAGMENT);
+            return;
+        }
+        final int messageId = buffer.getInt(offset + FragmentCodec.MESSAGE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final int total = buffer.getInt(offset + FragmentCodec.TOTAL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final int index = buffer.getShort(offset + FragmentCodec.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(offset + FragmentCodec.COUNT_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int payload = length - FragmentCodec.PAYLOAD_OFFSET;
+        if (total <= 0 || total > config.maxMessageBytes() || count < 2 || index >= count || payload > total) {
+            counters.increment(CounterId.DROP_BAD_FRAGMENT);
+            return;
+        }
+        Partial p = find(source, messageId);
+        if (p == null) {
+            if (!admit(source, total)) {
+                counters.increment(CounterId.DROP_REASSEMBLY_FULL);
+                return;
+            }
+            p = new Partial(source, messageId, total, count, nowMs);
+            partials.add(p);
+            heldBytes += total;
+        }
+        if (p.total != total || p.count != count) {
+            counters.increment(CounterId.DROP_BAD_FRAGMENT);
+            return;
+        }
+        final boolean last = index == count - 1;
+        final int chunk;
+        if (last) {
+            if ((total - payload) % (count - 1) != 0) {
+                counters.increment(CounterId.DROP_BAD_FRAGMENT);
+                return;
+            }
+            chunk = (total - payload) / (count - 1);
+        } else {
+            chunk = payload;
+        }
+        if (chunk <= 0 || (p.chunk != 0 && p.chunk != chunk) || (long) chunk * (count - 1) >= total
+            || (long) chunk * count < total) {
+            counters.increment(CounterId.DROP_BAD_FRAGMENT);
+            return;
+        }
+        p.chunk = chunk;
+        if (p.received.get(index)) {
+            return; // duplicate
+        }
+        p.received.set(index);
+        buffer.getBytes(offset + FragmentCodec.PAYLOAD_OFFSET, p.data, index * chunk, payload);
+        if (p.received.cardinality() == count) {
+            remove(p);
+            counters.increment(CounterId.MESSAGES_REASSEMBLED);
+            complete.putBytes(0, p.data, 0, total);
+            sink.onMessage(complete, 0, total, source);
+        }
+    }
+
+    /** Number of partial messages held. */
+    public int partialCount() {
+        return partials.size();
+    }
+
+    /** Bytes reserved by partial messages. */
+    public long heldBytes() {
+        return heldBytes;
+    }
+
+    /** Drops partial messages older than the timeout. */
+    public void expire(final long nowMs) {
+        for (int i = partials.size() - 1; i >= 0; i--) {
+            final Partial p = partials.get(i);
+            if (nowMs - p.startedMs > config.reassemblyTimeoutMs()) {
+                remove(p);
+                counters.increment(CounterId.REASSEMBLY_TIMEOUTS);
+            }
+        }
+    }
+
+    private boolean admit(final InetSocketAddress source, final int total) {
+        if (partials.size() >= config.maxPartialMessages() || heldBytes + total > config.maxReassemblyBytes()) {
+            return false;
+        }
+        int fromSource = 0;
+        for (final Partial p : partials) {
+            if (p.source.equals(source)) {
+                fromSource++;
+            }
+        }
+        return fromSource < config.maxPartialsPerSource();
+    }
+
+    private Partial find(final InetSocketAddress source, final int messageId) {
+        for (final Partial p : partials) {
+            if (p.messageId == messageId && p.source.equals(source)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private void remove(final Partial p) {
+        partials.remove(p);
+        heldBytes -= p.total;
+    }
+
+    private static final class Partial {
+        final InetSocketAddress source;
+        final int messageId;
+        final int total;
+        final int count;
+        final long startedMs;
+        final byte[] data;
+        final BitSet received;
+        int chunk;
+
+        Partial(final InetSocketAddress source, final int messageId, final int total, final int count, final long startedMs) {
+            this.source = source;
+            this.messageId = messageId;
+            this.total = total;
+            this.count = count;
+            this.startedMs = startedMs;
+            this.data = new byte[total];
+            this.received = new BitSet(count);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package chisme.node.transport;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.metrics.Counters;
+import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+
+/**
+ * The one thread that owns a node's state (Aeron agent style, style.md habit 4). Its duty cycle:
+ * read datagrams from the {@link UdpTransport}, run due timers, drain the command queue (a JCTools
+ * MPSC queue fed by other threads through {@link #execute}); when there was no work it blocks in a
+ * {@link Selector} until a datagram arrives, the next timer is due or a command is handed in.
+ * <p>
+ * Implements {@link Scheduler}: timers and commands always run on this thread, so node logic needs no
+ * locks. Exceptions thrown by tasks are counted and never end the loop.
+ */
+public final class NodeAgent implements Scheduler, AutoCloseable {
+    private static final int POLL_LIMIT = 64;
+    private static final long MAX_IDLE_MS = 1_000;
+
+    private final String name;
+    private final Clock clock;
+    private final UdpTransport transport;
+    private final Counters counters;
+    private final MpscUnboundedVarHandleArrayQueue<Runnable> commands = new MpscUnboundedVarHandleArrayQueue<>(256);
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Selector selector;
+    private volatile boolean running;
+    private volatile Thread thread;
+    private long timerSequence;
+
+    public NodeAgent(final String name, final Clock clock, final UdpTransport transport, final Counters counters) {
+        this.name = name;
+        this.clock = clock;
+        this.transport = transport;
+        this.counters = counters;
+        try {
+            this.selector = Selector.open();
+            transport.channel().register(selector, SelectionKey.OP_READ);
+        } catch (final IOException e) {
+            throw new IllegalStateException("cannot open a selector", e);
+        }
+    }
+
+    /** Starts the node thread (a platform thread: long-lived, as Chronicle Map wants). */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        running = true;
+        final Thread t = new Thread(this::run, name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /** True when called from the node thread. */
+    public boolean onNodeThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** The node thread's id (for ThreadMXBean allocation measurements), or -1 before start. */
+    public long threadId() {
+        final Thread t = thread;
+        return t == null ? -1 : t.threadId();
+    }
+
+    @Override
+    public void execute(final Runnable task) {
+        commands.offer(task);
+        selector.wakeup();
+    }
+
+    @Override
+    public Cancellable schedule(final long delayMs, final Runnable task) {
+        final Timer timer = new Timer(task);
+        if (onNodeThread()) {
+            timer.deadlineMs = clock.nowMs() + Math.max(0, delayMs);
+            timer.sequence = ++timerSequence;
+            timers.add(timer);
+        } else {
+            final long requestedAt = clock.nowMs();
+            execute(() -> {
+                timer.deadlineMs = requestedAt + Math.max(0, delayMs);
+                timer.sequence = ++timerSequence;
+                timers.add(timer);
+            });
+        }
+        return timer;
+    }
+
+    private void run() {
+        while (running) {
+            int work = 0;
+            try {
+                work += transport.poll(POLL_LIMIT);
+            } catch (final RuntimeException e) {
+                counters.increment(CounterId.DROP_HANDLER_ERROR);
+                work++;
+            }
+            work += runDueTimers(clock.nowMs());
+            work += drainCommands();
+            if (work == 0) {
+                idle();
+            }
+        }
+        transport.close();
+        try {
+            selector.close();
+        } catch (final IOException ignored) {
+            // nothing to release beyond the file descriptor
+        }
+    }
+
+    private int runDueTimers(final long nowMs) {
+        int fired = 0;
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadlineMs <= nowMs && fired < 1_000) {
+            timers.poll();
+            if (!t.cancelled) {
+                fired++;
+                counters.increment(CounterId.TIMERS_FIRED);
+                runSafely(t.task);
+            }
+        }
+        return fired;
+    }
+
+    private int drainCommands() {
+        int done = 0;
+        Runnable r;
+        while (done < 1_000 && (r = commands.poll()) != null) {
+            done++;
+            counters.increment(CounterId.COMMANDS_EXECUTED);
+            runSafely(r);
+        }
+        return done;
+    }
+
+    private void runSafely(final Runnable r) {
+        try {
+            r.run();
+        } catch (final RuntimeException e) {
+            counters.increment(CounterId.DROP_HANDLER_ERROR);
+        }
+    }
+
+    private void idle() {
+        final Timer next = timers.peek();
+        long waitMs = MAX_IDLE_MS;
+        if (next != null) {
+            waitMs = Math.min(waitMs, next.deadlineMs - clock.nowMs());
+        }
+        try {
+            if (waitMs <= 0) {
+                selector.selectNow();
+            } else {
+                selector.select(waitMs);
+            }
+            selector.selectedKeys().clear();
+        } catch (final IOException e) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Stops the loop, closes the transport and waits up to 2 s for the thread to end. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        final Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(2_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else if (t == null) {
+            transport.close();
+        }
+    }
+
+    private static final class Timer implements Comparable<Timer>, Cancellable {
+        final Runnable task;
+        long deadlineMs;
+        long sequence;
+        volatile boolean cancelled;
+
+        Timer(final Runnable task) {
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(final Timer o) {
+            final int c = Long.compare(deadlineMs, o.deadlineMs);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}
