@@ -1,0 +1,100 @@
+package chisme.node.kademlia;
+
+import chisme.node.rpc.RpcConfig;
+
+/**
+ * Settings of a Kademlia node (style.md habit 7: a small context validated once by {@link #conclude()}).
+ * Defaults are the xlattice constants: alpha 3, k 20, tExpire 86,410 s (the spec's suggestion to avoid
+ * racing tRepublish), tRefresh = tReplicate = 3,600 s, tRepublish = 86,400 s; tokens rotate every
+ * 5 min (BEP 5). Tests shrink the timers and timeouts. Fluent setters, accessors without get/set.
+ */
+public final class KademliaConfig {
+    private int k = 20;
+    private int alpha = 3;
+    private long rpcTimeoutMs = 2_000;
+    private long refreshIntervalMs = 3_600_000;
+    private long replicateIntervalMs = 3_600_000;
+    private long republishIntervalMs = 86_400_000;
+    private long expireAfterMs = 86_410_000;
+    private long expiryCheckIntervalMs = 60_000;
+    private long tokenRotationMs = 300_000;
+    private double timerJitter = 0.1;
+    private int maxValueBytes = 65_536;
+    private int maxFailures = 5;
+    private int replacementCacheSize = 8;
+    private int maxPendingVerifications = 64;
+    private int eventLogCapacity = 1_000;
+    private RpcConfig rpc = RpcConfig.DEFAULT;
+    private boolean concluded;
+
+    public int k() { return k; }
+    public KademliaConfig k(final int v) { k = v; return this; }
+    public int alpha() { return alpha; }
+    public KademliaConfig alpha(final int v) { alpha = v; return this; }
+    /** Timeout of one RPC. */
+    public long rpcTimeoutMs() { return rpcTimeoutMs; }
+    public KademliaConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    /** tRefresh: a bucket untouched this long gets a lookup of a random id in its range. */
+    public long refreshIntervalMs() { return refreshIntervalMs; }
+    public KademliaConfig refreshIntervalMs(final long v) { refreshIntervalMs = v; return this; }
+    /** tReplicate: every node re-stores its values to the current k closest. */
+    public long replicateIntervalMs() { return replicateIntervalMs; }
+    public KademliaConfig replicateIntervalMs(final long v) { replicateIntervalMs = v; return this; }
+    /** tRepublish: the original publisher re-stores its values. */
+    public long republishIntervalMs() { return republishIntervalMs; }
+    public KademliaConfig republishIntervalMs(final long v) { republishIntervalMs = v; return this; }
+    /** tExpire: a value expires this long after its original publication. */
+    public long expireAfterMs() { return expireAfterMs; }
+    public KademliaConfig expireAfterMs(final long v) { expireAfterMs = v; return this; }
+    public long expiryCheckIntervalMs() { return expiryCheckIntervalMs; }
+    public KademliaConfig expiryCheckIntervalMs(final long v) { expiryCheckIntervalMs = v; return this; }
+    /** Write-token secret rotation (BEP 5: 5 minutes; current and previous secret accepted). */
+    public long tokenRotationMs() { return tokenRotationMs; }
+    public KademliaConfig tokenRotationMs(final long v) { tokenRotationMs = v; return this; }
+    /** Fraction of each timer interval added at random so nodes do not synchronise. */
+    public double timerJitter() { return timerJitter; }
+    public KademliaConfig timerJitter(final double v) { timerJitter = v; return this; }
+    public int maxValueBytes() { return maxValueBytes; }
+    public KademliaConfig maxValueBytes(final int v) { maxValueBytes = v; return this; }
+    /** Consecutive failures after which a contact is stale (kademlia.md: about 5). */
+    public int maxFailures() { return maxFailures; }
+    public KademliaConfig maxFailures(final int v) { maxFailures = v; return this; }
+    public int replacementCacheSize() { return replacementCacheSize; }
+    public KademliaConfig replacementCacheSize(final int v) { replacementCacheSize = v; return this; }
+    /** Unknown senders pinged at once to verify them before they may enter the table. */
+    public int maxPendingVerifications() { return maxPendingVerifications; }
+    public KademliaConfig maxPendingVerifications(final int v) { maxPendingVerifications = v; return this; }
+    public int eventLogCapacity() { return eventLogCapacity; }
+    public KademliaConfig eventLogCapacity(final int v) { eventLogCapacity = v; return this; }
+    public RpcConfig rpc() { return rpc; }
+    public KademliaConfig rpc(final RpcConfig v) { rpc = v; return this; }
+
+    /** Validates once; further calls are no-ops. Throws {@link IllegalArgumentException} naming the bad setting. */
+    public KademliaConfig conclude() {
+        if (concluded) {
+            return this;
+        }
+        require(k >= 1 && k <= 32, "k in [1, 32] (a NODES reply carries at most 32 contacts)");
+        require(alpha >= 1 && alpha <= k, "alpha in [1, k]");
+        require(rpcTimeoutMs >= 1, "rpcTimeoutMs >= 1");
+        require(refreshIntervalMs >= 1 && replicateIntervalMs >= 1 && republishIntervalMs >= 1, "timer intervals >= 1 ms");
+        require(expireAfterMs >= 1000, "expireAfterMs >= 1 s");
+        require(expiryCheckIntervalMs >= 1, "expiryCheckIntervalMs >= 1");
+        require(tokenRotationMs >= 1, "tokenRotationMs >= 1");
+        require(timerJitter >= 0 && timerJitter <= 1, "timerJitter in [0, 1]");
+        require(maxValueBytes >= 1 && maxValueBytes <= 65_536, "maxValueBytes in [1, 65536]");
+        require(maxValueBytes + 32 + 64 <= rpc.maxMessageBytes(), "a STORE of maxValueBytes must fit rpc.maxMessageBytes");
+        require(maxFailures >= 1, "maxFailures >= 1");
+        require(replacementCacheSize >= 0, "replacementCacheSize >= 0");
+        require(maxPendingVerifications >= 1, "maxPendingVerifications >= 1");
+        require(eventLogCapacity >= 1, "eventLogCapacity >= 1");
+        concluded = true;
+        return this;
+    }
+
+    private static void require(final boolean ok, final String what) {
+        if (!ok) {
+            throw new IllegalArgumentException("KademliaConfig: " + what);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package chisme.node.kademlia;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.rpc.ResponseListener;
+import chisme.node.rpc.RpcTracker;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
+import chisme.wire.NodeId;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One iterativeFindNode / iterativeFindValue (Maymounkov and Mazieres 2002, section 2.3; xlattice "Node
+ * lookup") as a small state machine on the node thread: a shortlist sorted by XOR distance, at most alpha
+ * requests in flight, non-responders dropped, and the paper's termination rule: it ends when the k closest
+ * nodes seen (not counting failed ones) have all answered. FIND_VALUE ends at the first VALUE whose
+ * SHA-1 matches the key, then caches it at the closest node that answered without it (path caching).
+ */
+final class Lookup {
+    private static final int FRESH = 0;
+    private static final int WAITING = 1;
+    private static final int ANSWERED = 2;
+    private static final int FAILED = 3;
+
+    private final KademliaEngine engine;
+    private final NodeId target;
+    private final boolean findValue;
+    private final Consumer<Lookup> onDone;
+    private final List<Candidate> shortlist = new ArrayList<>();
+    private final Set<NodeId> seen = new HashSet<>();
+    private final int k;
+    private final int alpha;
+    private int inFlight;
+    private int rounds;
+    private int queried;
+    private int failed;
+    private boolean done;
+    byte[] value;
+    NodeId valuePublisher;
+    long valueTtlSeconds;
+
+    Lookup(final KademliaEngine engine, final NodeId target, final boolean findValue, final Consumer<Lookup> onDone) {
+        this.engine = engine;
+        this.target = target;
+        this.findValue = findValue;
+        this.onDone = onDone;
+        this.k = engine.config().k();
+        this.alpha = engine.config().alpha();
+    }
+
+    void start(final KadContact[] initial, final int n) {
+        seen.add(engine.localId());
+        for (int i = 0; i < n; i++) {
+            add(initial[i].id, initial[i].address, 1);
+        }
+        step();
+    }
+
+    NodeId target() {
+        return target;
+    }
+
+    /** Answered candidates nearest first, at most k. */
+    List<Candidate> answered() {
+        final List<Candidate> out = new ArrayList<>(k);
+        for (final Candidate c : shortlist) {
+            if (c.state == ANSWERED) {
+                out.add(c);
+                if (out.size() == k) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    LookupResult result() {
+        final List<KadContact> closest = new ArrayList<>();
+        for (final Candidate c : answered()) {
+            closest.add(new KadContact(c.id, c.address));
+        }
+        return new LookupResult(target, value, closest, rounds, queried, failed);
+    }
+
+    private void add(final NodeId id, final InetSocketAddress address, final int round) {
+        if (!seen.add(id)) {
+            return;
+        }
+        final Candidate c = new Candidate(id, address, round);
+        int pos = shortlist.size();
+        while (pos > 0 && target.compareDistance(id, shortlist.get(pos - 1).id) < 0) {
+            pos--;
+        }
+        shortlist.add(pos, c);
+    }
+
+    private void step() {
+        if (done) {
+            return;
+        }
+        int considered = 0;
+        for (int i = 0; i < shortlist.size() && considered < k; i++) {
+            final Candidate c = shortlist.get(i);
+            if (c.state == FAILED) {
+                continue;
+            }
+            considered++;
+            if (c.state == FRESH && inFlight < alpha) {
+                send(c);
+            }
+        }
+        if (inFlight == 0) {
+            finish();
+        }
+    }
+
+    private void send(final Candidate c) {
+        final RpcTracker tracker = engine.tracker();
+        target.write(tracker.requestBuffer(), RpcTracker.BODY_OFFSET);
+        final long id = tracker.call(c.address, findValue ? MessageType.FIND_VALUE : MessageType.FIND_NODE,
+            NodeId.BYTES, engine.config().rpcTimeoutMs(), c);
+        queried++;
+        if (id == 0) {
+            c.state = FAILED;
+            failed++;
+            return;
+        }
+        c.state = WAITING;
+        inFlight++;
+        rounds = Math.max(rounds, c.round);
+    }
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        engine.counters().increment(value != null || !findValue ? CounterId.LOOKUPS_SUCCEEDED : CounterId.LOOKUPS_FAILED);
+        if (value != null) {
+            engine.counters().increment(CounterId.VALUES_FOUND);
+            cacheOnPath();
+        }
+        onDone.accept(this);
+    }
+
+    /** Path caching (paper 2.3): store at the closest node that answered NODES instead of the value. */
+    private void cacheOnPath() {
+        for (final Candidate c : shortlist) {
+            if (c.state == ANSWERED && c.hasToken) {
+                engine.storeAt(c.address, c.token, target, value, valuePublisher, valueTtlSeconds, null);
+                engine.counters().increment(CounterId.VALUES_CACHED);
+                return;
+            }
+        }
+    }
+
+    final class Candidate implements ResponseListener {
+        final NodeId id;
+        final InetSocketAddress address;
+        final int round;
+        int state = FRESH;
+        long token;
+        boolean hasToken;
+
+        Candidate(final NodeId id, final InetSocketAddress address, final int round) {
+            this.id = id;
+            this.address = address;
+            this.round = round;
+        }
+
+        @Override
+        public void onResponse(final HeaderFlyweight header, final DirectBuffer buffer, final int offset, final int length,
+                               final InetSocketAddress source) {
+            inFlight--;
+            if (done) {
+                return;
+            }
+            final int body = offset + KadCodec.BODY;
+            final int bodyLength = length - KadCodec.BODY;
+            final NodeId sender = header.sender();
+            if (!sender.equals(id)) {
+                // The address answered with another id: the contact we were given is wrong or stale.
+                state = FAILED;
+                failed++;
+            } else if (header.type() == MessageType.NODES && KadCodec.validNodes(buffer, body, bodyLength)) {
+                state = ANSWERED;
+                token = KadCodec.nodesToken(buffer, body);
+                hasToken = true;
+                KadCodec.forEachNode(buffer, body, (nid, addr) -> add(nid, addr, round + 1));
+            } else if (findValue && header.type() == MessageType.VALUE && KadCodec.validValue(buffer, body, bodyLength)) {
+                final int n = bodyLength - KadCodec.VALUE_FIXED;
+                final byte[] v = new byte[n];
+                buffer.getBytes(body + KadCodec.VALUE_FIXED, v);
+                if (NodeId.sha1(v).equals(target)) {
+                    state = ANSWERED;
+                    hasToken = false; // it has the value: not a path-caching target
+                    value = v;
+                    valuePublisher = NodeId.read(buffer, body + 8);
+                    valueTtlSeconds = buffer.getInt(body + 28, KadCodec.LE) & 0xFFFF_FFFFL;
+                    finish();
+                    return;
+                }
+                state = FAILED; // a forged value: keys are content hashes
+                failed++;
+            } else {
+                engine.counters().increment(CounterId.DROP_BAD_BODY);
+                state = FAILED;
+                failed++;
+            }
+            step();
+        }
+
+        @Override
+        public void onTimeout() {
+            inFlight--;
+            state = FAILED;
+            failed++;
+            engine.onContactFailed(id);
+            if (!done) {
+                step();
+            }
+        }
+    }
+}
