@@ -70,6 +70,18 @@ public final class HeaderFlyweight {
         return this;
     }
 
+    /** Primitive form of {@link #encode(int, int, long, NodeId)}: the sender id as its three words. */
+    public HeaderFlyweight encode(final int type, final int flags, final long transactionId,
+                                  final long senderHi, final long senderMid, final int senderLo) {
+        mutableBuffer.putByte(offset + MAGIC_OFFSET, (byte) MAGIC);
+        mutableBuffer.putByte(offset + VERSION_OFFSET, (byte) VERSION);
+        mutableBuffer.putByte(offset + TYPE_OFFSET, (byte) type);
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
+        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, transactionId, ByteOrder.LITTLE_ENDIAN);
+        NodeId.write(mutableBuffer, offset + SENDER_ID_OFFSET, senderHi, senderMid, senderLo);
+        return this;
+    }
+
     public int magic() {
         return buffer.getByte(offset + MAGIC_OFFSET) & 0xFF;
     }
@@ -89,6 +101,11 @@ public final class HeaderFlyweight {
 
     public int flags() {
         return buffer.getByte(offset + FLAGS_OFFSET) & 0xFF;
+    }
+
+    public HeaderFlyweight flags(final int flags) {
+        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
+        return this;
     }
 
     public boolean readOnly() {

@@ -1,0 +1,253 @@
+package chisme.wire;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * BOOKS (0x23): books of one shelf, pushed on change or sent in answer to BOOK_REQUEST. A book is one
+ * LibreMesh shared-state entry ({@code {"<key>": {"bleachTTL", "author", "data"}}}) plus the author's node
+ * id and a version so that merges are deterministic.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     header (32 bytes)                         |  0
+ *  +---------------+-----------------------------------------------+
+ *  | name length u8|  name (1..64 bytes [A-Za-z0-9_-]) ...          |  32 | 33
+ *  +---------------+---------------+-------------------------------+
+ *  |        count u16 LE           |  then count books, each:         C = 33 + name length
+ *  +-------------------------------+-------------------------------+
+ *  |   key length u16 LE (1..256)  |  key bytes ...                |  B + 0 | B + 2
+ *  +-------------------------------+-------------------------------+
+ *  |                  author id (160 bits)                         |  B + 2 + kl
+ *  |                              ...                              |
+ *  +---------------+-----------------------------------------------+
+ *  |author name len|  author name (UTF-8 host name) ...            |  B + 22 + kl | B + 23 + kl
+ *  +---------------+-----------------------------------------------+
+ *  |                      version u64 LE                           |  V = B + 23 + kl + al
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                    ttl seconds u32 LE                         |  V + 8
+ *  +---------------+-----------------------------------------------+
+ *  |   flags u8    |                                                  V + 12 (bit 0: tombstone)
+ *  +---------------+-----------------------------------------------+
+ *  |              data length u32 LE (<= 65536)                    |  V + 13
+ *  +---------------------------------------------------------------+
+ *  |                data (UTF-8 JSON) ...                          |  V + 17
+ *  +---------------------------------------------------------------+  next book: V + 17 + data length
+ * </pre>
+ * Books have variable length: iterate with {@link #firstBook()} / {@link #nextBook(int)}, which return book
+ * positions (indexes into {@link #buffer()}). Encode with {@link #encode(byte[])} then {@link #appendBook}.
+ * Messages above one datagram are sent as FRAGMENTs.
+ */
+public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
+    public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
+    public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+    /** Shortest frame that can hold the fixed fields (empty name, no books). */
+    public static final int MIN_LENGTH = NAME_OFFSET + 2;
+    /** Bytes of a book besides key, author name and data. */
+    public static final int BOOK_FIXED_LENGTH = 2 + NodeId.BYTES + 1 + 8 + 4 + 1 + 4;
+    public static final int FLAG_TOMBSTONE = 0x01;
+
+    private int limit;
+
+    public BooksFlyweight() {
+        super(MessageType.BOOKS);
+    }
+
+    /** Writes the shelf name and count 0; returns the total length so far. */
+    public int encode(final byte[] shelfName) {
+        Names.check(shelfName);
+        putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
+        mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);
+        putU16(offset + NAME_OFFSET + shelfName.length, 0);
+        limit = NAME_OFFSET + shelfName.length + 2;
+        return limit;
+    }
+
+    /**
+     * Appends one book after the last one written since {@link #encode(byte[])}; returns the total length
+     * so far. Key 1..256 bytes, author name at most 255 bytes, data at most 64 KiB (checked).
+     */
+    public int appendBook(final DirectBuffer key, final int keyOffset, final int keyLength,
+                          final long authorHi, final long authorMid, final int authorLo,
+                          final DirectBuffer authorName, final int authorNameOffset, final int authorNameLength,
+                          final long version, final long ttlSeconds, final int flags,
+                          final DirectBuffer data, final int dataOffset, final int dataLength) {
+        checkBook(keyLength, authorNameLength, dataLength);
+        final int at = beginBook(keyLength, authorHi, authorMid, authorLo, authorNameLength, version, ttlSeconds, flags, dataLength);
+        mutableBuffer.putBytes(at + 2, key, keyOffset, keyLength);
+        mutableBuffer.putBytes(at + 23 + keyLength, authorName, authorNameOffset, authorNameLength);
+        mutableBuffer.putBytes(at + BOOK_FIXED_LENGTH + keyLength + authorNameLength, data, dataOffset, dataLength);
+        return limit;
+    }
+
+    /** {@link #appendBook(DirectBuffer, int, int, long, long, int, DirectBuffer, int, int, long, long, int, DirectBuffer, int, int)} from arrays. */
+    public int appendBook(final byte[] key, final NodeId author, final byte[] authorName,
+                          final long version, final long ttlSeconds, final int flags, final byte[] data) {
+        checkBook(key.length, authorName.length, data.length);
+        final int at = beginBook(key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags, data.length);
+        mutableBuffer.putBytes(at + 2, key);
+        mutableBuffer.putBytes(at + 23 + key.length, authorName);
+        mutableBuffer.putBytes(at + BOOK_FIXED_LENGTH + key.length + authorName.length, data);
+        return limit;
+    }
+
+    private static void checkBook(final int keyLength, final int authorNameLength, final int dataLength) {
+        if (keyLength < 1 || keyLength > WireLimits.MAX_BOOK_KEY || authorNameLength > 255
+            || dataLength < 0 || dataLength > WireLimits.MAX_VALUE) {
+            throw new IllegalArgumentException("key 1..256, author name <= 255, data <= 65536 bytes");
+        }
+    }
+
+    /** Writes the fixed fields of a book at the limit, bumps count and limit; returns the book's position. */
+    private int beginBook(final int keyLength, final long authorHi, final long authorMid, final int authorLo,
+                          final int authorNameLength, final long version, final long ttlSeconds, final int flags,
+                          final int dataLength) {
+        final int countIndex = offset + NAME_OFFSET + nameLength();
+        final int count = u16(countIndex);
+        if (count >= 0xFFFF) {
+            throw new IllegalStateException("at most 65535 books per message");
+        }
+        final int at = offset + limit;
+        putU16(at, keyLength);
+        NodeId.write(mutableBuffer, at + 2 + keyLength, authorHi, authorMid, authorLo);
+        putU8(at + 22 + keyLength, authorNameLength);
+        final int v = at + 23 + keyLength + authorNameLength;
+        mutableBuffer.putLong(v, version, LE);
+        putU32(v + 8, ttlSeconds);
+        putU8(v + 12, flags);
+        putU32(v + 13, dataLength);
+        putU16(countIndex, count + 1);
+        limit += BOOK_FIXED_LENGTH + keyLength + authorNameLength + dataLength;
+        return at;
+    }
+
+    public int nameLength() {
+        return u8(offset + NAME_LENGTH_OFFSET);
+    }
+
+    /** Index in {@link #buffer()} of the first shelf-name byte. */
+    public int nameOffset() {
+        return offset + NAME_OFFSET;
+    }
+
+    public boolean nameEquals(final byte[] name) {
+        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
+    }
+
+    /** Allocates: slow path. */
+    public String name() {
+        return utf8(offset + NAME_OFFSET, nameLength());
+    }
+
+    public int count() {
+        return u16(offset + NAME_OFFSET + nameLength());
+    }
+
+    /** Position of the first book (meaningful only if {@link #count()} &gt; 0). */
+    public int firstBook() {
+        return offset + NAME_OFFSET + nameLength() + 2;
+    }
+
+    /** Position of the book after the one at {@code book}. */
+    public int nextBook(final int book) {
+        return bookDataOffset(book) + bookDataLength(book);
+    }
+
+    public int bookKeyLength(final int book) {
+        return u16(book);
+    }
+
+    /** Index in {@link #buffer()} of the book's first key byte. */
+    public int bookKeyOffset(final int book) {
+        return book + 2;
+    }
+
+    /** Allocates: slow path. */
+    public String bookKey(final int book) {
+        return utf8(book + 2, bookKeyLength(book));
+    }
+
+    public long bookAuthorHi(final int book) {
+        return NodeId.readHi(buffer, book + 2 + bookKeyLength(book));
+    }
+
+    public long bookAuthorMid(final int book) {
+        return NodeId.readMid(buffer, book + 2 + bookKeyLength(book));
+    }
+
+    public int bookAuthorLo(final int book) {
+        return NodeId.readLo(buffer, book + 2 + bookKeyLength(book));
+    }
+
+    /** Allocates: slow path. */
+    public NodeId bookAuthor(final int book) {
+        return NodeId.read(buffer, book + 2 + bookKeyLength(book));
+    }
+
+    public int bookAuthorNameLength(final int book) {
+        return u8(book + 22 + bookKeyLength(book));
+    }
+
+    /** Index in {@link #buffer()} of the book's first author-name byte. */
+    public int bookAuthorNameOffset(final int book) {
+        return book + 23 + bookKeyLength(book);
+    }
+
+    /** Allocates: slow path. */
+    public String bookAuthorName(final int book) {
+        return utf8(bookAuthorNameOffset(book), bookAuthorNameLength(book));
+    }
+
+    private int versionIndex(final int book) {
+        return bookAuthorNameOffset(book) + bookAuthorNameLength(book);
+    }
+
+    public long bookVersion(final int book) {
+        return buffer.getLong(versionIndex(book), LE);
+    }
+
+    public long bookTtlSeconds(final int book) {
+        return u32(versionIndex(book) + 8);
+    }
+
+    public int bookFlags(final int book) {
+        return u8(versionIndex(book) + 12);
+    }
+
+    public boolean bookTombstone(final int book) {
+        return (bookFlags(book) & FLAG_TOMBSTONE) != 0;
+    }
+
+    public int bookDataLength(final int book) {
+        return (int) u32(versionIndex(book) + 13);
+    }
+
+    /** Index in {@link #buffer()} of the book's first data byte. */
+    public int bookDataOffset(final int book) {
+        return versionIndex(book) + 17;
+    }
+
+    /** Copies the book's data into {@code dst} at {@code dstOffset}; returns its length. */
+    public int bookData(final int book, final byte[] dst, final int dstOffset) {
+        final int n = bookDataLength(book);
+        buffer.getBytes(bookDataOffset(book), dst, dstOffset, n);
+        return n;
+    }
+
+    /** Allocates a copy of the data: slow path. */
+    public byte[] bookDataBytes(final int book) {
+        final byte[] out = new byte[bookDataLength(book)];
+        bookData(book, out, 0);
+        return out;
+    }
+
+    @Override
+    public int length() {
+        int pos = firstBook();
+        for (int i = 0, n = count(); i < n; i++) {
+            pos = nextBook(pos);
+        }
+        return pos - offset;
+    }
+}

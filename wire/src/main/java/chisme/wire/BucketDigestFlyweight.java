@@ -1,0 +1,114 @@
+package chisme.wire;
+
+/**
+ * BUCKET_DIGEST (0x21): shared-state anti-entropy, narrowing step. For one shelf, the books whose key
+ * hash starts with {@code prefix} (its top {@code level} bits) are split into buckets by the following
+ * bits; each bucket carries its book count and a 64-bit hash, so peers recurse only into buckets that
+ * differ. Request and reply have the same layout.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     header (32 bytes)                         |  0
+ *  +---------------+-----------------------------------------------+
+ *  | name length u8|  name (1..64 bytes [A-Za-z0-9_-]) ...          |  32 | 33
+ *  +---------------+-----------------------------------------------+
+ *  |  level u8     |                 prefix u32 LE                 |  L = 33 + name length
+ *  +---------------+---------------+-------------------------------+
+ *  |               | bucket count  |                                  L + 4 | L + 5
+ *  +---------------+---------------+-------------------------------+
+ *  |  per bucket (12 bytes): book count u32 LE | hash u64 LE       |  L + 6
+ *  |                              ...                              |
+ *  +---------------------------------------------------------------+  L + 6 + 12 * bucket count
+ * </pre>
+ * level &lt;= 32, bucket count &lt;= 64.
+ */
+public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFlyweight> {
+    public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
+    public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+    /** Bytes after the name before the buckets: level u8, prefix u32, bucket count u8. */
+    public static final int AFTER_NAME_FIXED_LENGTH = 1 + 4 + 1;
+    public static final int BUCKET_LENGTH = 4 + 8;
+    /** Shortest frame that can hold the fixed fields (empty name, no buckets). */
+    public static final int MIN_LENGTH = NAME_OFFSET + AFTER_NAME_FIXED_LENGTH;
+
+    public BucketDigestFlyweight() {
+        super(MessageType.BUCKET_DIGEST);
+    }
+
+    /**
+     * Writes name, level, prefix and bucket count; returns the total length. Then write each bucket with
+     * {@link #putBucket}.
+     */
+    public int encode(final byte[] shelfName, final int level, final int prefix, final int bucketCount) {
+        Names.check(shelfName);
+        if (level < 0 || level > WireLimits.MAX_BUCKET_LEVEL || bucketCount < 0 || bucketCount > WireLimits.MAX_BUCKETS) {
+            throw new IllegalArgumentException("level 0..32 and 0..64 buckets, got " + level + ", " + bucketCount);
+        }
+        putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
+        mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);
+        final int l = offset + NAME_OFFSET + shelfName.length;
+        putU8(l, level);
+        mutableBuffer.putInt(l + 1, prefix, LE);
+        putU8(l + 5, bucketCount);
+        return NAME_OFFSET + shelfName.length + AFTER_NAME_FIXED_LENGTH + bucketCount * BUCKET_LENGTH;
+    }
+
+    public BucketDigestFlyweight putBucket(final int i, final long bookCount, final long hash) {
+        final int at = bucketOffset(i);
+        putU32(at, bookCount);
+        mutableBuffer.putLong(at + 4, hash, LE);
+        return this;
+    }
+
+    public int nameLength() {
+        return u8(offset + NAME_LENGTH_OFFSET);
+    }
+
+    /** Index in {@link #buffer()} of the first name byte. */
+    public int nameOffset() {
+        return offset + NAME_OFFSET;
+    }
+
+    public boolean nameEquals(final byte[] name) {
+        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
+    }
+
+    /** Allocates: slow path. */
+    public String name() {
+        return utf8(offset + NAME_OFFSET, nameLength());
+    }
+
+    private int levelIndex() {
+        return offset + NAME_OFFSET + nameLength();
+    }
+
+    public int level() {
+        return u8(levelIndex());
+    }
+
+    public int prefix() {
+        return buffer.getInt(levelIndex() + 1, LE);
+    }
+
+    public int bucketCount() {
+        return u8(levelIndex() + 5);
+    }
+
+    private int bucketOffset(final int i) {
+        return levelIndex() + AFTER_NAME_FIXED_LENGTH + i * BUCKET_LENGTH;
+    }
+
+    public long bucketBookCount(final int i) {
+        return u32(bucketOffset(i));
+    }
+
+    public long bucketHash(final int i) {
+        return buffer.getLong(bucketOffset(i) + 4, LE);
+    }
+
+    @Override
+    public int length() {
+        return NAME_OFFSET + nameLength() + AFTER_NAME_FIXED_LENGTH + bucketCount() * BUCKET_LENGTH;
+    }
+}

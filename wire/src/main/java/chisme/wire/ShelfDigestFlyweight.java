@@ -1,0 +1,124 @@
+package chisme.wire;
+
+/**
+ * SHELF_DIGEST (0x20): shared-state anti-entropy, first step. Lists each shelf (a LibreMesh shared-state
+ * "type", e.g. {@code dnsmasq-leases}) the sender holds with its book count and a 16-byte summary hash,
+ * so peers can skip shelves that already agree. Request and reply have the same layout.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     header (32 bytes)                         |  0
+ *  +---------------+-----------------------------------------------+
+ *  | shelf count u8|  then shelf count entries, each:                 32 | 33
+ *  +---------------+---------------+-------------------------------+
+ *  | name length u8| name (1..64 bytes [A-Za-z0-9_-]) ...          |  entry + 0 | + 1
+ *  +---------------+-----------------------------------------------+
+ *  |                     book count u32 LE                         |  entry + 1 + name length
+ *  +---------------------------------------------------------------+
+ *  |        summary hash (16 raw bytes, read as two BE longs)      |  entry + 5 + name length
+ *  |                              ...                              |
+ *  +---------------------------------------------------------------+  entry + 21 + name length
+ * </pre>
+ * Entries have variable length: iterate with {@link #firstShelf()} / {@link #nextShelf(int)}, which return
+ * entry positions (indexes into {@link #buffer()}). Encode with {@link #encode()} then
+ * {@link #appendShelf} per shelf.
+ */
+public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyweight> {
+    public static final int SHELF_COUNT_OFFSET = BODY_OFFSET;
+    public static final int SHELVES_OFFSET = SHELF_COUNT_OFFSET + 1;
+    /** Bytes of an entry besides its name: name length u8, book count u32, hash 16. */
+    public static final int ENTRY_FIXED_LENGTH = 1 + 4 + 16;
+    /** Most shelves in one digest (the count is a u8). */
+    public static final int MAX_SHELVES = 255;
+
+    private int limit;
+
+    public ShelfDigestFlyweight() {
+        super(MessageType.SHELF_DIGEST);
+    }
+
+    /** Starts an empty digest (count 0); returns the total length so far (33). */
+    public int encode() {
+        putU8(offset + SHELF_COUNT_OFFSET, 0);
+        limit = SHELVES_OFFSET;
+        return limit;
+    }
+
+    /**
+     * Appends one shelf entry after the last one written since {@link #encode()}; {@code name} must be
+     * {@code [A-Za-z0-9_-]{1,64}} (checked). Returns the total length so far.
+     */
+    public int appendShelf(final byte[] name, final long bookCount, final long hashHi, final long hashLo) {
+        Names.check(name);
+        final int count = shelfCount();
+        if (count >= MAX_SHELVES) {
+            throw new IllegalStateException("a digest holds at most 255 shelves");
+        }
+        final int at = offset + limit;
+        putU8(at, name.length);
+        mutableBuffer.putBytes(at + 1, name);
+        putU32(at + 1 + name.length, bookCount);
+        mutableBuffer.putLong(at + 5 + name.length, hashHi, java.nio.ByteOrder.BIG_ENDIAN);
+        mutableBuffer.putLong(at + 13 + name.length, hashLo, java.nio.ByteOrder.BIG_ENDIAN);
+        putU8(offset + SHELF_COUNT_OFFSET, count + 1);
+        limit += ENTRY_FIXED_LENGTH + name.length;
+        return limit;
+    }
+
+    public int shelfCount() {
+        return u8(offset + SHELF_COUNT_OFFSET);
+    }
+
+    /** Position of the first entry (meaningful only if {@link #shelfCount()} &gt; 0). */
+    public int firstShelf() {
+        return offset + SHELVES_OFFSET;
+    }
+
+    /** Position of the entry after the one at {@code entry}. */
+    public int nextShelf(final int entry) {
+        return entry + ENTRY_FIXED_LENGTH + shelfNameLength(entry);
+    }
+
+    public int shelfNameLength(final int entry) {
+        return u8(entry);
+    }
+
+    /** Index in {@link #buffer()} of the entry's first name byte. */
+    public int shelfNameOffset(final int entry) {
+        return entry + 1;
+    }
+
+    /** True if the entry's name equals {@code name} byte for byte; no allocation. */
+    public boolean shelfNameEquals(final int entry, final byte[] name) {
+        return Names.equals(buffer, entry + 1, shelfNameLength(entry), name);
+    }
+
+    /** Allocates: slow path. */
+    public String shelfName(final int entry) {
+        return utf8(entry + 1, shelfNameLength(entry));
+    }
+
+    public long shelfBookCount(final int entry) {
+        return u32(entry + 1 + shelfNameLength(entry));
+    }
+
+    /** First 8 bytes of the summary hash, big-endian (byte 0 most significant). */
+    public long shelfHashHi(final int entry) {
+        return buffer.getLong(entry + 5 + shelfNameLength(entry), java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Last 8 bytes of the summary hash, big-endian. */
+    public long shelfHashLo(final int entry) {
+        return buffer.getLong(entry + 13 + shelfNameLength(entry), java.nio.ByteOrder.BIG_ENDIAN);
+    }
+
+    @Override
+    public int length() {
+        int pos = firstShelf();
+        for (int i = 0, n = shelfCount(); i < n; i++) {
+            pos = nextShelf(pos);
+        }
+        return pos - offset;
+    }
+}

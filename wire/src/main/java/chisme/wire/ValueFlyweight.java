@@ -1,0 +1,120 @@
+package chisme.wire;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * VALUE (0x06): answer to FIND_VALUE when the responder holds the value. Carries a write token (so the
+ * requester may STORE at this node, e.g. to cache along the lookup path, xlattice "caching"), the original
+ * publisher and the remaining time to live. Values above one datagram are sent as FRAGMENTs.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     header (32 bytes)                         |  0
+ *  +---------------------------------------------------------------+
+ *  |                      token (64 bits, LE)                      |  32
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                   publisher id (160 bits)                     |  40
+ *  |                              ...                              |
+ *  +---------------------------------------------------------------+
+ *  |                 remaining ttl seconds u32 LE                  |  60
+ *  +---------------------------------------------------------------+
+ *  |               value length u32 LE (<= 65536)                  |  64
+ *  +---------------------------------------------------------------+
+ *  |                        value bytes ...                        |  68
+ *  +---------------------------------------------------------------+  68 + value length
+ * </pre>
+ */
+public final class ValueFlyweight extends MessageFlyweight<ValueFlyweight> {
+    public static final int TOKEN_OFFSET = BODY_OFFSET;
+    public static final int PUBLISHER_OFFSET = TOKEN_OFFSET + 8;
+    public static final int TTL_OFFSET = PUBLISHER_OFFSET + NodeId.BYTES;
+    public static final int VALUE_LENGTH_OFFSET = TTL_OFFSET + 4;
+    public static final int VALUE_OFFSET = VALUE_LENGTH_OFFSET + 4;
+
+    public ValueFlyweight() {
+        super(MessageType.VALUE);
+    }
+
+    /**
+     * Writes every field but the value bytes, which the caller then puts at {@link #valueOffset()} (e.g.
+     * straight from the store). Returns the total length.
+     */
+    public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
+                      final long ttlSeconds, final int valueLength) {
+        mutableBuffer.putLong(offset + TOKEN_OFFSET, token, LE);
+        NodeId.write(mutableBuffer, offset + PUBLISHER_OFFSET, publisherHi, publisherMid, publisherLo);
+        putU32(offset + TTL_OFFSET, ttlSeconds);
+        putU32(offset + VALUE_LENGTH_OFFSET, valueLength);
+        return VALUE_OFFSET + valueLength;
+    }
+
+    /** Writes every field and copies the value; returns the total length. */
+    public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
+                      final long ttlSeconds, final DirectBuffer value, final int valueOffset, final int valueLength) {
+        mutableBuffer.putBytes(offset + VALUE_OFFSET, value, valueOffset, valueLength);
+        return encode(token, publisherHi, publisherMid, publisherLo, ttlSeconds, valueLength);
+    }
+
+    /** Writes every field and copies the value; returns the total length. */
+    public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
+                      final long ttlSeconds, final byte[] value) {
+        mutableBuffer.putBytes(offset + VALUE_OFFSET, value);
+        return encode(token, publisherHi, publisherMid, publisherLo, ttlSeconds, value.length);
+    }
+
+    public long token() {
+        return buffer.getLong(offset + TOKEN_OFFSET, LE);
+    }
+
+    public long publisherHi() {
+        return NodeId.readHi(buffer, offset + PUBLISHER_OFFSET);
+    }
+
+    public long publisherMid() {
+        return NodeId.readMid(buffer, offset + PUBLISHER_OFFSET);
+    }
+
+    public int publisherLo() {
+        return NodeId.readLo(buffer, offset + PUBLISHER_OFFSET);
+    }
+
+    /** Allocates: slow path. */
+    public NodeId publisher() {
+        return NodeId.read(buffer, offset + PUBLISHER_OFFSET);
+    }
+
+    /** Remaining time to live in seconds (u32). */
+    public long ttlSeconds() {
+        return u32(offset + TTL_OFFSET);
+    }
+
+    public int valueLength() {
+        return (int) u32(offset + VALUE_LENGTH_OFFSET);
+    }
+
+    /** Index in {@link #buffer()} of the first value byte. */
+    public int valueOffset() {
+        return offset + VALUE_OFFSET;
+    }
+
+    /** Copies the value into {@code dst} at {@code dstOffset}; returns its length. */
+    public int value(final byte[] dst, final int dstOffset) {
+        final int n = valueLength();
+        buffer.getBytes(offset + VALUE_OFFSET, dst, dstOffset, n);
+        return n;
+    }
+
+    /** Allocates a copy of the value: slow path. */
+    public byte[] valueBytes() {
+        final byte[] out = new byte[valueLength()];
+        value(out, 0);
+        return out;
+    }
+
+    @Override
+    public int length() {
+        return VALUE_OFFSET + valueLength();
+    }
+}

@@ -1,0 +1,262 @@
+package chisme.wire;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static chisme.wire.Frames.OTHER;
+import static chisme.wire.Frames.SENDER;
+import static chisme.wire.Frames.TOKEN;
+import static chisme.wire.Frames.TX;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoundTripTest {
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[WireLimits.MAX_MESSAGE]);
+
+    /** Copies the encoded frame into an exactly-sized buffer so any read past its end throws. */
+    private UnsafeBuffer exact(final int length) {
+        final byte[] copy = Arrays.copyOf(buffer.byteArray(), length);
+        final UnsafeBuffer b = new UnsafeBuffer(copy);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(b, 0, length), () -> DecodeReason.name(MessageDecoder.validate(b, 0, length)));
+        return b;
+    }
+
+    private static void assertHeader(final MessageFlyweight<?> f, final int type) {
+        assertEquals(type, f.type());
+        assertEquals(TX, f.transactionId());
+        assertEquals(SENDER, f.sender());
+        assertEquals(SENDER.hi(), f.senderHi());
+        assertEquals(SENDER.mid(), f.senderMid());
+        assertEquals(SENDER.lo(), f.senderLo());
+    }
+
+    @Test
+    void shouldRoundTripEverySampleThroughValidateAndReadAll() {
+        for (final int type : Frames.TYPES) {
+            final int len = Frames.sample(type, buffer);
+            final UnsafeBuffer b = exact(len);
+            Frames.readAll(b, 0, len);
+            assertEquals(type, new HeaderFlyweight().wrap(b, 0).type());
+        }
+    }
+
+    @Test
+    void shouldRoundTripPing() {
+        final int len = Frames.sample(MessageType.PING, buffer);
+        assertEquals(32, len);
+        final PingFlyweight p = new PingFlyweight().wrap(exact(len), 0);
+        assertHeader(p, MessageType.PING);
+        assertEquals(0, p.flags());
+    }
+
+    @Test
+    void shouldRoundTripPongIpv4AndIpv6() {
+        final PongFlyweight p = new PongFlyweight();
+        int len = p.wrap(buffer, 0).header(0, TX, SENDER).encode(Frames.V4, 65535);
+        assertEquals(PongFlyweight.IPV4_LENGTH, len);
+        p.wrap(exact(len), 0);
+        assertHeader(p, MessageType.PONG);
+        final byte[] a = new byte[16];
+        assertEquals(4, p.address(a));
+        assertArrayEquals(Frames.V4, Arrays.copyOf(a, 4));
+        assertEquals(65535, p.port());
+        assertFalse(p.isIpv6());
+
+        len = p.wrap(buffer, 0).header(0, TX, SENDER).encode(Frames.V6, 1);
+        assertEquals(PongFlyweight.IPV6_LENGTH, len);
+        p.wrap(exact(len), 0);
+        assertTrue(p.isIpv6());
+        assertEquals(16, p.address(a));
+        assertArrayEquals(Frames.V6, a);
+        assertEquals(1, p.port());
+    }
+
+    @Test
+    void shouldRoundTripFindNodeAndFindValue() {
+        int len = Frames.sample(MessageType.FIND_NODE, buffer);
+        final FindNodeFlyweight f = new FindNodeFlyweight().wrap(exact(len), 0);
+        assertHeader(f, MessageType.FIND_NODE);
+        assertEquals(HeaderFlyweight.FLAG_READ_ONLY, f.flags());
+        assertEquals(OTHER, f.target());
+        len = Frames.sample(MessageType.FIND_VALUE, buffer);
+        final FindValueFlyweight v = new FindValueFlyweight().wrap(exact(len), 0);
+        assertEquals(OTHER, v.key());
+        assertEquals(OTHER.hi(), v.keyHi());
+    }
+
+    @Test
+    void shouldRoundTripNodesWithMixedFamilies() {
+        final int len = Frames.sample(MessageType.NODES, buffer);
+        assertEquals(32 + 10 + 2 * 26 + 38, len);
+        final NodesFlyweight n = new NodesFlyweight().wrap(exact(len), 0);
+        assertHeader(n, MessageType.NODES);
+        assertEquals(TOKEN, n.token());
+        assertEquals(3, n.count());
+        assertEquals(2, n.count4());
+        assertEquals(1, n.count6());
+        final byte[] a = new byte[16];
+        assertEquals(OTHER, n.contactId(0));
+        assertEquals(4, n.contactAddress(0, a));
+        assertArrayEquals(Frames.V4, Arrays.copyOf(a, 4));
+        assertEquals(0x7F000001, n.contactIpv4(0));
+        assertEquals(4000, n.contactPort(0));
+        assertEquals(SENDER.hi(), n.contactIdHi(1));
+        assertEquals(SENDER.mid(), n.contactIdMid(1));
+        assertEquals(SENDER.lo(), n.contactIdLo(1));
+        assertEquals(4001, n.contactPort(1));
+        assertTrue(n.contactIsIpv6(2));
+        assertEquals(16, n.contactAddress(2, a));
+        assertArrayEquals(Frames.V6, a);
+        assertEquals(4002, n.contactPort(2));
+    }
+
+    @Test
+    void shouldRoundTripValueAndStore() {
+        int len = Frames.sample(MessageType.VALUE, buffer);
+        final ValueFlyweight v = new ValueFlyweight().wrap(exact(len), 0);
+        assertEquals(TOKEN, v.token());
+        assertEquals(OTHER, v.publisher());
+        assertEquals(3600, v.ttlSeconds());
+        assertArrayEquals(Frames.VALUE, v.valueBytes());
+
+        len = Frames.sample(MessageType.STORE, buffer);
+        final StoreFlyweight s = new StoreFlyweight().wrap(exact(len), 0);
+        assertEquals(NodeId.sha1(Frames.VALUE), s.key());
+        assertEquals(TOKEN, s.token());
+        assertEquals(OTHER, s.publisher());
+        assertEquals(3600, s.ttlSeconds());
+        assertArrayEquals(Frames.VALUE, s.valueBytes());
+        assertEquals(len, s.length());
+    }
+
+    @Test
+    void shouldCarryMaximumValueAndUnsignedTtl() {
+        final byte[] big = new byte[WireLimits.MAX_VALUE];
+        Arrays.fill(big, (byte) 7);
+        final int len = new StoreFlyweight().wrap(buffer, 0).header(0, TX, SENDER)
+            .encode(OTHER, TOKEN, SENDER, 0xFFFF_FFFFL, big);
+        final StoreFlyweight s = new StoreFlyweight().wrap(exact(len), 0);
+        assertEquals(0xFFFF_FFFFL, s.ttlSeconds());
+        assertEquals(WireLimits.MAX_VALUE, s.valueLength());
+        assertArrayEquals(big, s.valueBytes());
+    }
+
+    @Test
+    void shouldRoundTripStoreResultAndError() {
+        int len = Frames.sample(MessageType.STORE_RESULT, buffer);
+        assertEquals(StoreResultStatus.BAD_TOKEN, new StoreResultFlyweight().wrap(exact(len), 0).status());
+        len = Frames.sample(MessageType.ERROR, buffer);
+        final ErrorFlyweight e = new ErrorFlyweight().wrap(exact(len), 0);
+        assertEquals(ErrorCode.RATE_LIMITED, e.code());
+        assertEquals("slow down", e.message());
+    }
+
+    @Test
+    void shouldCutLongErrorMessageOnCharacterBoundary() {
+        final String s = "é".repeat(150); // 300 UTF-8 bytes, 2 per character
+        final int len = new ErrorFlyweight().wrap(buffer, 0).header(0, TX, SENDER).encode(ErrorCode.GENERIC, s);
+        final ErrorFlyweight e = new ErrorFlyweight().wrap(exact(len), 0);
+        assertEquals(200, e.messageLength());
+        assertEquals("é".repeat(100), e.message());
+        final int len2 = new ErrorFlyweight().wrap(buffer, 0).header(0, TX, SENDER).encode(ErrorCode.GENERIC, "a" + s);
+        assertEquals(199, new ErrorFlyweight().wrap(exact(len2), 0).messageLength());
+    }
+
+    @Test
+    void shouldRoundTripShelfDigest() {
+        final int len = Frames.sample(MessageType.SHELF_DIGEST, buffer);
+        final ShelfDigestFlyweight s = new ShelfDigestFlyweight().wrap(exact(len), 0);
+        assertEquals(2, s.shelfCount());
+        assertEquals(len, s.length());
+        final int e0 = s.firstShelf();
+        assertEquals("dnsmasq-leases", s.shelfName(e0));
+        assertTrue(s.shelfNameEquals(e0, Frames.SHELF));
+        assertEquals(3, s.shelfBookCount(e0));
+        assertEquals(0x1111111111111111L, s.shelfHashHi(e0));
+        assertEquals(0x2222222222222222L, s.shelfHashLo(e0));
+        final int e1 = s.nextShelf(e0);
+        assertEquals("pirania", s.shelfName(e1));
+        assertFalse(s.shelfNameEquals(e1, Frames.SHELF));
+        assertEquals(70000, s.shelfBookCount(e1));
+        assertEquals(-1L, s.shelfHashHi(e1));
+        assertEquals(5L, s.shelfHashLo(e1));
+        assertEquals(len, s.nextShelf(e1));
+    }
+
+    @Test
+    void shouldRoundTripBucketDigestAndBookRequest() {
+        int len = Frames.sample(MessageType.BUCKET_DIGEST, buffer);
+        final BucketDigestFlyweight d = new BucketDigestFlyweight().wrap(exact(len), 0);
+        assertEquals("dnsmasq-leases", d.name());
+        assertTrue(d.nameEquals(Frames.SHELF));
+        assertEquals(4, d.level());
+        assertEquals(0xA0000000, d.prefix());
+        assertEquals(2, d.bucketCount());
+        assertEquals(10, d.bucketBookCount(0));
+        assertEquals(0x0102030405060708L, d.bucketHash(0));
+        assertEquals(0, d.bucketBookCount(1));
+        assertEquals(len, d.length());
+
+        len = Frames.sample(MessageType.BOOK_REQUEST, buffer);
+        final BookRequestFlyweight r = new BookRequestFlyweight().wrap(exact(len), 0);
+        assertEquals("dnsmasq-leases", r.name());
+        assertEquals(2, r.count());
+        assertEquals(0x0A0B0C0D0E0F1011L, r.keyHash(0));
+        assertEquals(-2L, r.keyHash(1));
+        assertEquals(len, r.length());
+    }
+
+    @Test
+    void shouldRoundTripBooks() {
+        final int len = Frames.sample(MessageType.BOOKS, buffer);
+        final BooksFlyweight k = new BooksFlyweight().wrap(exact(len), 0);
+        assertEquals("dnsmasq-leases", k.name());
+        assertEquals(2, k.count());
+        final int b0 = k.firstBook();
+        assertEquals("10.13.0.5", k.bookKey(b0));
+        assertEquals(OTHER, k.bookAuthor(b0));
+        assertEquals("node-a", k.bookAuthorName(b0));
+        assertEquals(7, k.bookVersion(b0));
+        assertEquals(30, k.bookTtlSeconds(b0));
+        assertFalse(k.bookTombstone(b0));
+        assertEquals("{\"ip\":\"10.13.0.5\"}", new String(k.bookDataBytes(b0), StandardCharsets.UTF_8));
+        final int b1 = k.nextBook(b0);
+        assertEquals("gone", k.bookKey(b1));
+        assertEquals(SENDER.hi(), k.bookAuthorHi(b1));
+        assertEquals(0, k.bookAuthorNameLength(b1));
+        assertTrue(k.bookTombstone(b1));
+        assertEquals(0, k.bookDataLength(b1));
+        assertEquals(len, k.nextBook(b1));
+        assertEquals(len, k.length());
+    }
+
+    @Test
+    void shouldRoundTripFragment() {
+        final int len = Frames.sample(MessageType.FRAGMENT, buffer);
+        final DirectBuffer b = exact(len);
+        final FragmentFlyweight f = new FragmentFlyweight().wrap(b, 0, len);
+        assertEquals(0x01020304, f.messageId());
+        assertEquals(50, f.totalLength());
+        assertEquals(1, f.index());
+        assertEquals(3, f.count());
+        assertEquals(20, f.payloadLength());
+        assertEquals(20, b.getByte(f.payloadOffset() + 19));
+    }
+
+    @Test
+    void shouldDecodeAtNonZeroOffset() {
+        final int len = Frames.sample(MessageType.NODES, buffer);
+        final UnsafeBuffer shifted = new UnsafeBuffer(new byte[len + 13]);
+        shifted.putBytes(13, buffer, 0, len);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(shifted, 13, len));
+        final NodesFlyweight n = new NodesFlyweight().wrap(shifted, 13);
+        assertEquals(4002, n.contactPort(2));
+        assertEquals(Frames.readAll(buffer, 0, len), Frames.readAll(shifted, 13, len));
+    }
+}
