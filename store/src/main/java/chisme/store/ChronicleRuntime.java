@@ -1,0 +1,38 @@
+package chisme.store;
+
+import java.nio.ByteOrder;
+
+/**
+ * Sets the system properties that keep Chronicle libraries quiet and offline. A router daemon must never
+ * open connections nobody asked for (java-platform.md: Chronicle "phones home" and writes a client id
+ * to the home directory unless told not to). Chronicle reads these in static initialisers, so every chisme
+ * class touching Chronicle calls {@link #init()} from its own static initialiser, before any Chronicle
+ * class is initialised. Set unconditionally: not left to the user.
+ */
+public final class ChronicleRuntime {
+    static {
+        // Analytics: no outbound traffic, no client id file under ~.
+        System.setProperty("chronicle.analytics.disable", "true");
+        // The "Chronicle ... loaded" announcer banner on stdout.
+        System.setProperty("chronicle.announcer.disable", "true");
+        // DiskSpaceMonitor background thread polling the file system of mapped files.
+        System.setProperty("chronicle.disk.monitor.disable", "true");
+        // Performance hints printed at start.
+        System.setProperty("disable.perf.info", "true");
+        // Resource tracing (stack trace per mapped resource) costs heap and is for debugging only.
+        System.setProperty("jvm.resource.tracing", "false");
+    }
+
+    private ChronicleRuntime() {
+    }
+
+    /**
+     * Runs the static initialiser once (idempotent) and checks the platform. The record layouts are
+     * little-endian in native order; a big-endian platform would read persisted files wrongly.
+     */
+    public static void init() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new StoreException(null, "chisme stores need a little-endian platform (x86-64, aarch64)");
+        }
+    }
+}
