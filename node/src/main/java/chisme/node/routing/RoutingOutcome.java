@@ -1,0 +1,48 @@
+package chisme.node.routing;
+
+/**
+ * Outcome codes returned by {@link RoutingTable#onMessage} and {@link RoutingTable#onFailure}: plain
+ * ints so the hot path allocates nothing and callers can count them in a counters array.
+ */
+public final class RoutingOutcome {
+    /** Known contact refreshed: moved to the tail of its bucket (Kademlia paper 2.2). */
+    public static final int UPDATED = 0;
+    /** Verified newcomer appended to a bucket (possibly after a split or replacing a stale entry). */
+    public static final int ADDED = 1;
+    /** Unknown sender and the message was not a reply to one of our requests: ping it to verify. */
+    public static final int NEEDS_VERIFY = 2;
+    /** Bucket full: newcomer cached; ping {@link RoutingTable#headToPing()} and report the result back. */
+    public static final int BUCKET_FULL_PING_HEAD = 3;
+    /** Contact is (or stays) in its bucket's replacement cache; nothing to do now. */
+    public static final int CACHED = 4;
+    /** The sender claims our own id. */
+    public static final int REJECTED_SELF = 5;
+    /** Unverified claim that an address now has another id, or an id another address: ignored. */
+    public static final int ADDRESS_CONFLICT = 6;
+    /** Unresolved address or port 0. */
+    public static final int REJECTED_ADDRESS = 7;
+    /** {@link RoutingTable#onFailure}: the id is not in the table. */
+    public static final int UNKNOWN = 8;
+    /** {@link RoutingTable#onFailure}: failure counted, contact kept. */
+    public static final int FAILED = 9;
+    /** {@link RoutingTable#onFailure}: contact is now stale but kept, no replacement exists. */
+    public static final int STALE_KEPT = 10;
+    /** {@link RoutingTable#onFailure}: contact removed (stale and replaced, or a failed cache entry). */
+    public static final int EVICTED = 11;
+
+    /** Number of distinct codes, for sizing counter arrays. */
+    public static final int COUNT = 12;
+
+    private static final String[] NAMES = {
+        "UPDATED", "ADDED", "NEEDS_VERIFY", "BUCKET_FULL_PING_HEAD", "CACHED", "REJECTED_SELF",
+        "ADDRESS_CONFLICT", "REJECTED_ADDRESS", "UNKNOWN", "FAILED", "STALE_KEPT", "EVICTED"
+    };
+
+    private RoutingOutcome() {
+    }
+
+    /** Name of a code, for logs and tests. */
+    public static String name(final int outcome) {
+        return outcome >= 0 && outcome < COUNT ? NAMES[outcome] : "INVALID(" + outcome + ")";
+    }
+}
