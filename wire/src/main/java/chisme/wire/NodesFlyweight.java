@@ -30,8 +30,26 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
     public static final int IPV4_CONTACT_LENGTH = NodeId.BYTES + 4 + 2;
     public static final int IPV6_CONTACT_LENGTH = NodeId.BYTES + 16 + 2;
 
+    /** count4 read once per wrap: every contact accessor needs it; -1 until first use. */
+    private int cachedCount4 = -1;
+
     public NodesFlyweight() {
         super(MessageType.NODES);
+    }
+
+    @Override
+    public NodesFlyweight wrap(final org.agrona.DirectBuffer buffer, final int offset) {
+        cachedCount4 = -1;
+        return super.wrap(buffer, offset);
+    }
+
+    private int count4Cached() {
+        int c = cachedCount4;
+        if (c < 0) {
+            c = count4();
+            cachedCount4 = c;
+        }
+        return c;
     }
 
     /** Total length of a NODES frame with these counts. */
@@ -50,6 +68,7 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
         mutableBuffer.putLong(offset + TOKEN_OFFSET, token, LE);
         putU8(offset + COUNT4_OFFSET, count4);
         putU8(offset + COUNT6_OFFSET, count6);
+        cachedCount4 = count4;
         return length(count4, count6);
     }
 
@@ -62,7 +81,13 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
         }
         final int at = contactOffset(i);
         NodeId.write(mutableBuffer, at, idHi, idMid, idLo);
-        mutableBuffer.putBytes(at + NodeId.BYTES, address);
+        if (ipv6) {
+            mutableBuffer.putBytes(at + NodeId.BYTES, address);
+        } else {
+            // One 4-byte store instead of a memory copy: NODES(20) encoding is a hot path.
+            mutableBuffer.putInt(at + NodeId.BYTES, (address[0] & 0xFF) << 24 | (address[1] & 0xFF) << 16
+                | (address[2] & 0xFF) << 8 | (address[3] & 0xFF), java.nio.ByteOrder.BIG_ENDIAN);
+        }
         putU16(at + NodeId.BYTES + address.length, port);
         return this;
     }
@@ -86,14 +111,14 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
 
     /** Index in {@link #buffer()} of contact {@code i}'s first byte. */
     public int contactOffset(final int i) {
-        final int count4 = count4();
+        final int count4 = count4Cached();
         return i < count4
             ? offset + CONTACTS_OFFSET + i * IPV4_CONTACT_LENGTH
             : offset + CONTACTS_OFFSET + count4 * IPV4_CONTACT_LENGTH + (i - count4) * IPV6_CONTACT_LENGTH;
     }
 
     public boolean contactIsIpv6(final int i) {
-        return i >= count4();
+        return i >= count4Cached();
     }
 
     public long contactIdHi(final int i) {
@@ -125,9 +150,18 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
 
     /** Copies contact {@code i}'s address into {@code dst} (4 or 16 bytes long at least); returns 4 or 16. */
     public int contactAddress(final int i, final byte[] dst) {
-        final int n = contactAddressLength(i);
-        buffer.getBytes(contactOffset(i) + NodeId.BYTES, dst, 0, n);
-        return n;
+        final int at = contactOffset(i) + NodeId.BYTES;
+        if (contactIsIpv6(i)) {
+            buffer.getBytes(at, dst, 0, 16);
+            return 16;
+        }
+        // One 4-byte load instead of a memory copy (hot path: 20 contacts per NODES).
+        final int a = buffer.getInt(at, java.nio.ByteOrder.BIG_ENDIAN);
+        dst[0] = (byte) (a >>> 24);
+        dst[1] = (byte) (a >>> 16);
+        dst[2] = (byte) (a >>> 8);
+        dst[3] = (byte) a;
+        return 4;
     }
 
     /** Contact {@code i}'s IPv4 address as an int, network order (most significant byte first). */
