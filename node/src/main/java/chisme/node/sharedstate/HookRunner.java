@@ -1,0 +1,122 @@
+package chisme.node.sharedstate;
+
+import chisme.node.event.EventLog;
+import chisme.node.event.EventType;
+import chisme.node.transport.Clock;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs every executable in {@code <hooks dir>/<shelf>/} after a change that matters (expiry included),
+ * with the shelf on stdin. One run in flight per shelf; changes arriving meanwhile cause exactly one
+ * re-run with the latest state. Runs on virtual threads so a failing or hanging hook never stalls the
+ * node thread; a hook over the timeout is killed. Output and exit status go to the event log.
+ */
+final class HookRunner {
+    private static final class ShelfState {
+        boolean running;
+        boolean dirty;
+    }
+
+    private final SharedStateConfig config;
+    private final Clock clock;
+    private final EventLog eventLog;
+    private final SharedStateCounters counters;
+    private final Function<String, byte[]> snapshot;
+    private final Map<String, ShelfState> states = new ConcurrentHashMap<>();
+    private volatile Consumer<ProgramRun> listener = r -> {
+    };
+    private volatile boolean running = true;
+
+    /**
+     * @param snapshot the shelf as hook stdin; called from the hook's virtual thread (it hands the read
+     *                 to the node thread and waits, never the other way round)
+     */
+    HookRunner(final SharedStateConfig config, final Clock clock, final EventLog eventLog,
+               final SharedStateCounters counters, final Function<String, byte[]> snapshot) {
+        this.config = config;
+        this.clock = clock;
+        this.eventLog = eventLog;
+        this.counters = counters;
+        this.snapshot = snapshot;
+    }
+
+    void listener(final Consumer<ProgramRun> l) {
+        listener = l;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    /** A change that matters happened on {@code shelf}. Any thread; never blocks. */
+    void trigger(final String shelf) {
+        if (config.hooksDir() == null || !running) {
+            return;
+        }
+        final ShelfState s = states.computeIfAbsent(shelf, k -> new ShelfState());
+        synchronized (s) {
+            if (s.running) {
+                s.dirty = true;
+                return;
+            }
+            s.running = true;
+            s.dirty = false;
+        }
+        Thread.ofVirtual().name("chisme-hook-" + shelf).start(() -> loop(shelf, s));
+    }
+
+    private void loop(final String shelf, final ShelfState s) {
+        // Bounded: each pass consumes the dirty flag; new passes only while changes keep arriving.
+        for (int pass = 0; pass < 1_000_000 && running; pass++) {
+            try {
+                runOnce(shelf);
+            } catch (final RuntimeException e) {
+                counters.increment(SharedStateCounter.HOOK_FAILURES);
+                log(EventType.ERROR, "hook " + shelf + " failed: " + e.getMessage());
+            }
+            synchronized (s) {
+                if (!s.dirty) {
+                    s.running = false;
+                    return;
+                }
+                s.dirty = false;
+            }
+        }
+        synchronized (s) {
+            s.running = false;
+        }
+    }
+
+    private void runOnce(final String shelf) {
+        final List<Path> hooks = ProcessRunner.executables(config.hooksDir().resolve(shelf));
+        if (hooks.isEmpty()) {
+            return;
+        }
+        final byte[] stdin = snapshot.apply(shelf);
+        for (final Path hook : hooks) {
+            final ProcessRunner.Result r = ProcessRunner.run(List.of(hook.toString()), stdin, config.hookTimeoutMs(),
+                Map.of("CHISME_SHELF", shelf));
+            counters.increment(SharedStateCounter.HOOK_RUNS);
+            if (r.timedOut()) {
+                counters.increment(SharedStateCounter.HOOK_TIMEOUTS);
+            }
+            if (!r.ok()) {
+                counters.increment(SharedStateCounter.HOOK_FAILURES);
+            }
+            log(r.ok() ? EventType.STORE : EventType.ERROR, "hook " + shelf + "/" + hook.getFileName() + " " + r.describe());
+            listener.accept(new ProgramRun(shelf, hook, r.exitCode(), r.timedOut(), r.output(), stdin));
+        }
+    }
+
+    private void log(final EventType type, final String message) {
+        if (eventLog != null) {
+            eventLog.record(clock.nowMs(), type, "shared-state " + message);
+        }
+    }
+}

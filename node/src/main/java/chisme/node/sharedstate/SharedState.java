@@ -1,0 +1,304 @@
+package chisme.node.sharedstate;
+
+import chisme.node.event.EventLog;
+import chisme.node.rpc.Dispatcher;
+import chisme.node.transport.Clock;
+import chisme.node.transport.Scheduler;
+import chisme.store.Book;
+import chisme.store.BookStore;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The shared-state service of a node (LibreMesh shared-state, see docs/shared-state.md): shelves of
+ * books gossiped with direct neighbours over the node's UDP port. Every method may be called from any
+ * thread except the node thread's blocking paths: JSON is parsed on the caller's thread, the work is
+ * handed to the node thread through the {@link Scheduler} and the caller waits (up to 10 s). Refusals
+ * are {@link SharedStateException}s with a one-line message; nothing is stored when one is thrown.
+ * <pre>
+ *   SharedState ss = new SharedState(config.conclude(), store, dispatcher, agent, Clock.SYSTEM,
+ *                                    System::currentTimeMillis, eventLog);
+ *   ss.start();                      // before dispatcher.start()
+ *   ss.insert("dnsmasq-hosts", "{\"10.0.0.1\": \"node1\"}");
+ * </pre>
+ */
+public final class SharedState implements AutoCloseable {
+    /** Period of a LibreMesh bleach pass; bleachTTL in the Lua format counts these. */
+    public static final long BLEACH_PERIOD_MS = 120_000;
+    private static final long CALL_TIMEOUT_MS = 10_000;
+
+    private final SharedStateConfig config;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final SharedStateCounters counters = new SharedStateCounters();
+    private final Neighbours neighbours;
+    private final HookRunner hooks;
+    private final PublisherRunner publishers;
+    private final SharedStateEngine engine;
+    private volatile Thread nodeThread;
+    private volatile boolean started;
+
+    /**
+     * @param config      concluded here if not yet
+     * @param store       book store, used from the node thread only
+     * @param dispatcher  the node's dispatcher (gossip uses types 0x20-0x23)
+     * @param scheduler   the node thread (NodeAgent, or the simulator)
+     * @param clock       monotonic time for TTLs
+     * @param wallClockMs wall time for hybrid logical clock versions
+     * @param eventLog    hook/publisher outcomes and expiries; may be null
+     */
+    public SharedState(final SharedStateConfig config, final BookStore store, final Dispatcher dispatcher, final Scheduler scheduler,
+                       final Clock clock, final LongSupplier wallClockMs, final EventLog eventLog) {
+        this.config = config.conclude();
+        this.scheduler = scheduler;
+        this.clock = clock;
+        final RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+        this.neighbours = new Neighbours(config, scheduler, clock, eventLog, counters);
+        this.hooks = new HookRunner(config, clock, eventLog, counters, this::hookInput);
+        this.publishers = new PublisherRunner(config, scheduler, clock, eventLog, counters, random);
+        this.engine = new SharedStateEngine(config, store, dispatcher, scheduler, clock, wallClockMs, eventLog, random,
+            counters, neighbours, hooks);
+    }
+
+    /** Adds the DHT routing table's contacts as neighbours (called on the node thread each round). Before start. */
+    public SharedState routingTableNeighbours(final Supplier<List<InetSocketAddress>> contacts) {
+        neighbours.routingTable(contacts);
+        return this;
+    }
+
+    /** Our own UDP address (never treated as a neighbour). Before start. */
+    public SharedState localAddress(final InetSocketAddress self) {
+        neighbours.self(self);
+        return this;
+    }
+
+    /** Registers the gossip handlers and starts timers, discovery and publishers. Call before dispatcher.start(). */
+    public void start() {
+        engine.register();
+        scheduler.execute(() -> {
+            nodeThread = Thread.currentThread();
+            engine.start();
+        });
+        neighbours.start();
+        publishers.start();
+        started = true;
+    }
+
+    /** Inserts {@code {key: data}} (a JSON object) into {@code shelf}. CONTENT shelves key books by content hash (an array of values is accepted too). */
+    public SharedStateEngine.InsertResult insert(final String shelf, final String jsonObject) {
+        ShelfNames.require(shelf);
+        final Map<String, byte[]> data;
+        if (config.shelf(shelf).policy() == MergePolicy.CONTENT && jsonObject != null && jsonObject.stripLeading().startsWith("[")) {
+            data = new LinkedHashMap<>();
+            int i = 0;
+            for (final byte[] v : CanonicalJson.parseArray(jsonObject)) {
+                data.put(Integer.toString(i++), v);
+            }
+        } else {
+            data = CanonicalJson.parseObject(jsonObject);
+        }
+        return onNode(() -> engine.insert(shelf, data));
+    }
+
+    /** The shelf's live books as {@code {key: data}} (LibreMesh async "get"). */
+    public String get(final String shelf) {
+        final SharedStateEngine.Snapshot s = snapshot(shelf);
+        final Map<String, byte[]> out = new LinkedHashMap<>();
+        for (final Book b : s.books()) {
+            if (!b.tombstone() && b.expiresAtMs() > s.nowMs()) {
+                out.put(b.key(), b.data());
+            }
+        }
+        return CanonicalJson.writeObject(out);
+    }
+
+    /** Full entries, tombstones included: {@code {key: {author, authorId, version, ttlMs, tombstone, data}}}. */
+    public String dump(final String shelf) {
+        final SharedStateEngine.Snapshot s = snapshot(shelf);
+        return writeEntries(s, false);
+    }
+
+    /** The Lua shared-state format {@code {key: {bleachTTL, author, data}}}; a tombstone has data null. */
+    public String dumpLibremesh(final String shelf) {
+        return writeEntries(snapshot(shelf), true);
+    }
+
+    /** Writes tombstones for the keys of a JSON array; returns how many live books were removed. */
+    public int remove(final String shelf, final String jsonArrayOfKeys) {
+        ShelfNames.require(shelf);
+        final List<String> keys = CanonicalJson.parseStringArray(jsonArrayOfKeys);
+        return onNode(() -> engine.remove(shelf, keys));
+    }
+
+    /** Outcome of a sync: neighbours asked, those that answered, books received, bytes moved. */
+    public record SyncResult(int neighbours, int answered, int booksReceived, long bytes) {
+    }
+
+    /**
+     * Runs an anti-entropy round for {@code shelf} now with {@code targets} (all neighbours when empty) and
+     * waits for it to finish.
+     */
+    public SyncResult sync(final String shelf, final List<InetSocketAddress> targets) {
+        ShelfNames.require(shelf);
+        final CompletableFuture<SyncResult> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            final List<InetSocketAddress> to = targets == null || targets.isEmpty() ? engine.neighbours() : targets;
+            if (to.isEmpty()) {
+                result.complete(new SyncResult(0, 0, 0, 0));
+                return;
+            }
+            final List<SharedStateEngine.Round> rounds = new ArrayList<>();
+            for (final InetSocketAddress n : to) {
+                engine.startRound(n, List.of(shelf), r -> {
+                    rounds.add(r);
+                    if (rounds.size() == to.size()) {
+                        int ok = 0;
+                        int books = 0;
+                        long bytes = 0;
+                        for (final SharedStateEngine.Round x : rounds) {
+                            ok += x.failed() ? 0 : 1;
+                            books += x.booksReceived();
+                            bytes += x.bytes();
+                        }
+                        result.complete(new SyncResult(to.size(), ok, books, bytes));
+                    }
+                });
+            }
+        });
+        return await(result);
+    }
+
+    /** Shelves held or configured, with book counts and summaries. */
+    public List<SharedStateEngine.ShelfInfo> shelves() {
+        return onNode(engine::shelves);
+    }
+
+    /** Current neighbours (static, discovered, routing table). */
+    public List<InetSocketAddress> neighbours() {
+        return onNode(engine::neighbours);
+    }
+
+    public SharedStateCounters counters() {
+        return counters;
+    }
+
+    public SharedStateConfig config() {
+        return config;
+    }
+
+    /** Sees every finished hook run (tests, admin). */
+    public void hookListener(final Consumer<ProgramRun> listener) {
+        hooks.listener(listener);
+    }
+
+    /** Sees every finished publisher run. */
+    public void publisherListener(final Consumer<ProgramRun> listener) {
+        publishers.listener(listener);
+    }
+
+    /** Stops timers, hooks and publishers (the node thread itself belongs to the caller). */
+    @Override
+    public void close() {
+        neighbours.stop();
+        hooks.stop();
+        publishers.stop();
+        if (started) {
+            scheduler.execute(engine::stop);
+        }
+    }
+
+    // ------------------------------------------------------------------
+
+    private SharedStateEngine.Snapshot snapshot(final String shelf) {
+        ShelfNames.require(shelf);
+        return onNode(() -> engine.snapshot(shelf));
+    }
+
+    private byte[] hookInput(final String shelf) {
+        final String json = config.libremeshHooks() ? dumpLibremesh(shelf) : get(shelf);
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String writeEntries(final SharedStateEngine.Snapshot s, final boolean lua) {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = CanonicalJson.generator(out)) {
+            g.writeStartObject();
+            for (final Book b : s.books()) {
+                final long ttlMs = b.expiresAtMs() - s.nowMs();
+                if (ttlMs <= 0) {
+                    continue;
+                }
+                g.writeFieldName(b.key());
+                g.writeStartObject();
+                if (lua) {
+                    g.writeNumberField("bleachTTL", (ttlMs + BLEACH_PERIOD_MS - 1) / BLEACH_PERIOD_MS);
+                    g.writeStringField("author", b.authorName());
+                } else {
+                    g.writeStringField("author", b.authorName());
+                    g.writeStringField("authorId", b.authorId().toHex());
+                    g.writeNumberField("version", b.version());
+                    g.writeNumberField("ttlMs", ttlMs);
+                    g.writeBooleanField("tombstone", b.tombstone());
+                }
+                g.writeFieldName("data");
+                if (b.tombstone()) {
+                    g.writeNull();
+                } else {
+                    g.writeRawValue(new String(b.data(), StandardCharsets.UTF_8));
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        } catch (final IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private <T> T onNode(final Supplier<T> work) {
+        if (Thread.currentThread() == nodeThread) {
+            return work.get();
+        }
+        final CompletableFuture<T> f = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                f.complete(work.get());
+            } catch (final RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return await(f);
+    }
+
+    private static <T> T await(final CompletableFuture<T> f) {
+        try {
+            return f.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE, "interrupted while waiting for the node");
+        } catch (final TimeoutException e) {
+            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE, "the node did not answer within " + CALL_TIMEOUT_MS + " ms");
+        } catch (final ExecutionException e) {
+            if (e.getCause() instanceof SharedStateException s) {
+                throw s;
+            }
+            throw new IllegalStateException("shared-state operation failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

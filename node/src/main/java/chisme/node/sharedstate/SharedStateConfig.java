@@ -1,0 +1,260 @@
+package chisme.node.sharedstate;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Shared-state settings, validated once by {@link #conclude()} (Agrona context style). Setters return
+ * this; after conclude() the config must not change.
+ */
+public final class SharedStateConfig {
+    private String nodeName = "chisme";
+    private ShelfConfig defaultShelf = ShelfConfig.DEFAULT;
+    private final Map<String, ShelfConfig> shelves = new HashMap<>();
+    private Path hooksDir;
+    private Path publishersDir;
+    private Path dataDir;
+    private boolean libremeshHooks;
+    private long hookTimeoutMs = 30_000;
+    private long publisherIntervalMs = 300_000;
+    private long publisherTimeoutMs = 60_000;
+    private final List<String> staticNeighbours = new ArrayList<>();
+    private List<String> discoveryCommand = List.of();
+    private long discoveryIntervalMs = 30_000;
+    private boolean routingTableNeighbours = true;
+    private int defaultPort = 6881;
+    private int roundBudgetBytes = 256 * 1024;
+    private long callTimeoutMs = 1_000;
+    private long expiryCheckMs = 1_000;
+    private long pushDelayMs = 0;
+    private boolean concluded;
+
+    /** This node's name (LibreMesh "author": the hostname). */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public SharedStateConfig nodeName(final String v) {
+        nodeName = v;
+        return this;
+    }
+
+    /** Settings of shelves without their own section. */
+    public ShelfConfig defaultShelf() {
+        return defaultShelf;
+    }
+
+    public SharedStateConfig defaultShelf(final ShelfConfig v) {
+        defaultShelf = v;
+        return this;
+    }
+
+    /** Sets the section of one shelf. */
+    public SharedStateConfig shelf(final String name, final ShelfConfig v) {
+        shelves.put(ShelfNames.require(name), v);
+        return this;
+    }
+
+    /** The settings that apply to {@code shelf}. */
+    public ShelfConfig shelf(final String shelf) {
+        return shelves.getOrDefault(shelf, defaultShelf);
+    }
+
+    /** Shelves that have their own section (synced even while empty). */
+    public Map<String, ShelfConfig> shelves() {
+        return Map.copyOf(shelves);
+    }
+
+    /** Directory holding one sub-directory of hook executables per shelf; null: no hooks. */
+    public Path hooksDir() {
+        return hooksDir;
+    }
+
+    public SharedStateConfig hooksDir(final Path v) {
+        hooksDir = v;
+        return this;
+    }
+
+    /** Directory of publisher executables; null: none. */
+    public Path publishersDir() {
+        return publishersDir;
+    }
+
+    public SharedStateConfig publishersDir(final Path v) {
+        publishersDir = v;
+        return this;
+    }
+
+    /** The node's data directory, given to publishers as CHISME_DATA so their CLI calls reach this node. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public SharedStateConfig dataDir(final Path v) {
+        dataDir = v;
+        return this;
+    }
+
+    /** When true hooks get the Lua format {key: {bleachTTL, author, data}} instead of {key: data}. */
+    public boolean libremeshHooks() {
+        return libremeshHooks;
+    }
+
+    public SharedStateConfig libremeshHooks(final boolean v) {
+        libremeshHooks = v;
+        return this;
+    }
+
+    /** A hook still running after this is killed. */
+    public long hookTimeoutMs() {
+        return hookTimeoutMs;
+    }
+
+    public SharedStateConfig hookTimeoutMs(final long v) {
+        hookTimeoutMs = v;
+        return this;
+    }
+
+    /** Mean period of publisher runs (jittered +-25%); publishers also run once at start. */
+    public long publisherIntervalMs() {
+        return publisherIntervalMs;
+    }
+
+    public SharedStateConfig publisherIntervalMs(final long v) {
+        publisherIntervalMs = v;
+        return this;
+    }
+
+    public long publisherTimeoutMs() {
+        return publisherTimeoutMs;
+    }
+
+    public SharedStateConfig publisherTimeoutMs(final long v) {
+        publisherTimeoutMs = v;
+        return this;
+    }
+
+    /** Static neighbours, each {@code host[%iface][:port]}. */
+    public List<String> staticNeighbours() {
+        return List.copyOf(staticNeighbours);
+    }
+
+    public SharedStateConfig staticNeighbour(final String v) {
+        staticNeighbours.add(v);
+        return this;
+    }
+
+    /** Discovery command (argv), printing one {@code host[%iface][:port]} per line; empty: none. */
+    public List<String> discoveryCommand() {
+        return discoveryCommand;
+    }
+
+    public SharedStateConfig discoveryCommand(final List<String> v) {
+        discoveryCommand = List.copyOf(v);
+        return this;
+    }
+
+    public long discoveryIntervalMs() {
+        return discoveryIntervalMs;
+    }
+
+    public SharedStateConfig discoveryIntervalMs(final long v) {
+        discoveryIntervalMs = v;
+        return this;
+    }
+
+    /** When true the DHT routing table's contacts (if a source is given) are neighbours too. */
+    public boolean routingTableNeighbours() {
+        return routingTableNeighbours;
+    }
+
+    public SharedStateConfig routingTableNeighbours(final boolean v) {
+        routingTableNeighbours = v;
+        return this;
+    }
+
+    /** Port assumed for neighbours given without one (the chisme UDP port). */
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    public SharedStateConfig defaultPort(final int v) {
+        defaultPort = v;
+        return this;
+    }
+
+    /** Bytes one anti-entropy round with one neighbour may move (requests + replies); the rest waits. */
+    public int roundBudgetBytes() {
+        return roundBudgetBytes;
+    }
+
+    public SharedStateConfig roundBudgetBytes(final int v) {
+        roundBudgetBytes = v;
+        return this;
+    }
+
+    public long callTimeoutMs() {
+        return callTimeoutMs;
+    }
+
+    public SharedStateConfig callTimeoutMs(final long v) {
+        callTimeoutMs = v;
+        return this;
+    }
+
+    /** How often remaining TTLs are checked for expiry. */
+    public long expiryCheckMs() {
+        return expiryCheckMs;
+    }
+
+    public SharedStateConfig expiryCheckMs(final long v) {
+        expiryCheckMs = v;
+        return this;
+    }
+
+    /** Delay before pushing changes, to batch a burst of inserts into one datagram (0: next loop turn). */
+    public long pushDelayMs() {
+        return pushDelayMs;
+    }
+
+    public SharedStateConfig pushDelayMs(final long v) {
+        pushDelayMs = v;
+        return this;
+    }
+
+    /** Validates everything once; throws BAD_CONFIG with the first problem. */
+    public SharedStateConfig conclude() {
+        if (concluded) {
+            return this;
+        }
+        require(nodeName != null && !nodeName.isEmpty() && nodeName.length() <= 255, "nodeName 1-255 characters");
+        require(defaultShelf != null, "defaultShelf set");
+        require(hookTimeoutMs >= 10, "hookTimeoutMs >= 10");
+        require(publisherIntervalMs >= 100, "publisherIntervalMs >= 100");
+        require(publisherTimeoutMs >= 10, "publisherTimeoutMs >= 10");
+        require(discoveryIntervalMs >= 100, "discoveryIntervalMs >= 100");
+        require(defaultPort >= 1 && defaultPort <= 65_535, "defaultPort in [1, 65535]");
+        require(roundBudgetBytes >= 1_024, "roundBudgetBytes >= 1024");
+        require(callTimeoutMs >= 10, "callTimeoutMs >= 10");
+        require(expiryCheckMs >= 10, "expiryCheckMs >= 10");
+        require(pushDelayMs >= 0, "pushDelayMs >= 0");
+        for (final String n : staticNeighbours) {
+            try {
+                NeighbourAddress.parse(n, defaultPort);
+            } catch (final IllegalArgumentException e) {
+                throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "static neighbour: " + e.getMessage());
+            }
+        }
+        concluded = true;
+        return this;
+    }
+
+    private static void require(final boolean ok, final String what) {
+        if (!ok) {
+            throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shared-state config: " + what);
+        }
+    }
+}

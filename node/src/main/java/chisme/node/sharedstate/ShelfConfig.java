@@ -1,0 +1,50 @@
+package chisme.node.sharedstate;
+
+/**
+ * Settings of one shelf (LibreMesh's per-"data type" ttl and update_interval, plus limits). Shelves
+ * need no registration: a shelf without its own section uses {@link SharedStateConfig#defaultShelf()}.
+ *
+ * @param ttlMs          lifetime of an inserted book; counts down locally, only re-inserts refresh it
+ * @param syncIntervalMs mean time between anti-entropy rounds with each neighbour (jittered +-25%)
+ * @param policy         merge policy
+ * @param maxBooks       most books (tombstones included) the shelf holds; new keys beyond are refused
+ * @param maxBookBytes   largest book data (canonical JSON bytes), at most 65,536 (docs/wire.md)
+ */
+public record ShelfConfig(long ttlMs, long syncIntervalMs, MergePolicy policy, int maxBooks, int maxBookBytes) {
+    /** LibreMesh-like defaults: ttl 1 hour, sync every 60 s, lww, 10,000 books of at most 16 KiB. */
+    public static final ShelfConfig DEFAULT = new ShelfConfig(3_600_000, 60_000, MergePolicy.LWW, 10_000, 16_384);
+
+    public ShelfConfig {
+        require(ttlMs >= 100 && ttlMs <= 0xFFFF_FFFFL, "ttlMs in [100, 2^32-1]");
+        require(syncIntervalMs >= 10, "syncIntervalMs >= 10");
+        require(policy != null, "policy set");
+        require(maxBooks >= 1, "maxBooks >= 1");
+        require(maxBookBytes >= 4 && maxBookBytes <= 65_536, "maxBookBytes in [4, 65536]");
+    }
+
+    public ShelfConfig ttlMs(final long v) {
+        return new ShelfConfig(v, syncIntervalMs, policy, maxBooks, maxBookBytes);
+    }
+
+    public ShelfConfig syncIntervalMs(final long v) {
+        return new ShelfConfig(ttlMs, v, policy, maxBooks, maxBookBytes);
+    }
+
+    public ShelfConfig policy(final MergePolicy v) {
+        return new ShelfConfig(ttlMs, syncIntervalMs, v, maxBooks, maxBookBytes);
+    }
+
+    public ShelfConfig maxBooks(final int v) {
+        return new ShelfConfig(ttlMs, syncIntervalMs, policy, v, maxBookBytes);
+    }
+
+    public ShelfConfig maxBookBytes(final int v) {
+        return new ShelfConfig(ttlMs, syncIntervalMs, policy, maxBooks, v);
+    }
+
+    private static void require(final boolean ok, final String what) {
+        if (!ok) {
+            throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf config: " + what);
+        }
+    }
+}
