@@ -1,0 +1,149 @@
+package chisme.node.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * Every setting of {@code chisme node}: the same name is a line {@code name = value} in the config file
+ * and a flag {@code --name value}. Each key parses and range-checks its own value (one-line
+ * {@link IllegalArgumentException}); docs/configuration.md lists them all.
+ */
+public enum ConfigKey {
+    BIND("bind", false, "::", "address the UDP port binds to (:: = every IPv6 and IPv4 address)",
+        (c, v) -> c.bind(v.trim())),
+    PORT("port", false, "4200", "UDP port for both Kademlia and shared-state (0 = any free port)",
+        (c, v) -> c.port(intIn(v, 0, 65_535))),
+    DATA("data", false, "$CHISME_DATA or ~/.chisme/data", "data directory: stores, node id, contacts, admin socket",
+        (c, v) -> c.dataDir(Path.of(nonEmpty(v)))),
+    JOIN("join", true, "(none)", "bootstrap node HOST:PORT, repeatable; without any the node rejoins through saved contacts",
+        (c, v) -> c.joins().add(HostPort.parse(v))),
+    NEIGHBOUR("neighbour", true, "(none)", "static shared-state neighbour HOST:PORT, repeatable",
+        (c, v) -> c.neighbours().add(HostPort.parse(v))),
+    HOOKS("hooks", false, "DATA/hooks", "hooks directory, laid out as LibreMesh's /etc/shared-state/hooks/SHELF/",
+        (c, v) -> c.hooksDir(Path.of(nonEmpty(v)))),
+    PUBLISHERS("publishers", false, "DATA/publishers", "publishers directory (executables run at start and every publish-interval-s)",
+        (c, v) -> c.publishersDir(Path.of(nonEmpty(v)))),
+    NAME("name", false, "host name", "author name written into books (LibreMesh's 'author')",
+        (c, v) -> c.name(nonEmpty(v))),
+    K("k", false, "20", "Kademlia bucket size and replication factor (1..32)",
+        (c, v) -> c.k(intIn(v, 1, 32))),
+    ALPHA("alpha", false, "3", "Kademlia lookup parallelism (1..k)",
+        (c, v) -> c.alpha(intIn(v, 1, 32))),
+    RPC_TIMEOUT_MS("rpc-timeout-ms", false, "2000", "timeout of one request",
+        (c, v) -> c.rpcTimeoutMs(longIn(v, 1, 600_000))),
+    REFRESH_INTERVAL_S("refresh-interval-s", false, "3600", "tRefresh: idle buckets get a lookup",
+        (c, v) -> c.refreshIntervalS(longIn(v, 1, 31_536_000))),
+    REPLICATE_INTERVAL_S("replicate-interval-s", false, "3600", "tReplicate: values are re-stored to the k closest",
+        (c, v) -> c.replicateIntervalS(longIn(v, 1, 31_536_000))),
+    REPUBLISH_INTERVAL_S("republish-interval-s", false, "86400", "tRepublish: the publisher re-stores its values",
+        (c, v) -> c.republishIntervalS(longIn(v, 1, 31_536_000))),
+    EXPIRE_AFTER_S("expire-after-s", false, "86410", "tExpire: a value expires this long after publication",
+        (c, v) -> c.expireAfterS(longIn(v, 1, 31_536_000))),
+    MAX_VALUE_BYTES("max-value-bytes", false, "65536", "largest DHT value accepted (1..65536)",
+        (c, v) -> c.maxValueBytes(intIn(v, 1, 65_536))),
+    STORE("store", false, "chronicle", "'chronicle' (persistent, in DATA) or 'memory' (lost at exit)",
+        (c, v) -> c.persistent(oneOf(v, "chronicle", "memory").equals("chronicle"))),
+    MAX_TUPLES("max-tuples", false, "20000", "most DHT values held",
+        (c, v) -> c.maxTuples(intIn(v, 1, 10_000_000))),
+    MAX_BOOKS("max-books", false, "20000", "most shared-state books held over all shelves",
+        (c, v) -> c.maxBooks(intIn(v, 1, 10_000_000))),
+    MAX_BOOK_DATA_BYTES("max-book-data-bytes", false, "65536", "largest book data (JSON) accepted",
+        (c, v) -> c.maxBookDataBytes(intIn(v, 1, 1 << 20))),
+    SHELF_TTL_S("shelf-ttl-s", false, "3600", "lifetime of an inserted book unless re-inserted (LibreMesh: ~1 h)",
+        (c, v) -> c.shelfTtlS(longIn(v, 1, 31_536_000))),
+    SYNC_INTERVAL_S("sync-interval-s", false, "60", "how often each shelf is reconciled with the neighbours",
+        (c, v) -> c.syncIntervalS(longIn(v, 1, 86_400))),
+    PUBLISH_INTERVAL_S("publish-interval-s", false, "300", "how often the publishers run (LibreMesh cron: 5 min)",
+        (c, v) -> c.publishIntervalS(longIn(v, 1, 86_400))),
+    DISCOVERY("discovery", false, "contacts", "gossip neighbours: 'contacts' (static + Kademlia contacts) or 'static' (only --neighbour)",
+        (c, v) -> c.discoverContacts(oneOf(v, "contacts", "static").equals("contacts"))),
+    LOG_LEVEL("log-level", false, "info", "error, warn, info or debug (debug echoes every event to stderr)",
+        (c, v) -> c.logLevel(LogLevel.valueOf(oneOf(v, "error", "warn", "info", "debug").toUpperCase(Locale.ROOT)))),
+    EVENT_LOG_CAPACITY("event-log-capacity", false, "1000", "recent events kept for 'chisme logs'",
+        (c, v) -> c.eventLogCapacity(intIn(v, 1, 1_000_000)));
+
+    private final String key;
+    private final boolean repeatable;
+    private final String defaultText;
+    private final String description;
+    private final BiConsumer<NodeConfig, String> applier;
+
+    ConfigKey(final String key, final boolean repeatable, final String defaultText, final String description,
+              final BiConsumer<NodeConfig, String> applier) {
+        this.key = key;
+        this.repeatable = repeatable;
+        this.defaultText = defaultText;
+        this.description = description;
+        this.applier = applier;
+    }
+
+    /** Name in the file and, with "--", as a flag. */
+    public String key() {
+        return key;
+    }
+
+    public boolean repeatable() {
+        return repeatable;
+    }
+
+    public String defaultText() {
+        return defaultText;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Parses {@code value} into {@code config}; throws {@link IllegalArgumentException} with a one-line reason. */
+    public void apply(final NodeConfig config, final String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing value");
+        }
+        applier.accept(config, value);
+    }
+
+    /** The key called {@code name}, or null. */
+    public static ConfigKey byName(final String name) {
+        for (final ConfigKey k : values()) {
+            if (k.key.equals(name)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    private static String nonEmpty(final String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("empty value");
+        }
+        return v.trim();
+    }
+
+    private static long longIn(final String v, final long min, final long max) {
+        final long n;
+        try {
+            n = Long.parseLong(v.trim().replace("_", ""));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v.trim() + "' is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(n + " not in " + min + ".." + max);
+        }
+        return n;
+    }
+
+    private static int intIn(final String v, final int min, final int max) {
+        return (int) longIn(v, min, max);
+    }
+
+    private static String oneOf(final String v, final String... allowed) {
+        final String s = v.trim().toLowerCase(Locale.ROOT);
+        for (final String a : allowed) {
+            if (a.equals(s)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("'" + v.trim() + "' is not one of " + String.join(", ", allowed));
+    }
+}

@@ -1,0 +1,179 @@
+package chisme.node.config;
+
+import chisme.node.kademlia.KademliaConfig;
+import chisme.store.StoreConfig;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything {@code chisme node} needs, with embedded defaults so a bare {@code chisme node} works.
+ * Filled from the config file then the flags ({@link ConfigKey#apply}), validated once by
+ * {@link #conclude()} (style.md habit 7). Accessors without get/set; durations carry their unit.
+ */
+public final class NodeConfig {
+    /** Environment variable naming the data directory when neither --data nor the file sets it. */
+    public static final String DATA_ENV = "CHISME_DATA";
+    public static final int DEFAULT_PORT = 4200;
+
+    private String bind = "::";
+    private int port = DEFAULT_PORT;
+    private Path dataDir;
+    private final List<HostPort> joins = new ArrayList<>();
+    private final List<HostPort> neighbours = new ArrayList<>();
+    private Path hooksDir;
+    private Path publishersDir;
+    private String name;
+    private int k = 20;
+    private int alpha = 3;
+    private long rpcTimeoutMs = 2_000;
+    private long refreshIntervalS = 3_600;
+    private long replicateIntervalS = 3_600;
+    private long republishIntervalS = 86_400;
+    private long expireAfterS = 86_410;
+    private int maxValueBytes = 65_536;
+    private boolean persistent = true;
+    private int maxTuples = 20_000;
+    private int maxBooks = 20_000;
+    private int maxBookDataBytes = 65_536;
+    private long shelfTtlS = 3_600;
+    private long syncIntervalS = 60;
+    private long publishIntervalS = 300;
+    private boolean discoverContacts = true;
+    private LogLevel logLevel = LogLevel.INFO;
+    private int eventLogCapacity = 1_000;
+
+    /** The data directory used when none is configured: $CHISME_DATA, else ~/.chisme/data. */
+    public static Path defaultDataDir() {
+        final String env = System.getenv(DATA_ENV);
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), StoreConfig.DEFAULT_DIR_NAME, "data");
+    }
+
+    /** Cross-field checks and defaults that depend on other settings; throws {@link ConfigException}. */
+    public NodeConfig conclude() {
+        if (dataDir == null) {
+            dataDir = defaultDataDir();
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+        if (hooksDir == null) {
+            hooksDir = dataDir.resolve("hooks");
+        }
+        if (publishersDir == null) {
+            publishersDir = dataDir.resolve("publishers");
+        }
+        if (name == null) {
+            name = hostName();
+        }
+        if (alpha > k) {
+            throw new ConfigException("alpha: " + alpha + " is larger than k (" + k + ")");
+        }
+        try {
+            InetAddress.getByName(bind);
+        } catch (final Exception e) {
+            throw new ConfigException("bind: cannot resolve '" + bind + "'");
+        }
+        if (!bind.matches("[0-9A-Za-z.:%_-]+")) {
+            throw new ConfigException("bind: '" + bind + "' is not an address");
+        }
+        try {
+            kademliaConfig().conclude();
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return this;
+    }
+
+    /** The Kademlia settings derived from this configuration. */
+    public KademliaConfig kademliaConfig() {
+        return new KademliaConfig().k(k).alpha(alpha).rpcTimeoutMs(rpcTimeoutMs)
+            .refreshIntervalMs(refreshIntervalS * 1000).replicateIntervalMs(replicateIntervalS * 1000)
+            .republishIntervalMs(republishIntervalS * 1000).expireAfterMs(Math.max(1000, expireAfterS * 1000))
+            .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity);
+    }
+
+    /** The store settings derived from this configuration (stores under {@code DATA/store}). */
+    public StoreConfig storeConfig() {
+        return new StoreConfig().dataDir(dataDir.resolve("store")).maxTuples(maxTuples).maxValueBytes(maxValueBytes)
+            .averageValueBytes(Math.min(256, maxValueBytes)).maxBooks(maxBooks).maxBookDataBytes(maxBookDataBytes)
+            .averageBookDataBytes(Math.min(256, maxBookDataBytes))
+            .maxTupleBytes(Math.max(16L << 20, 2L * (maxValueBytes + 256)))
+            .maxBookBytes(Math.max(16L << 20, 2L * (maxBookDataBytes + 1024)));
+    }
+
+    /** The admin socket inside the data directory. */
+    public Path adminSocket() {
+        return dataDir.resolve(AdminPaths.SOCKET_NAME);
+    }
+
+    private static String hostName() {
+        final String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (final Exception e) {
+            return "chisme";
+        }
+    }
+
+    public String bind() { return bind; }
+    public NodeConfig bind(final String v) { bind = v; return this; }
+    public int port() { return port; }
+    public NodeConfig port(final int v) { port = v; return this; }
+    public Path dataDir() { return dataDir; }
+    public NodeConfig dataDir(final Path v) { dataDir = v; return this; }
+    /** Bootstrap nodes (mutable list). */
+    public List<HostPort> joins() { return joins; }
+    /** Static gossip neighbours (mutable list). */
+    public List<HostPort> neighbours() { return neighbours; }
+    public Path hooksDir() { return hooksDir; }
+    public NodeConfig hooksDir(final Path v) { hooksDir = v; return this; }
+    public Path publishersDir() { return publishersDir; }
+    public NodeConfig publishersDir(final Path v) { publishersDir = v; return this; }
+    public String name() { return name; }
+    public NodeConfig name(final String v) { name = v; return this; }
+    public int k() { return k; }
+    public NodeConfig k(final int v) { k = v; return this; }
+    public int alpha() { return alpha; }
+    public NodeConfig alpha(final int v) { alpha = v; return this; }
+    public long rpcTimeoutMs() { return rpcTimeoutMs; }
+    public NodeConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    public long refreshIntervalS() { return refreshIntervalS; }
+    public NodeConfig refreshIntervalS(final long v) { refreshIntervalS = v; return this; }
+    public long replicateIntervalS() { return replicateIntervalS; }
+    public NodeConfig replicateIntervalS(final long v) { replicateIntervalS = v; return this; }
+    public long republishIntervalS() { return republishIntervalS; }
+    public NodeConfig republishIntervalS(final long v) { republishIntervalS = v; return this; }
+    public long expireAfterS() { return expireAfterS; }
+    public NodeConfig expireAfterS(final long v) { expireAfterS = v; return this; }
+    public int maxValueBytes() { return maxValueBytes; }
+    public NodeConfig maxValueBytes(final int v) { maxValueBytes = v; return this; }
+    /** True: Chronicle Map stores in the data directory; false: in memory. */
+    public boolean persistent() { return persistent; }
+    public NodeConfig persistent(final boolean v) { persistent = v; return this; }
+    public int maxTuples() { return maxTuples; }
+    public NodeConfig maxTuples(final int v) { maxTuples = v; return this; }
+    public int maxBooks() { return maxBooks; }
+    public NodeConfig maxBooks(final int v) { maxBooks = v; return this; }
+    public int maxBookDataBytes() { return maxBookDataBytes; }
+    public NodeConfig maxBookDataBytes(final int v) { maxBookDataBytes = v; return this; }
+    public long shelfTtlS() { return shelfTtlS; }
+    public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
+    public long syncIntervalS() { return syncIntervalS; }
+    public NodeConfig syncIntervalS(final long v) { syncIntervalS = v; return this; }
+    public long publishIntervalS() { return publishIntervalS; }
+    public NodeConfig publishIntervalS(final long v) { publishIntervalS = v; return this; }
+    /** True: Kademlia contacts are gossip neighbours too; false: only the static ones. */
+    public boolean discoverContacts() { return discoverContacts; }
+    public NodeConfig discoverContacts(final boolean v) { discoverContacts = v; return this; }
+    public LogLevel logLevel() { return logLevel; }
+    public NodeConfig logLevel(final LogLevel v) { logLevel = v; return this; }
+    public int eventLogCapacity() { return eventLogCapacity; }
+    public NodeConfig eventLogCapacity(final int v) { eventLogCapacity = v; return this; }
+}

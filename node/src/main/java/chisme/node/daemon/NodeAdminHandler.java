@@ -1,0 +1,238 @@
+package chisme.node.daemon;
+
+import chisme.node.admin.AdminError;
+import chisme.node.admin.AdminException;
+import chisme.node.admin.AdminHandler;
+import chisme.node.admin.AdminRequest;
+import chisme.node.admin.Json;
+import chisme.node.config.HostPort;
+import chisme.node.event.Event;
+import chisme.node.kademlia.ContactInfo;
+import chisme.node.kademlia.KademliaNode;
+import chisme.node.metrics.CounterId;
+import chisme.node.transport.Clock;
+import chisme.wire.NodeId;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The daemon's admin operations (docs/cli.md lists them with the CLI command using each). Runs on the
+ * admin server's virtual threads; every node operation goes through the thread-safe facades
+ * ({@link KademliaNode}, shared-state), which hand work to the node thread.
+ */
+final class NodeAdminHandler implements AdminHandler {
+    /** Follow mode sends a heartbeat this often so a vanished client is noticed. */
+    static final long FOLLOW_HEARTBEAT_MS = 2_000;
+    private final NodeDaemon daemon;
+    private final KademliaNode node;
+    private final ShelfOps shelves;
+
+    NodeAdminHandler(final NodeDaemon daemon) {
+        this.daemon = daemon;
+        this.node = daemon.node();
+        this.shelves = new ShelfOps(daemon);
+    }
+
+    @Override
+    public String handle(final AdminRequest r, final Stream stream) throws AdminException, IOException {
+        return switch (r.op()) {
+            case "ping" -> "\"pong\"";
+            case "status" -> status();
+            case "peers" -> peers();
+            case "stats" -> stats();
+            case "join" -> join(r);
+            case "publish" -> publish(r);
+            case "get" -> get(r);
+            case "logs" -> logs(r, stream);
+            case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
+                 "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
+            default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+        };
+    }
+
+    private String status() {
+        final List<ContactInfo> contacts = node.contacts();
+        final InetSocketAddress a = node.localAddress();
+        final int values = daemon.stores().tuples().size();
+        final Map<String, Integer> shelfCounts = shelves.counts();
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("id", node.id().toHex());
+            g.writeStringField("name", daemon.config().name());
+            g.writeStringField("address", a.getAddress().getHostAddress());
+            g.writeNumberField("port", a.getPort());
+            g.writeNumberField("uptimeMs", System.currentTimeMillis() - daemon.startedAtMs());
+            g.writeNumberField("contacts", contacts.size());
+            g.writeNumberField("values", values);
+            g.writeBooleanField("persistent", daemon.stores().persistent());
+            g.writeStringField("dataDir", daemon.config().dataDir().toString());
+            g.writeObjectFieldStart("shelves");
+            for (final Map.Entry<String, Integer> e : shelfCounts.entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    private String peers() {
+        final List<ContactInfo> contacts = node.contacts();
+        final long nowMs = Clock.SYSTEM.nowMs();
+        return Json.write(g -> {
+            g.writeStartArray();
+            for (final ContactInfo c : contacts) {
+                g.writeStartObject();
+                g.writeStringField("id", c.id().toHex());
+                g.writeStringField("address", c.address().getAddress().getHostAddress());
+                g.writeNumberField("port", c.address().getPort());
+                g.writeNumberField("bucket", c.bucket());
+                g.writeNumberField("lastSeenMsAgo", Math.max(0, nowMs - c.lastSeenMs()));
+                g.writeNumberField("failures", c.failures());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private String stats() {
+        final Map<CounterId, Long> counters = node.counters().snapshot();
+        return Json.write(g -> {
+            g.writeStartObject();
+            for (final Map.Entry<CounterId, Long> e : counters.entrySet()) {
+                g.writeNumberField(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+            }
+            g.writeNumberField("admin_requests", daemon.admin().requests());
+            g.writeNumberField("admin_bad_requests", daemon.admin().badRequests());
+            shelves.writeCounters(g);
+            g.writeEndObject();
+        });
+    }
+
+    private String join(final AdminRequest r) throws AdminException {
+        final InetSocketAddress target = address(r.string("address"));
+        final int size;
+        try {
+            size = node.join(target);
+        } catch (final RuntimeException e) {
+            throw new AdminException(AdminError.FAILED, "join " + r.string("address") + " failed: " + NodeDaemon.rootMessage(e));
+        }
+        if (size == 0) {
+            throw new AdminException(AdminError.FAILED, "join: no node answered at " + r.string("address"));
+        }
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("contacts", size);
+            g.writeEndObject();
+        });
+    }
+
+    static InetSocketAddress address(final String text) throws AdminException {
+        try {
+            return HostPort.parse(text).resolve();
+        } catch (final IllegalArgumentException e) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, e.getMessage());
+        } catch (final UnknownHostException e) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, "cannot resolve host in '" + text + "'");
+        }
+    }
+
+    private String publish(final AdminRequest r) throws AdminException {
+        final byte[] value;
+        try {
+            value = Base64.getDecoder().decode(r.string("valueBase64"));
+        } catch (final IllegalArgumentException e) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, "valueBase64 is not base64");
+        }
+        if (value.length == 0) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, "empty value");
+        }
+        if (value.length > daemon.config().maxValueBytes()) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT,
+                "value of " + value.length + " bytes is over the " + daemon.config().maxValueBytes() + "-byte limit");
+        }
+        final KademliaNode.Published p;
+        try {
+            p = node.publishWithCopies(value);
+        } catch (final RuntimeException e) {
+            throw new AdminException(AdminError.FAILED, "publish failed: " + NodeDaemon.rootMessage(e));
+        }
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeStringField("key", p.key().toHex());
+            g.writeNumberField("remoteCopies", p.remoteCopies());
+            g.writeEndObject();
+        });
+    }
+
+    private String get(final AdminRequest r) throws AdminException {
+        final String hex = r.string("key").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!NodeId.isHex(hex)) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, "invalid key '" + r.string("key") + "': expected 40 hex digits");
+        }
+        final Optional<byte[]> v;
+        try {
+            v = node.get(NodeId.fromHex(hex));
+        } catch (final RuntimeException e) {
+            throw new AdminException(AdminError.FAILED, "get failed: " + NodeDaemon.rootMessage(e));
+        }
+        if (v.isEmpty()) {
+            throw new AdminException(AdminError.NOT_FOUND, "no value for key " + hex);
+        }
+        return Json.string(Base64.getEncoder().encodeToString(v.get()));
+    }
+
+    private String logs(final AdminRequest r, final Stream stream) throws IOException {
+        final int limit = (int) Math.max(1, Math.min(node.events().capacity(), r.number("limit", 100)));
+        final List<Event> recent = node.events().recent(limit);
+        if (!r.flag("follow")) {
+            return Json.write(g -> {
+                g.writeStartArray();
+                for (final Event e : recent) {
+                    writeEvent(g, e);
+                }
+                g.writeEndArray();
+            });
+        }
+        long last = node.events().lastSequence() - recent.size();
+        for (final Event e : recent) {
+            stream.send(Json.write(g -> writeEvent(g, e)));
+            last = e.sequence();
+        }
+        // Ends when the client goes away (send fails) or the daemon stops (its connections are closed).
+        while (daemon.admin() != null && !Thread.currentThread().isInterrupted()) {
+            final List<Event> next;
+            try {
+                next = node.events().await(last, FOLLOW_HEARTBEAT_MS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (next.isEmpty()) {
+                stream.send("null");
+            }
+            for (final Event e : next) {
+                stream.send(Json.write(g -> writeEvent(g, e)));
+                last = e.sequence();
+            }
+        }
+        return "null";
+    }
+
+    /** Events carry the node's monotonic clock; the CLI shows wall time, so convert with the current offset. */
+    static void writeEvent(final JsonGenerator g, final Event e) throws IOException {
+        final long wallOffsetMs = System.currentTimeMillis() - Clock.SYSTEM.nowMs();
+        g.writeStartObject();
+        g.writeNumberField("seq", e.sequence());
+        g.writeNumberField("timeMs", e.timeMs() + wallOffsetMs);
+        g.writeStringField("type", e.type().name());
+        g.writeStringField("message", e.message());
+        g.writeEndObject();
+    }
+}

@@ -1,0 +1,202 @@
+package chisme.node.daemon;
+
+import chisme.node.admin.AdminServer;
+import chisme.node.config.HostPort;
+import chisme.node.config.LogLevel;
+import chisme.node.config.NodeConfig;
+import chisme.node.event.Event;
+import chisme.node.kademlia.KademliaNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running peer: data directory (locked, 0700), stores, the Kademlia node (and shared-state on the
+ * same UDP port), and the admin socket. {@link #start} brings everything up in that order;
+ * {@link #close} takes it down in reverse, closing the stores last so they write their clean-shutdown
+ * marker. {@code chisme node} runs {@link #run} in the foreground.
+ */
+public final class NodeDaemon implements AutoCloseable {
+    private final NodeConfig config;
+    private final DaemonLog log;
+    private final DataDirectory dataDir;
+    private final NodeStores stores;
+    private final KademliaNode node;
+    private final long startedAtMs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private AdminServer admin;
+    private Thread follower;
+
+    private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
+                       final KademliaNode node) {
+        this.config = config;
+        this.log = log;
+        this.dataDir = dataDir;
+        this.stores = stores;
+        this.node = node;
+        this.startedAtMs = System.currentTimeMillis();
+    }
+
+    /** Starts a node with {@code config} (concluded here); throws IOException with a one-line reason. */
+    public static NodeDaemon start(final NodeConfig config, final PrintStream err) throws IOException {
+        config.conclude();
+        final DaemonLog log = new DaemonLog(err, config.logLevel());
+        final DataDirectory dir = DataDirectory.open(config.dataDir());
+        NodeStores stores = null;
+        KademliaNode node = null;
+        try {
+            stores = NodeStores.open(config);
+            final InetAddress bind;
+            try {
+                bind = InetAddress.getByName(config.bind());
+            } catch (final UnknownHostException e) {
+                throw new IOException("bind: cannot resolve " + config.bind());
+            }
+            try {
+                node = KademliaNode.udp(config.kademliaConfig(), bind, config.port(), stores.tuples(), config.dataDir());
+            } catch (final RuntimeException e) {
+                throw new IOException("cannot open UDP " + new HostPort(config.bind(), Math.max(1, config.port()))
+                    + ": " + rootMessage(e));
+            }
+            final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node);
+            d.startServices();
+            return d;
+        } catch (final IOException | RuntimeException e) {
+            if (node != null) {
+                node.close();
+            }
+            if (stores != null) {
+                stores.close();
+            }
+            dir.close();
+            throw e;
+        }
+    }
+
+    private void startServices() throws IOException {
+        node.start();
+        admin = AdminServer.start(config.adminSocket(), new NodeAdminHandler(this));
+        log.info("chisme node " + node.id().toHex() + " on udp " + node.localAddress() + ", data " + config.dataDir()
+            + ", admin " + admin.socket());
+        if (log.enabled(LogLevel.DEBUG)) {
+            follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
+        }
+        // Joining may take several seconds of lookups; the admin socket answers meanwhile.
+        Thread.ofVirtual().name("bootstrap").start(this::bootstrap);
+    }
+
+    private void bootstrap() {
+        try {
+            if (config.joins().isEmpty()) {
+                final int n = node.rejoin();
+                if (n > 0) {
+                    log.info("rejoined through saved contacts: " + n + " contacts");
+                }
+                return;
+            }
+            final List<InetSocketAddress> addresses = new ArrayList<>();
+            for (final HostPort hp : config.joins()) {
+                try {
+                    addresses.add(hp.resolve());
+                } catch (final UnknownHostException e) {
+                    log.warn("join: cannot resolve " + hp);
+                }
+            }
+            if (!addresses.isEmpty()) {
+                final int n = node.join(addresses);
+                log.info(n > 0 ? "joined: " + n + " contacts" : "join: no bootstrap node answered " + config.joins());
+            }
+        } catch (final RuntimeException e) {
+            if (!closed.get()) {
+                log.warn("join failed: " + rootMessage(e));
+            }
+        }
+    }
+
+    private void echoEvents() {
+        long last = node.events().lastSequence();
+        while (!closed.get()) {
+            try {
+                for (final Event e : node.events().await(last, 1_000)) {
+                    log.log(LogLevel.DEBUG, "event " + e.type() + " " + e.message());
+                    last = e.sequence();
+                }
+            } catch (final InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs until SIGTERM/SIGINT (or {@link #close()}): stops taking work, closes everything cleanly
+     * and returns, so {@code main} can exit 0.
+     */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public KademliaNode node() {
+        return node;
+    }
+
+    public NodeStores stores() {
+        return stores;
+    }
+
+    public AdminServer admin() {
+        return admin;
+    }
+
+    public DaemonLog log() {
+        return log;
+    }
+
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    /** Admin socket first (no new work), then the node (saves contacts), then the stores (clean-shutdown marker). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (admin != null) {
+                admin.close();
+            }
+            if (follower != null) {
+                follower.interrupt();
+            }
+            node.close();
+            stores.close();
+            log.info("chisme node stopped cleanly");
+        } catch (final RuntimeException e) {
+            log.error("error while stopping: " + rootMessage(e));
+        } finally {
+            dataDir.close();
+            stopped.countDown();
+        }
+    }
+
+    static String rootMessage(final Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        final String m = c.getMessage();
+        return m == null ? c.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+}

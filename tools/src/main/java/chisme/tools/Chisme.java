@@ -1,0 +1,85 @@
+package chisme.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IFactory;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code chisme} command: the daemon ({@code node}), the admin CLI, the shell, the demo and the
+ * LibreMesh-compatible {@code shared-state}. Errors are one line on stderr with a documented exit
+ * status ({@link ExitCode}), never a stack trace.
+ */
+@Command(name = "chisme", mixinStandardHelpOptions = true, version = "chisme 0.1.0",
+    description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
+    subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
+        DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,
+        ShelfCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Chisme implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: chisme --help)");
+    }
+
+    public static void main(final String[] args) {
+        // Chronicle brings slf4j-api without a binding; its "no providers" banner is noise on a router console.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
+        final int status = run(CliContext.system(), args);
+        System.exit(status);
+    }
+
+    /** Runs one command line with the given streams; returns the exit status. */
+    public static int run(final CliContext ctx, final String... args) {
+        return commandLine(ctx).execute(args);
+    }
+
+    /** The configured command tree (also used by the shell for completion). */
+    public static CommandLine commandLine(final CliContext ctx) {
+        final IFactory defaults = CommandLine.defaultFactory();
+        final IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(final Class<K> cls) throws Exception {
+                final K o = defaults.create(cls);
+                if (o instanceof CliCommand c) {
+                    c.ctx = ctx;
+                }
+                return o;
+            }
+        };
+        final CommandLine cl = new CommandLine(new Chisme(), factory);
+        NodeCommand.addConfigOptions(cl.getSubcommands().get("node").getCommandSpec());
+        cl.setOut(new PrintWriter(ctx.out(), true));
+        cl.setErr(new PrintWriter(ctx.err(), true));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ctx.err().println("chisme: " + oneLine(ex.getMessage()));
+            ctx.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CliException c) {
+                ctx.err().println("chisme: " + oneLine(c.getMessage()));
+                return c.exitCode();
+            }
+            if (ex instanceof chisme.node.config.ConfigException c) {
+                ctx.err().println("chisme: " + oneLine(c.getMessage()));
+                return ExitCode.CONFIG;
+            }
+            ctx.err().println("chisme: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage()));
+            return ExitCode.FAILED;
+        });
+        return cl;
+    }
+
+    static String oneLine(final String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.replace('\n', ' ').replace('\r', ' ');
+    }
+
+}

@@ -1,0 +1,90 @@
+package chisme.tools;
+
+import chisme.node.config.ConfigException;
+import chisme.node.config.ConfigFile;
+import chisme.node.config.ConfigKey;
+import chisme.node.config.NodeConfig;
+import chisme.node.daemon.NodeDaemon;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code chisme node}: runs a peer in the foreground until SIGTERM/SIGINT, then stops cleanly and exits
+ * 0. Every {@link ConfigKey} is also a flag {@code --KEY VALUE}; flags override the config file.
+ */
+@Command(name = "node", description = {"Run a peer in the foreground (for systemd / procd) until SIGTERM or SIGINT.",
+    "Every config file key is also a flag: --KEY VALUE (docs/configuration.md). Flags override the file."})
+public final class NodeCommand extends CliCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (key = value lines)")
+    Path configFile;
+
+    /** Adds one {@code --KEY} option per config key (the spec is built before parsing). */
+    static void addConfigOptions(final CommandSpec spec) {
+        for (final ConfigKey k : ConfigKey.values()) {
+            final OptionSpec.Builder b = OptionSpec.builder("--" + k.key())
+                .paramLabel(k.key().equals("join") || k.key().equals("neighbour") ? "HOST:PORT" : "VALUE")
+                .description(k.description() + " (default: " + k.defaultText() + ")");
+            if (k.repeatable()) {
+                b.type(List.class).auxiliaryTypes(String.class);
+            } else {
+                b.type(String.class);
+            }
+            spec.addOption(b.build());
+        }
+    }
+
+    /** Builds the config: embedded defaults, then the file, then the flags in command-line order. */
+    NodeConfig config() {
+        final NodeConfig config = new NodeConfig();
+        if (configFile != null) {
+            ConfigFile.load(configFile, config);
+        }
+        final ParseResult pr = spec.commandLine().getParseResult();
+        for (final ConfigKey k : ConfigKey.values()) {
+            final OptionSpec o = spec.findOption("--" + k.key());
+            if (o == null || !pr.hasMatchedOption(o)) {
+                continue;
+            }
+            final List<String> values = k.repeatable() ? o.getValue() : List.of((String) o.getValue());
+            for (final String v : values) {
+                try {
+                    k.apply(config, v);
+                } catch (final IllegalArgumentException e) {
+                    throw new ConfigException("--" + k.key() + ": " + e.getMessage());
+                }
+            }
+        }
+        return config.conclude();
+    }
+
+    @Override
+    public Integer call() {
+        final NodeConfig config;
+        try {
+            config = config();
+        } catch (final ConfigException e) {
+            throw new CliException(ExitCode.CONFIG, e.getMessage());
+        }
+        final NodeDaemon daemon;
+        try {
+            daemon = NodeDaemon.start(config, err());
+        } catch (final IOException | RuntimeException e) {
+            throw new CliException(ExitCode.CONFIG, "cannot start the node: " + e.getMessage());
+        }
+        Signals.onTermination(daemon::close);
+        try {
+            daemon.awaitStop();
+        } catch (final InterruptedException e) {
+            daemon.close();
+        }
+        return ExitCode.OK;
+    }
+}

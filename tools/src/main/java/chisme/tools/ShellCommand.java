@@ -1,0 +1,170 @@
+package chisme.tools;
+
+import chisme.node.admin.AdminClient;
+import chisme.node.admin.AdminReply;
+import chisme.node.admin.NodeNotRunningException;
+import org.jline.reader.Candidate;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code chisme shell}: an interactive console (JLine: history, tab completion from the command tree)
+ * running the same commands against one node, plus {@code watch} to show the node's events live above
+ * the prompt, like the seed's interactive UI.
+ */
+@Command(name = "shell", description = {"Interactive console: the same commands with history and completion.",
+    "Extra commands: watch (toggle the live event view), exit."})
+public final class ShellCommand extends ClientCommand {
+    /** Commands that make no sense inside the shell. */
+    private static final Set<String> REFUSED = Set.of("node", "shell", "demo");
+
+    @Override
+    public Integer call() throws IOException {
+        final Path socket = target.socket(ctx.socket());
+        if (!AdminClient.isListening(socket)) {
+            throw noNode(socket);
+        }
+        final boolean interactive = ctx.in() == System.in && System.console() != null;
+        final TerminalBuilder tb = TerminalBuilder.builder().name("chisme");
+        if (!interactive) {
+            tb.streams(ctx.in(), ctx.out()).dumb(true).system(false);
+        } else {
+            tb.system(true);
+        }
+        try (Terminal terminal = tb.build()) {
+            final CommandLine tree = Chisme.commandLine(ctx);
+            final LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("chisme")
+                .variable(LineReader.HISTORY_FILE, socket.getParent().resolve("shell-history"))
+                .completer((r, line, candidates) -> {
+                    final List<CharSequence> found = new ArrayList<>();
+                    final String[] words = line.words().toArray(String[]::new);
+                    AutoComplete.complete(tree.getCommandSpec(), words, line.wordIndex(), 0, line.wordCursor(), found);
+                    final String prefix = line.word().substring(0, line.wordCursor());
+                    for (final CharSequence c : found) {
+                        candidates.add(new Candidate(prefix + c));
+                    }
+                })
+                .build();
+            final Watch watch = new Watch(socket, reader);
+            terminal.writer().println("chisme shell on " + socket + " (tab completes, 'help' lists commands, 'watch' shows events live, 'exit' leaves)");
+            terminal.writer().flush();
+            for (int lines = 0; lines < Integer.MAX_VALUE; lines++) {
+                final String line;
+                try {
+                    line = reader.readLine("chisme> ");
+                } catch (final UserInterruptException e) {
+                    continue;
+                } catch (final EndOfFileException e) {
+                    break;
+                }
+                final List<String> words = reader.getParser().parse(line, line.length()).words().stream()
+                    .filter(w -> !w.isEmpty()).toList();
+                if (words.isEmpty()) {
+                    continue;
+                }
+                final String first = words.get(0);
+                if (first.equals("exit") || first.equals("quit")) {
+                    break;
+                }
+                if (first.equals("watch")) {
+                    terminal.writer().println(watch.toggle() ? "live events on" : "live events off");
+                    terminal.writer().flush();
+                    continue;
+                }
+                if (REFUSED.contains(first)) {
+                    terminal.writer().println("'" + first + "' is not available inside the shell");
+                    terminal.writer().flush();
+                    continue;
+                }
+                runOne(terminal, socket, words);
+            }
+            watch.stop();
+            try {
+                reader.getHistory().save();
+            } catch (final IOException ignored) {
+                // history is a convenience
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private void runOne(final Terminal terminal, final Path socket, final List<String> words) {
+        final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        final PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        // stdin-reading commands inside the shell read nothing (no stdin to share with the line editor).
+        final CliContext inner = new CliContext(java.io.InputStream.nullInputStream(), ps, ps, socket);
+        final int status = Chisme.run(inner, words.toArray(String[]::new));
+        terminal.writer().print(buf.toString(StandardCharsets.UTF_8));
+        if (status != ExitCode.OK) {
+            terminal.writer().println("(exit status " + status + ")");
+        }
+        terminal.writer().flush();
+    }
+
+    /** Follows the node's events on a virtual thread and prints them above the prompt. */
+    private static final class Watch {
+        private final Path socket;
+        private final LineReader reader;
+        private final AtomicBoolean on = new AtomicBoolean();
+        private Thread thread;
+
+        Watch(final Path socket, final LineReader reader) {
+            this.socket = socket;
+            this.reader = reader;
+        }
+
+        synchronized boolean toggle() {
+            if (on.get()) {
+                stop();
+                return false;
+            }
+            on.set(true);
+            thread = Thread.ofVirtual().name("shell-watch").start(this::follow);
+            return true;
+        }
+
+        private void follow() {
+            try {
+                new AdminClient(socket).stream("{\"op\":\"logs\",\"follow\":true,\"limit\":1}", (AdminReply r) -> {
+                    if (r.isEvent() && !"null".equals(r.eventJson())) {
+                        final Object o = JsonTree.parse(r.eventJson());
+                        if (o instanceof Map<?, ?> e) {
+                            reader.printAbove("[" + e.get("type") + "] " + e.get("message"));
+                        }
+                    }
+                    return on.get();
+                });
+            } catch (final NodeNotRunningException | IOException e) {
+                if (on.get()) {
+                    reader.printAbove("live events stopped: " + e.getMessage());
+                }
+            }
+        }
+
+        synchronized void stop() {
+            on.set(false);
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+
+}
