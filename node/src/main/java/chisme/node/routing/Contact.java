@@ -130,10 +130,17 @@ public final class Contact {
     void seen(final long nowMs, final boolean verifiedNow) {
         lastSeenMs = nowMs;
         headPingSentMs = NO_PING;
+        // Write only what changes: each volatile store is a full fence on the per-datagram path.
         if (verifiedNow) {
-            failures = 0;
-            verified = true;
-            stale = false;
+            if (failures != 0) {
+                failures = 0;
+            }
+            if (!verified) {
+                verified = true;
+            }
+            if (stale) {
+                stale = false;
+            }
         }
     }
 
