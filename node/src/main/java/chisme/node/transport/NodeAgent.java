@@ -58,6 +58,11 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
         t.start();
     }
 
+    /** True between {@link #start()} and {@link #close()}. */
+    public boolean running() {
+        return running;
+    }
+
     /** True when called from the node thread. */
     public boolean onNodeThread() {
         return Thread.currentThread() == thread;

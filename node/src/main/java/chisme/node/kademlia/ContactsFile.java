@@ -1,0 +1,83 @@
+package chisme.node.kademlia;
+
+import chisme.wire.NodeId;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's small state files in its data directory, so a restarted node keeps its id and rejoins
+ * without a bootstrap address (kademlia.md "Persist good contacts to rejoin after a restart"):
+ * {@code node-id} (40 hex digits) and {@code contacts} (one {@code <id hex> <ip> <port>} per line).
+ * Written to a temporary file and moved into place so a crash never leaves half a file. Bad lines are
+ * skipped.
+ */
+public final class ContactsFile {
+    static final String NODE_ID = "node-id";
+    static final String CONTACTS = "contacts";
+
+    private ContactsFile() {
+    }
+
+    /** The persisted node id, or a new random one (then persisted). */
+    public static NodeId loadOrCreateId(final Path dir, final java.util.random.RandomGenerator random) throws IOException {
+        Files.createDirectories(dir);
+        final Path f = dir.resolve(NODE_ID);
+        if (Files.exists(f)) {
+            final String hex = Files.readString(f, StandardCharsets.US_ASCII).trim();
+            if (NodeId.isHex(hex)) {
+                return NodeId.fromHex(hex);
+            }
+        }
+        final NodeId id = NodeId.random(random);
+        writeAtomically(f, id.toHex() + "\n");
+        return id;
+    }
+
+    public static void save(final Path dir, final List<KadContact> contacts) throws IOException {
+        Files.createDirectories(dir);
+        final StringBuilder b = new StringBuilder();
+        for (final KadContact c : contacts) {
+            b.append(c.id.toHex()).append(' ').append(c.address.getAddress().getHostAddress()).append(' ').append(c.port).append('\n');
+        }
+        writeAtomically(dir.resolve(CONTACTS), b.toString());
+    }
+
+    /** Saved contact addresses (empty when there is no file). */
+    public static List<InetSocketAddress> load(final Path dir) throws IOException {
+        final Path f = dir.resolve(CONTACTS);
+        final List<InetSocketAddress> out = new ArrayList<>();
+        if (!Files.exists(f)) {
+            return out;
+        }
+        for (final String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            final String[] p = line.trim().split(" ");
+            if (p.length != 3 || !NodeId.isHex(p[0])) {
+                continue;
+            }
+            try {
+                final int port = Integer.parseInt(p[2]);
+                // Only literal addresses: no name resolution from a file anyone could have edited.
+                if (port > 0 && port < 65536 && p[1].matches("[0-9a-fA-F:.]+")) {
+                    out.add(new InetSocketAddress(InetAddress.getByName(p[1]), port));
+                }
+            } catch (final IOException | NumberFormatException e) {
+                // skip the bad line
+            }
+        }
+        return out;
+    }
+
+    private static void writeAtomically(final Path f, final String content) throws IOException {
+        final Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

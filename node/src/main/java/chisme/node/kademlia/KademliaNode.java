@@ -1,0 +1,269 @@
+package chisme.node.kademlia;
+
+import chisme.node.event.EventLog;
+import chisme.node.event.EventType;
+import chisme.node.metrics.Counters;
+import chisme.node.rpc.Dispatcher;
+import chisme.node.rpc.RpcClient;
+import chisme.node.transport.Clock;
+import chisme.node.transport.NodeAgent;
+import chisme.node.transport.Scheduler;
+import chisme.node.transport.UdpTransport;
+import chisme.store.TupleStore;
+import chisme.wire.NodeId;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A Kademlia peer over real UDP: the public facade for the daemon, the CLI and tests. One
+ * {@link NodeAgent} thread owns all state; the user operations below are blocking, callable from any
+ * thread except the node thread (virtual threads welcome), and hand their work to the node thread.
+ * <pre>
+ *   try (KademliaNode n = KademliaNode.udp(new KademliaConfig(), InetAddress.getByName("::"), 4000, store, dataDir)) {
+ *       n.start();
+ *       n.join(new InetSocketAddress("10.0.0.1", 4000));
+ *       NodeId key = n.publish("hola".getBytes());
+ *       Optional&lt;byte[]&gt; v = n.get(key);
+ *   }
+ * </pre>
+ * Shared-state plugs in through {@link #dispatcher()} (register handlers before {@link #start()}),
+ * {@link #scheduler()} (run on the node thread) and {@link #rpcClient()} (blocking calls).
+ */
+public final class KademliaNode implements AutoCloseable {
+    /** Upper bound on how long a blocking operation waits for the node thread's answer. */
+    public static final long OPERATION_TIMEOUT_MS = 120_000;
+
+    private final KademliaConfig config;
+    private final UdpTransport transport;
+    private final NodeAgent agent;
+    private final KademliaEngine engine;
+    private final RpcClient rpcClient;
+    private final Path dataDir;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    public KademliaNode(final KademliaConfig config, final NodeId id, final UdpTransport transport, final Counters counters,
+                        final TupleStore store, final Path dataDir, final java.util.random.RandomGenerator random) {
+        this.config = config.conclude();
+        this.transport = transport;
+        this.dataDir = dataDir;
+        this.agent = new NodeAgent("kademlia-" + id.shortHex(), Clock.SYSTEM, transport, counters);
+        this.engine = new KademliaEngine(config, id, transport, agent, Clock.SYSTEM, store,
+            new EventLog(config.eventLogCapacity()), counters, random);
+        this.rpcClient = new RpcClient(engine.dispatcher(), agent);
+    }
+
+    /**
+     * Builds a UDP node in one call: binds {@code bindAddress:port} (port 0 = any), keeps its id in
+     * {@code dataDir} (null: a fresh random id and no persistence). Call {@link #start()} next.
+     */
+    public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
+                                   final TupleStore store, final Path dataDir) {
+        final SecureRandom seed = new SecureRandom();
+        final SplittableRandom random = new SplittableRandom(seed.nextLong());
+        final NodeId id;
+        try {
+            id = dataDir == null ? NodeId.random(seed) : ContactsFile.loadOrCreateId(dataDir, seed);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read or write the node id in " + dataDir, e);
+        }
+        final Counters counters = new Counters();
+        return new KademliaNode(config, id, UdpTransport.open(bindAddress, port, counters), counters, store, dataDir, random);
+    }
+
+    /**
+     * Starts the node thread and the protocol timers. With a data directory holding saved contacts it
+     * also starts rejoining through them in the background (see {@link #rejoin()} to wait for it).
+     */
+    public void start() {
+        started = true;
+        agent.execute(engine::start);
+        agent.start();
+    }
+
+    /** Rejoins through the contacts saved in the data directory; returns the routing-table size (0 when none saved). */
+    public int rejoin() {
+        if (dataDir == null) {
+            return 0;
+        }
+        final List<InetSocketAddress> saved;
+        try {
+            saved = ContactsFile.load(dataDir);
+        } catch (final IOException e) {
+            return 0;
+        }
+        if (saved.isEmpty()) {
+            return 0;
+        }
+        return join(saved);
+    }
+
+    public NodeId id() {
+        return engine.localId();
+    }
+
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /** Joins through a node known only by host and port (the seed's {@code join <ip> <port>}); returns the table size. */
+    public int join(final String host, final int port) {
+        try {
+            return join(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("cannot resolve " + host, e);
+        }
+    }
+
+    public int join(final InetSocketAddress bootstrap) {
+        return join(List.of(bootstrap));
+    }
+
+    /** Joins through any of {@code bootstraps}; returns the routing-table size afterwards (0: nobody answered). */
+    public int join(final List<InetSocketAddress> bootstraps) {
+        final int size = await(f -> engine.join(bootstraps, f::complete));
+        saveContacts();
+        return size;
+    }
+
+    /** Publishes a value; returns its key (SHA-1 of the value, print it with {@link NodeId#toHex()}). */
+    public NodeId publish(final byte[] value) {
+        return publishWithCopies(value).key();
+    }
+
+    /** The key and how many remote nodes accepted a copy. */
+    public record Published(NodeId key, int remoteCopies) {
+    }
+
+    public Published publishWithCopies(final byte[] value) {
+        if (value.length > config.maxValueBytes()) {
+            throw new IllegalArgumentException("value of " + value.length + " B is over the " + config.maxValueBytes() + " B limit");
+        }
+        final NodeId[] key = new NodeId[1];
+        final int copies = await(f -> key[0] = engine.publish(value, f::complete));
+        return new Published(key[0], copies);
+    }
+
+    /** The value under {@code key}, from the local store or the network; empty when not found. */
+    public Optional<byte[]> get(final NodeId key) {
+        return Optional.ofNullable(await(f -> engine.get(key, f::complete)));
+    }
+
+    /** IDENTIFY: the id of the node at {@code address}, empty when it does not answer. */
+    public Optional<NodeId> identify(final InetSocketAddress address) {
+        return Optional.ofNullable(await(f -> engine.identify(address, f::complete)));
+    }
+
+    /** iterativeFindNode of {@code target}. */
+    public LookupResult findNode(final NodeId target) {
+        return await(f -> engine.lookup(target, false, f::complete));
+    }
+
+    /** A copy of the routing table, nearest buckets first. */
+    public List<ContactInfo> contacts() {
+        return await(f -> {
+            final List<ContactInfo> out = new ArrayList<>();
+            for (final KadContact c : engine.table().snapshot()) {
+                out.add(new ContactInfo(c.id, c.address, engine.localId().bucketIndex(c.id), c.lastSeenMs, c.failures));
+            }
+            f.complete(out);
+        });
+    }
+
+    public Counters counters() {
+        return engine.counters();
+    }
+
+    public EventLog events() {
+        return engine.events();
+    }
+
+    /** For other protocols on the same port (shared-state): register request handlers before {@link #start()}. */
+    public Dispatcher dispatcher() {
+        return engine.dispatcher();
+    }
+
+    /** Runs tasks on the node thread. */
+    public Scheduler scheduler() {
+        return agent;
+    }
+
+    /** Blocking request/response calls through the node's RPC layer. */
+    public RpcClient rpcClient() {
+        return rpcClient;
+    }
+
+    /** The node thread's id (allocation measurements with ThreadMXBean). */
+    public long nodeThreadId() {
+        return agent.threadId();
+    }
+
+    /** Saves the routing table to the data directory (no-op without one). */
+    public void saveContacts() {
+        if (dataDir == null || !started) {
+            return;
+        }
+        final List<KadContact> snapshot = await(f -> f.complete(engine.table().snapshot()));
+        try {
+            ContactsFile.save(dataDir, snapshot);
+        } catch (final IOException e) {
+            engine.events().record(Clock.SYSTEM.nowMs(), EventType.ERROR, "cannot save contacts: " + e.getMessage());
+        }
+    }
+
+    /** Saves contacts, stops timers and the node thread, closes the socket. The store stays open (its owner closes it). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (started) {
+            try {
+                saveContacts();
+                await(f -> {
+                    engine.stop();
+                    f.complete(Boolean.TRUE);
+                });
+            } catch (final RuntimeException e) {
+                // closing anyway
+            }
+        }
+        closed = true;
+        agent.close();
+    }
+
+    private <T> T await(final Consumer<CompletableFuture<T>> op) {
+        if (agent.onNodeThread()) {
+            throw new IllegalStateException("blocking operation called on the node thread");
+        }
+        if (closed || !agent.running()) {
+            throw new IllegalStateException("node is not running");
+        }
+        final CompletableFuture<T> f = new CompletableFuture<>();
+        agent.execute(() -> op.accept(f));
+        try {
+            return f.get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("node did not answer in " + OPERATION_TIMEOUT_MS + " ms", e);
+        }
+    }
+}
