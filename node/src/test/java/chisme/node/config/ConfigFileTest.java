@@ -1,0 +1,100 @@
+package chisme.node.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigFileTest {
+    @TempDir
+    Path dir;
+
+    private Path write(final String text) throws IOException {
+        final Path f = dir.resolve("chisme.conf");
+        Files.writeString(f, text);
+        return f;
+    }
+
+    @Test
+    void shouldUseEmbeddedDefaults() {
+        final NodeConfig c = new NodeConfig().dataDir(dir).conclude();
+        assertEquals(4200, c.port());
+        assertEquals(20, c.k());
+        assertEquals(3, c.alpha());
+        assertEquals(dir.resolve("hooks"), c.hooksDir());
+        assertEquals(dir.resolve("admin.sock"), c.adminSocket());
+        assertTrue(c.persistent());
+    }
+
+    @Test
+    void shouldReadEveryKindOfLine() throws IOException {
+        final Path f = write("""
+            # a comment
+            port = 4300
+            bind = 127.0.0.1
+
+            join = 10.0.0.1:4200
+            join = [fe80::1%wlan0]:4200
+            neighbour = router.lan:4200
+            k = 8
+            alpha = 2
+            store = memory
+            log-level = debug
+            shelf-ttl-s = 600
+            """);
+        final NodeConfig c = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude();
+        assertEquals(4300, c.port());
+        assertEquals("127.0.0.1", c.bind());
+        assertEquals(2, c.joins().size());
+        assertEquals(new HostPort("fe80::1%wlan0", 4200), c.joins().get(1));
+        assertEquals(new HostPort("router.lan", 4200), c.neighbours().get(0));
+        assertEquals(8, c.kademliaConfig().k());
+        assertEquals(2, c.kademliaConfig().alpha());
+        assertEquals(false, c.persistent());
+        assertEquals(LogLevel.DEBUG, c.logLevel());
+        assertEquals(600, c.shelfTtlS());
+    }
+
+    @Test
+    void shouldNameFileLineAndKeyOnBadValue() throws IOException {
+        final Path f = write("port = 4200\n\nk = 99\n");
+        final ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.load(f, new NodeConfig()));
+        assertEquals(f + ":3: k: 99 not in 1..32", e.getMessage());
+    }
+
+    @Test
+    void shouldRejectUnknownKeyRepeatedKeyAndMissingEquals() throws IOException {
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("prot = 1\n"), new NodeConfig()))
+            .getMessage().endsWith(":1: prot: unknown key (see docs/configuration.md)"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("port = 1\nport = 2\n"), new NodeConfig()))
+            .getMessage().endsWith(":2: port: set twice"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("port 1\n"), new NodeConfig()))
+            .getMessage().endsWith(":1: expected 'key = value', got 'port 1'"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("join = nohost\n"), new NodeConfig()))
+            .getMessage().contains(":1: join: expected HOST:PORT"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(dir.resolve("missing.conf"), new NodeConfig()))
+            .getMessage().endsWith("missing.conf: no such config file"));
+    }
+
+    @Test
+    void shouldRejectAlphaAboveK() {
+        final ConfigException e = assertThrows(ConfigException.class, () -> new NodeConfig().dataDir(dir).k(2).alpha(3).conclude());
+        assertEquals("alpha: 3 is larger than k (2)", e.getMessage());
+    }
+
+    @Test
+    void shouldParseHostPortForms() {
+        assertEquals(new HostPort("10.0.0.1", 1), HostPort.parse("10.0.0.1:1"));
+        assertEquals(new HostPort("::1", 4200), HostPort.parse("[::1]:4200"));
+        assertEquals("[::1]:4200", HostPort.parse("[::1]:4200").toString());
+        for (final String bad : new String[] {"", "host", "host:", ":4200", "host:0", "host:65536", "host:x", "::1:4200", "[::1]4200", "a b:1"}) {
+            assertThrows(IllegalArgumentException.class, () -> HostPort.parse(bad), bad);
+        }
+    }
+}
