@@ -6,7 +6,9 @@ import chisme.node.transport.Clock;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.Transport;
+import chisme.wire.DecodeReason;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageDecoder;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
@@ -15,7 +17,8 @@ import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 
 /**
- * Receives every datagram of a node, generic over message type: validates the header in place, drops
+ * Receives every datagram of a node, generic over message type: validates the whole frame in place
+ * ({@link MessageDecoder#validate}), drops
  * and counts junk (style.md habit 2: nothing throws out of the loop), reassembles FRAGMENTs, rate-limits
  * requests per source, then hands requests to the {@link RequestHandler} registered for their type
  * (Kademlia 0x01-0x07, shared-state 0x20-0x23) and completes calls of {@link #tracker()} with responses
@@ -27,6 +30,22 @@ import java.util.random.RandomGenerator;
  * </pre>
  */
 public final class Dispatcher implements DatagramHandler {
+    private static final CounterId[] DROP_BY_REASON = new CounterId[DecodeReason.COUNT];
+
+    static {
+        DROP_BY_REASON[DecodeReason.OK] = CounterId.DROP_BAD_BODY;
+        DROP_BY_REASON[DecodeReason.TOO_SHORT] = CounterId.DROP_TOO_SHORT;
+        DROP_BY_REASON[DecodeReason.BAD_MAGIC] = CounterId.DROP_BAD_MAGIC;
+        DROP_BY_REASON[DecodeReason.BAD_VERSION] = CounterId.DROP_BAD_VERSION;
+        DROP_BY_REASON[DecodeReason.UNKNOWN_TYPE] = CounterId.DROP_UNKNOWN_TYPE;
+        DROP_BY_REASON[DecodeReason.BAD_LENGTH] = CounterId.DROP_BAD_LENGTH;
+        DROP_BY_REASON[DecodeReason.TOO_MANY_CONTACTS] = CounterId.DROP_TOO_MANY_CONTACTS;
+        DROP_BY_REASON[DecodeReason.BAD_FAMILY] = CounterId.DROP_BAD_FAMILY;
+        DROP_BY_REASON[DecodeReason.BAD_NAME] = CounterId.DROP_BAD_NAME;
+        DROP_BY_REASON[DecodeReason.TOO_LARGE] = CounterId.DROP_OVERSIZED;
+        DROP_BY_REASON[DecodeReason.BAD_FRAGMENT] = CounterId.DROP_BAD_FRAGMENT;
+    }
+
     private final NodeId localId;
     private final Transport transport;
     private final Clock clock;
@@ -131,23 +150,13 @@ public final class Dispatcher implements DatagramHandler {
     }
 
     private boolean validHeader(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
+        // wire.md: the whole frame is validated for its type before any field is read.
+        final int reason = MessageDecoder.validate(buffer, offset, length);
+        if (reason != DecodeReason.OK) {
+            counters.increment(DROP_BY_REASON[reason]);
+            return false;
+        }
         header.wrap(buffer, offset);
-        if (length < HeaderFlyweight.LENGTH) {
-            counters.increment(CounterId.DROP_TOO_SHORT);
-            return false;
-        }
-        if (header.magic() != HeaderFlyweight.MAGIC) {
-            counters.increment(CounterId.DROP_BAD_MAGIC);
-            return false;
-        }
-        if (header.version() != HeaderFlyweight.VERSION) {
-            counters.increment(CounterId.DROP_BAD_VERSION);
-            return false;
-        }
-        if (!MessageType.isKnown(header.type())) {
-            counters.increment(CounterId.DROP_UNKNOWN_TYPE);
-            return false;
-        }
         if (localId.equals(header.senderHi(), header.senderMid(), header.senderLo())) {
             // Our own id from another address is a spoof or an id collision: never talk to it.
             counters.increment(CounterId.DROP_OWN_ID);

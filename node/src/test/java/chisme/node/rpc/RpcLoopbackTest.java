@@ -55,15 +55,32 @@ class RpcLoopbackTest {
         }
     }
 
+    /** STORE body: key 20, token 8, publisher 20, ttl 4, value length 4 (wire.md); VALUE body: token 8, publisher 20, ttl 4, length 4. */
+    private static final int STORE_FIXED = HeaderFlyweight.LENGTH + 56;
+    private static final int VALUE_FIXED = 36;
+
+    private static byte[] storeBody(final byte[] value) {
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[56 + value.length]);
+        b.putInt(52, value.length, java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putBytes(56, value);
+        return b.byteArray();
+    }
+
+    private static byte[] valueOf(final Response r) {
+        return Arrays.copyOfRange(r.message(), HeaderFlyweight.LENGTH + VALUE_FIXED, r.message().length);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         a = new Peer(1);
         b = new Peer(2);
-        // Echo handler: replies BOOKS with the request's body.
-        a.dispatcher.registerRequestHandler(MessageType.BOOK_REQUEST, (h, buf, off, len, from, r) -> {
-            final int body = len - HeaderFlyweight.LENGTH;
-            r.buffer().putBytes(Responder.BODY_OFFSET, buf, off + HeaderFlyweight.LENGTH, body);
-            r.reply(MessageType.BOOKS, body);
+        // Echo handler: answers a STORE with a VALUE carrying the same value bytes.
+        a.dispatcher.registerRequestHandler(MessageType.STORE, (h, buf, off, len, from, r) -> {
+            final int n = len - STORE_FIXED;
+            r.buffer().putBytes(Responder.BODY_OFFSET, new byte[VALUE_FIXED - 4]);
+            r.buffer().putInt(Responder.BODY_OFFSET + VALUE_FIXED - 4, n, java.nio.ByteOrder.LITTLE_ENDIAN);
+            r.buffer().putBytes(Responder.BODY_OFFSET + VALUE_FIXED, buf, off + STORE_FIXED, n);
+            r.reply(MessageType.VALUE, VALUE_FIXED + n);
         });
         a.start();
         b.start();
@@ -77,19 +94,19 @@ class RpcLoopbackTest {
 
     @Test
     void shouldCompleteCallWithMatchingReply() throws Exception {
-        final byte[] body = "hello".getBytes();
-        final Response r = b.client.call(a.transport.localAddress(), MessageType.BOOK_REQUEST, body, 2_000);
-        assertEquals(MessageType.BOOKS, r.type());
+        final byte[] value = "hello".getBytes();
+        final Response r = b.client.call(a.transport.localAddress(), MessageType.STORE, storeBody(value), 2_000);
+        assertEquals(MessageType.VALUE, r.type());
         assertEquals(a.dispatcher.localId(), r.sender());
-        assertArrayEquals(body, Arrays.copyOfRange(r.message(), HeaderFlyweight.LENGTH, r.message().length));
+        assertArrayEquals(value, valueOf(r));
     }
 
     @Test
     void shouldFragmentAndReassembleLargeMessagesBothWays() throws Exception {
-        final byte[] body = new byte[65_536];
-        new SplittableRandom(7).nextBytes(body);
-        final Response r = b.client.call(a.transport.localAddress(), MessageType.BOOK_REQUEST, body, 3_000);
-        assertArrayEquals(body, Arrays.copyOfRange(r.message(), HeaderFlyweight.LENGTH, r.message().length));
+        final byte[] value = new byte[65_536];
+        new SplittableRandom(7).nextBytes(value);
+        final Response r = b.client.call(a.transport.localAddress(), MessageType.STORE, storeBody(value), 3_000);
+        assertArrayEquals(value, valueOf(r));
         assertTrue(a.counters.get(CounterId.MESSAGES_REASSEMBLED) >= 1);
         assertTrue(b.counters.get(CounterId.MESSAGES_REASSEMBLED) >= 1);
     }
@@ -113,14 +130,14 @@ class RpcLoopbackTest {
             bad[0] = 0x11;
             s.send(new DatagramPacket(bad, bad.length, to));                       // bad magic
             final UnsafeBuffer reply = new UnsafeBuffer(new byte[40]);
-            new HeaderFlyweight().wrap(reply, 0).encode(MessageType.PONG, 0, 42, NodeId.random(new SplittableRandom(3)));
-            s.send(new DatagramPacket(reply.byteArray(), 40, to));                 // unsolicited reply
+            new HeaderFlyweight().wrap(reply, 0).encode(MessageType.STORE_RESULT, 0, 42, NodeId.random(new SplittableRandom(3)));
+            s.send(new DatagramPacket(reply.byteArray(), 33, to));                 // unsolicited reply
             final UnsafeBuffer unknown = new UnsafeBuffer(new byte[40]);
             new HeaderFlyweight().wrap(unknown, 0).encode(0x7F, 0, 1, NodeId.random(new SplittableRandom(4)));
             s.send(new DatagramPacket(unknown.byteArray(), 40, to));               // unknown type
         }
-        final Response r = b.client.call(a.transport.localAddress(), MessageType.BOOK_REQUEST, new byte[]{1}, 2_000);
-        assertEquals(MessageType.BOOKS, r.type());
+        final Response r = b.client.call(a.transport.localAddress(), MessageType.STORE, storeBody(new byte[]{1}), 2_000);
+        assertEquals(MessageType.VALUE, r.type());
         assertEquals(1, a.counters.get(CounterId.DROP_TOO_SHORT));
         assertEquals(1, a.counters.get(CounterId.DROP_BAD_MAGIC));
         assertEquals(1, a.counters.get(CounterId.DROP_UNSOLICITED));
@@ -129,7 +146,7 @@ class RpcLoopbackTest {
 
     @Test
     void shouldCountRequestsWithoutHandler() throws Exception {
-        assertThrows(RpcException.class, () -> b.client.call(a.transport.localAddress(), MessageType.SHELF_DIGEST, new byte[0], 150));
+        assertThrows(RpcException.class, () -> b.client.call(a.transport.localAddress(), MessageType.SHELF_DIGEST, new byte[1], 150));
         assertEquals(1, a.counters.get(CounterId.DROP_NO_HANDLER));
     }
 }
