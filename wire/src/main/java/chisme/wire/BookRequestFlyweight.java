@@ -59,7 +59,7 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
     }
 
     /** Allocates: slow path. */
-    public String name() {
+    public String nameAsString() {
         return utf8(offset + NAME_OFFSET, nameLength());
     }
 

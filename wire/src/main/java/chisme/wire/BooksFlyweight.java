@@ -136,7 +136,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public String name() {
+    public String nameAsString() {
         return utf8(offset + NAME_OFFSET, nameLength());
     }
 
@@ -164,7 +164,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public String bookKey(final int book) {
+    public String bookKeyAsString(final int book) {
         return utf8(book + 2, bookKeyLength(book));
     }
 
@@ -181,7 +181,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public NodeId bookAuthor(final int book) {
+    public NodeId bookAuthorAsNodeId(final int book) {
         return NodeId.read(buffer, book + 2 + bookKeyLength(book));
     }
 
@@ -195,7 +195,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public String bookAuthorName(final int book) {
+    public String bookAuthorNameAsString(final int book) {
         return utf8(bookAuthorNameOffset(book), bookAuthorNameLength(book));
     }
 
@@ -236,7 +236,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     }
 
     /** Allocates a copy of the data: slow path. */
-    public byte[] bookDataBytes(final int book) {
+    public byte[] copyBookData(final int book) {
         final byte[] out = new byte[bookDataLength(book)];
         bookData(book, out, 0);
         return out;

@@ -75,7 +75,7 @@ public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFl
     }
 
     /** Allocates: slow path. */
-    public String name() {
+    public String nameAsString() {
         return utf8(offset + NAME_OFFSET, nameLength());
     }
 

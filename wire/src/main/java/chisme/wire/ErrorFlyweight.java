@@ -70,7 +70,7 @@ public final class ErrorFlyweight extends MessageFlyweight<ErrorFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public String message() {
+    public String messageAsString() {
         return utf8(offset + MESSAGE_OFFSET, messageLength());
     }
 

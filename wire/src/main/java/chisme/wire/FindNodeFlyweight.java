@@ -44,7 +44,7 @@ public final class FindNodeFlyweight extends MessageFlyweight<FindNodeFlyweight>
     }
 
     /** Allocates: slow path. */
-    public NodeId target() {
+    public NodeId targetAsNodeId() {
         return NodeId.read(buffer, offset + TARGET_OFFSET);
     }
 

@@ -45,7 +45,7 @@ public final class FindValueFlyweight extends MessageFlyweight<FindValueFlyweigh
     }
 
     /** Allocates: slow path. */
-    public NodeId key() {
+    public NodeId keyAsNodeId() {
         return NodeId.read(buffer, offset + KEY_OFFSET);
     }
 

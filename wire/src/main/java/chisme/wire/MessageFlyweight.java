@@ -98,7 +98,7 @@ public abstract class MessageFlyweight<T extends MessageFlyweight<T>> {
     }
 
     /** Allocates: slow path. */
-    public NodeId sender() {
+    public NodeId senderAsNodeId() {
         return NodeId.read(buffer, offset + HeaderFlyweight.SENDER_ID_OFFSET);
     }
 

@@ -140,7 +140,7 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public NodeId contactId(final int i) {
+    public NodeId contactIdAsNodeId(final int i) {
         return NodeId.read(buffer, contactOffset(i));
     }
 

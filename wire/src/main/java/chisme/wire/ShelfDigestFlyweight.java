@@ -95,7 +95,7 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
     }
 
     /** Allocates: slow path. */
-    public String shelfName(final int entry) {
+    public String shelfNameAsString(final int entry) {
         return utf8(entry + 1, shelfNameLength(entry));
     }
 

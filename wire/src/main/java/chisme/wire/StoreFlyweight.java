@@ -84,7 +84,7 @@ public final class StoreFlyweight extends MessageFlyweight<StoreFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public NodeId key() {
+    public NodeId keyAsNodeId() {
         return NodeId.read(buffer, offset + KEY_OFFSET);
     }
 
@@ -105,7 +105,7 @@ public final class StoreFlyweight extends MessageFlyweight<StoreFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public NodeId publisher() {
+    public NodeId publisherAsNodeId() {
         return NodeId.read(buffer, offset + PUBLISHER_OFFSET);
     }
 
@@ -131,7 +131,7 @@ public final class StoreFlyweight extends MessageFlyweight<StoreFlyweight> {
     }
 
     /** Allocates a copy of the value: slow path. */
-    public byte[] valueBytes() {
+    public byte[] copyValue() {
         final byte[] out = new byte[valueLength()];
         value(out, 0);
         return out;

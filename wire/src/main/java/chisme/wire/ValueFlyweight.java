@@ -81,7 +81,7 @@ public final class ValueFlyweight extends MessageFlyweight<ValueFlyweight> {
     }
 
     /** Allocates: slow path. */
-    public NodeId publisher() {
+    public NodeId publisherAsNodeId() {
         return NodeId.read(buffer, offset + PUBLISHER_OFFSET);
     }
 
@@ -107,7 +107,7 @@ public final class ValueFlyweight extends MessageFlyweight<ValueFlyweight> {
     }
 
     /** Allocates a copy of the value: slow path. */
-    public byte[] valueBytes() {
+    public byte[] copyValue() {
         final byte[] out = new byte[valueLength()];
         value(out, 0);
         return out;

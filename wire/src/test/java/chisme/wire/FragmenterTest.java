@@ -40,7 +40,7 @@ class FragmenterTest {
                 f.wrap(exact, 0, len);
                 assertEquals(MessageType.FRAGMENT, f.type());
                 assertEquals(99, f.transactionId());
-                assertEquals(Frames.SENDER, f.sender());
+                assertEquals(Frames.SENDER, f.senderAsNodeId());
                 assertEquals(0x77, f.messageId());
                 assertEquals(message.length, f.totalLength());
                 assertEquals(seen[0], f.index());

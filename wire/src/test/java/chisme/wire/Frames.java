@@ -105,7 +105,7 @@ final class Frames {
             }
             case MessageType.FIND_NODE -> {
                 final FindNodeFlyweight f = new FindNodeFlyweight().wrap(b, offset);
-                sum += f.targetHi() + f.targetMid() + f.targetLo() + f.target().hashCode();
+                sum += f.targetHi() + f.targetMid() + f.targetLo() + f.targetAsNodeId().hashCode();
             }
             case MessageType.FIND_VALUE -> {
                 final FindValueFlyweight f = new FindValueFlyweight().wrap(b, offset);
@@ -120,48 +120,48 @@ final class Frames {
             }
             case MessageType.VALUE -> {
                 final ValueFlyweight v = new ValueFlyweight().wrap(b, offset);
-                sum += v.token() + v.publisherHi() + v.publisherMid() + v.publisherLo() + v.ttlSeconds() + v.valueBytes().length;
+                sum += v.token() + v.publisherHi() + v.publisherMid() + v.publisherLo() + v.ttlSeconds() + v.copyValue().length;
             }
             case MessageType.STORE -> {
                 final StoreFlyweight s = new StoreFlyweight().wrap(b, offset);
                 sum += s.keyHi() + s.keyMid() + s.keyLo() + s.token() + s.publisherHi() + s.publisherMid() + s.publisherLo()
-                    + s.ttlSeconds() + s.valueBytes().length;
+                    + s.ttlSeconds() + s.copyValue().length;
             }
             case MessageType.STORE_RESULT -> sum += new StoreResultFlyweight().wrap(b, offset).status();
             case MessageType.ERROR -> {
                 final ErrorFlyweight e = new ErrorFlyweight().wrap(b, offset);
-                sum += e.code() + e.message().length();
+                sum += e.code() + e.messageAsString().length();
             }
             case MessageType.SHELF_DIGEST -> {
                 final ShelfDigestFlyweight s = new ShelfDigestFlyweight().wrap(b, offset);
                 int e = s.firstShelf();
                 for (int i = 0; i < s.shelfCount(); i++, e = s.nextShelf(e)) {
-                    sum += s.shelfName(e).length() + s.shelfBookCount(e) + s.shelfHashHi(e) + s.shelfHashLo(e);
+                    sum += s.shelfNameAsString(e).length() + s.shelfBookCount(e) + s.shelfHashHi(e) + s.shelfHashLo(e);
                 }
                 sum += s.length();
             }
             case MessageType.BUCKET_DIGEST -> {
                 final BucketDigestFlyweight d = new BucketDigestFlyweight().wrap(b, offset);
-                sum += d.name().length() + d.level() + d.prefix() + d.length();
+                sum += d.nameAsString().length() + d.level() + d.prefix() + d.length();
                 for (int i = 0; i < d.bucketCount(); i++) {
                     sum += d.bucketBookCount(i) + d.bucketHash(i);
                 }
             }
             case MessageType.BOOK_REQUEST -> {
                 final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, offset);
-                sum += r.name().length() + r.length();
+                sum += r.nameAsString().length() + r.length();
                 for (int i = 0; i < r.count(); i++) {
                     sum += r.keyHash(i);
                 }
             }
             case MessageType.BOOKS -> {
                 final BooksFlyweight k = new BooksFlyweight().wrap(b, offset);
-                sum += k.name().length() + k.length();
+                sum += k.nameAsString().length() + k.length();
                 int p = k.firstBook();
                 for (int i = 0; i < k.count(); i++, p = k.nextBook(p)) {
-                    sum += k.bookKey(p).length() + k.bookAuthorHi(p) + k.bookAuthorMid(p) + k.bookAuthorLo(p)
-                        + k.bookAuthorName(p).length() + k.bookVersion(p) + k.bookTtlSeconds(p) + k.bookFlags(p)
-                        + k.bookDataBytes(p).length;
+                    sum += k.bookKeyAsString(p).length() + k.bookAuthorHi(p) + k.bookAuthorMid(p) + k.bookAuthorLo(p)
+                        + k.bookAuthorNameAsString(p).length() + k.bookVersion(p) + k.bookTtlSeconds(p) + k.bookFlags(p)
+                        + k.copyBookData(p).length;
                 }
             }
             case MessageType.FRAGMENT -> {

@@ -101,7 +101,7 @@ class NodesAllocationTest {
         long sink = 0;
         final long before = allocatedBytes();
         for (int i = 0; i < 10_000; i++) {
-            sink += nodes.contactId(i % CONTACTS).hashCode();
+            sink += nodes.contactIdAsNodeId(i % CONTACTS).hashCode();
         }
         final long allocated = allocatedBytes() - before;
         assertTrue(sink != 0 || len > 0);

@@ -30,7 +30,7 @@ class RoundTripTest {
     private static void assertHeader(final MessageFlyweight<?> f, final int type) {
         assertEquals(type, f.type());
         assertEquals(TX, f.transactionId());
-        assertEquals(SENDER, f.sender());
+        assertEquals(SENDER, f.senderAsNodeId());
         assertEquals(SENDER.hi(), f.senderHi());
         assertEquals(SENDER.mid(), f.senderMid());
         assertEquals(SENDER.lo(), f.senderLo());
@@ -83,10 +83,10 @@ class RoundTripTest {
         final FindNodeFlyweight f = new FindNodeFlyweight().wrap(exact(len), 0);
         assertHeader(f, MessageType.FIND_NODE);
         assertEquals(HeaderFlyweight.FLAG_READ_ONLY, f.flags());
-        assertEquals(OTHER, f.target());
+        assertEquals(OTHER, f.targetAsNodeId());
         len = Frames.sample(MessageType.FIND_VALUE, buffer);
         final FindValueFlyweight v = new FindValueFlyweight().wrap(exact(len), 0);
-        assertEquals(OTHER, v.key());
+        assertEquals(OTHER, v.keyAsNodeId());
         assertEquals(OTHER.hi(), v.keyHi());
     }
 
@@ -101,7 +101,7 @@ class RoundTripTest {
         assertEquals(2, n.count4());
         assertEquals(1, n.count6());
         final byte[] a = new byte[16];
-        assertEquals(OTHER, n.contactId(0));
+        assertEquals(OTHER, n.contactIdAsNodeId(0));
         assertEquals(4, n.contactAddress(0, a));
         assertArrayEquals(Frames.V4, Arrays.copyOf(a, 4));
         assertEquals(0x7F000001, n.contactIpv4(0));
@@ -121,17 +121,17 @@ class RoundTripTest {
         int len = Frames.sample(MessageType.VALUE, buffer);
         final ValueFlyweight v = new ValueFlyweight().wrap(exact(len), 0);
         assertEquals(TOKEN, v.token());
-        assertEquals(OTHER, v.publisher());
+        assertEquals(OTHER, v.publisherAsNodeId());
         assertEquals(3600, v.ttlSeconds());
-        assertArrayEquals(Frames.VALUE, v.valueBytes());
+        assertArrayEquals(Frames.VALUE, v.copyValue());
 
         len = Frames.sample(MessageType.STORE, buffer);
         final StoreFlyweight s = new StoreFlyweight().wrap(exact(len), 0);
-        assertEquals(NodeId.sha1(Frames.VALUE), s.key());
+        assertEquals(NodeId.sha1(Frames.VALUE), s.keyAsNodeId());
         assertEquals(TOKEN, s.token());
-        assertEquals(OTHER, s.publisher());
+        assertEquals(OTHER, s.publisherAsNodeId());
         assertEquals(3600, s.ttlSeconds());
-        assertArrayEquals(Frames.VALUE, s.valueBytes());
+        assertArrayEquals(Frames.VALUE, s.copyValue());
         assertEquals(len, s.length());
     }
 
@@ -144,7 +144,7 @@ class RoundTripTest {
         final StoreFlyweight s = new StoreFlyweight().wrap(exact(len), 0);
         assertEquals(0xFFFF_FFFFL, s.ttlSeconds());
         assertEquals(WireLimits.MAX_VALUE, s.valueLength());
-        assertArrayEquals(big, s.valueBytes());
+        assertArrayEquals(big, s.copyValue());
     }
 
     @Test
@@ -154,7 +154,7 @@ class RoundTripTest {
         len = Frames.sample(MessageType.ERROR, buffer);
         final ErrorFlyweight e = new ErrorFlyweight().wrap(exact(len), 0);
         assertEquals(ErrorCode.RATE_LIMITED, e.code());
-        assertEquals("slow down", e.message());
+        assertEquals("slow down", e.messageAsString());
     }
 
     @Test
@@ -163,7 +163,7 @@ class RoundTripTest {
         final int len = new ErrorFlyweight().wrap(buffer, 0).header(0, TX, SENDER).encode(ErrorCode.GENERIC, s);
         final ErrorFlyweight e = new ErrorFlyweight().wrap(exact(len), 0);
         assertEquals(200, e.messageLength());
-        assertEquals("é".repeat(100), e.message());
+        assertEquals("é".repeat(100), e.messageAsString());
         final int len2 = new ErrorFlyweight().wrap(buffer, 0).header(0, TX, SENDER).encode(ErrorCode.GENERIC, "a" + s);
         assertEquals(199, new ErrorFlyweight().wrap(exact(len2), 0).messageLength());
     }
@@ -175,13 +175,13 @@ class RoundTripTest {
         assertEquals(2, s.shelfCount());
         assertEquals(len, s.length());
         final int e0 = s.firstShelf();
-        assertEquals("dnsmasq-leases", s.shelfName(e0));
+        assertEquals("dnsmasq-leases", s.shelfNameAsString(e0));
         assertTrue(s.shelfNameEquals(e0, Frames.SHELF));
         assertEquals(3, s.shelfBookCount(e0));
         assertEquals(0x1111111111111111L, s.shelfHashHi(e0));
         assertEquals(0x2222222222222222L, s.shelfHashLo(e0));
         final int e1 = s.nextShelf(e0);
-        assertEquals("pirania", s.shelfName(e1));
+        assertEquals("pirania", s.shelfNameAsString(e1));
         assertFalse(s.shelfNameEquals(e1, Frames.SHELF));
         assertEquals(70000, s.shelfBookCount(e1));
         assertEquals(-1L, s.shelfHashHi(e1));
@@ -193,7 +193,7 @@ class RoundTripTest {
     void shouldRoundTripBucketDigestAndBookRequest() {
         int len = Frames.sample(MessageType.BUCKET_DIGEST, buffer);
         final BucketDigestFlyweight d = new BucketDigestFlyweight().wrap(exact(len), 0);
-        assertEquals("dnsmasq-leases", d.name());
+        assertEquals("dnsmasq-leases", d.nameAsString());
         assertTrue(d.nameEquals(Frames.SHELF));
         assertEquals(4, d.level());
         assertEquals(0xA0000000, d.prefix());
@@ -205,7 +205,7 @@ class RoundTripTest {
 
         len = Frames.sample(MessageType.BOOK_REQUEST, buffer);
         final BookRequestFlyweight r = new BookRequestFlyweight().wrap(exact(len), 0);
-        assertEquals("dnsmasq-leases", r.name());
+        assertEquals("dnsmasq-leases", r.nameAsString());
         assertEquals(2, r.count());
         assertEquals(0x0A0B0C0D0E0F1011L, r.keyHash(0));
         assertEquals(-2L, r.keyHash(1));
@@ -216,18 +216,18 @@ class RoundTripTest {
     void shouldRoundTripBooks() {
         final int len = Frames.sample(MessageType.BOOKS, buffer);
         final BooksFlyweight k = new BooksFlyweight().wrap(exact(len), 0);
-        assertEquals("dnsmasq-leases", k.name());
+        assertEquals("dnsmasq-leases", k.nameAsString());
         assertEquals(2, k.count());
         final int b0 = k.firstBook();
-        assertEquals("10.13.0.5", k.bookKey(b0));
-        assertEquals(OTHER, k.bookAuthor(b0));
-        assertEquals("node-a", k.bookAuthorName(b0));
+        assertEquals("10.13.0.5", k.bookKeyAsString(b0));
+        assertEquals(OTHER, k.bookAuthorAsNodeId(b0));
+        assertEquals("node-a", k.bookAuthorNameAsString(b0));
         assertEquals(7, k.bookVersion(b0));
         assertEquals(30, k.bookTtlSeconds(b0));
         assertFalse(k.bookTombstone(b0));
-        assertEquals("{\"ip\":\"10.13.0.5\"}", new String(k.bookDataBytes(b0), StandardCharsets.UTF_8));
+        assertEquals("{\"ip\":\"10.13.0.5\"}", new String(k.copyBookData(b0), StandardCharsets.UTF_8));
         final int b1 = k.nextBook(b0);
-        assertEquals("gone", k.bookKey(b1));
+        assertEquals("gone", k.bookKeyAsString(b1));
         assertEquals(SENDER.hi(), k.bookAuthorHi(b1));
         assertEquals(0, k.bookAuthorNameLength(b1));
         assertTrue(k.bookTombstone(b1));

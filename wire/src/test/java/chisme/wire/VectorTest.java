@@ -66,33 +66,33 @@ class VectorTest {
             case MessageType.PONG -> assertEquals(4242, new PongFlyweight().wrap(b, 0).port());
             case MessageType.FIND_NODE -> {
                 assertTrue(h.readOnly());
-                assertEquals(Frames.OTHER, new FindNodeFlyweight().wrap(b, 0).target());
+                assertEquals(Frames.OTHER, new FindNodeFlyweight().wrap(b, 0).targetAsNodeId());
             }
-            case MessageType.FIND_VALUE -> assertEquals(Frames.OTHER, new FindValueFlyweight().wrap(b, 0).key());
+            case MessageType.FIND_VALUE -> assertEquals(Frames.OTHER, new FindValueFlyweight().wrap(b, 0).keyAsNodeId());
             case MessageType.NODES -> {
                 final NodesFlyweight n = new NodesFlyweight().wrap(b, 0);
                 assertEquals(Frames.TOKEN, n.token());
                 assertEquals(3, n.count());
-                assertEquals(Frames.OTHER, n.contactId(2));
+                assertEquals(Frames.OTHER, n.contactIdAsNodeId(2));
                 assertEquals(4002, n.contactPort(2));
             }
-            case MessageType.VALUE -> assertArrayEquals(Frames.VALUE, new ValueFlyweight().wrap(b, 0).valueBytes());
+            case MessageType.VALUE -> assertArrayEquals(Frames.VALUE, new ValueFlyweight().wrap(b, 0).copyValue());
             case MessageType.STORE -> {
                 final StoreFlyweight s = new StoreFlyweight().wrap(b, 0);
-                assertEquals(NodeId.sha1(Frames.VALUE), s.key());
+                assertEquals(NodeId.sha1(Frames.VALUE), s.keyAsNodeId());
                 assertEquals(3600, s.ttlSeconds());
             }
             case MessageType.STORE_RESULT -> assertEquals(StoreResultStatus.BAD_TOKEN, new StoreResultFlyweight().wrap(b, 0).status());
-            case MessageType.ERROR -> assertEquals("slow down", new ErrorFlyweight().wrap(b, 0).message());
+            case MessageType.ERROR -> assertEquals("slow down", new ErrorFlyweight().wrap(b, 0).messageAsString());
             case MessageType.SHELF_DIGEST -> {
                 final ShelfDigestFlyweight s = new ShelfDigestFlyweight().wrap(b, 0);
-                assertEquals("pirania", s.shelfName(s.nextShelf(s.firstShelf())));
+                assertEquals("pirania", s.shelfNameAsString(s.nextShelf(s.firstShelf())));
             }
             case MessageType.BUCKET_DIGEST -> assertEquals(0x0102030405060708L, new BucketDigestFlyweight().wrap(b, 0).bucketHash(0));
             case MessageType.BOOK_REQUEST -> assertEquals(-2L, new BookRequestFlyweight().wrap(b, 0).keyHash(1));
             case MessageType.BOOKS -> {
                 final BooksFlyweight k = new BooksFlyweight().wrap(b, 0);
-                assertEquals("node-a", k.bookAuthorName(k.firstBook()));
+                assertEquals("node-a", k.bookAuthorNameAsString(k.firstBook()));
                 assertTrue(k.bookTombstone(k.nextBook(k.firstBook())));
             }
             case MessageType.FRAGMENT -> assertEquals(50, new FragmentFlyweight().wrap(b, 0, vector.length).totalLength());

@@ -109,7 +109,7 @@ class WirePropertiesTest {
         assertEquals(pm, s.publisherMid());
         assertEquals(pl, s.publisherLo());
         assertEquals(ttl, s.ttlSeconds());
-        assertArrayEquals(value, s.valueBytes());
+        assertArrayEquals(value, s.copyValue());
     }
 
     @Property(tries = 200)
@@ -140,7 +140,7 @@ class WirePropertiesTest {
             assertEquals(x.version(), k.bookVersion(p));
             assertEquals(x.ttl(), k.bookTtlSeconds(p));
             assertEquals(x.flags(), k.bookFlags(p));
-            assertArrayEquals(x.data(), k.bookDataBytes(p));
+            assertArrayEquals(x.data(), k.copyBookData(p));
             p = k.nextBook(p);
         }
         assertEquals(len, p);
