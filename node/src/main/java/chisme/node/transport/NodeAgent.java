@@ -21,6 +21,9 @@ import java.util.PriorityQueue;
 public final class NodeAgent implements Scheduler, AutoCloseable {
     private static final int POLL_LIMIT = 64;
     private static final long MAX_IDLE_MS = 1_000;
+    private static final int SPIN_ROUNDS = 50;
+    private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = k -> {
+    };
 
     private final String name;
     private final Clock clock;
@@ -32,6 +35,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private volatile boolean running;
     private volatile Thread thread;
     private long timerSequence;
+    private int idleRounds;
 
     public NodeAgent(final String name, final Clock clock, final UdpTransport transport, final Counters counters) {
         this.name = name;
@@ -109,7 +113,11 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             }
             work += runDueTimers(clock.nowMs());
             work += drainCommands();
-            if (work == 0) {
+            if (work > 0) {
+                idleRounds = 0;
+            } else if (++idleRounds < SPIN_ROUNDS) {
+                Thread.onSpinWait(); // a few cheap polls before sleeping: under load the selector is rarely entered
+            } else {
                 idle();
             }
         }
@@ -161,12 +169,12 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             waitMs = Math.min(waitMs, next.deadlineMs - clock.nowMs());
         }
         try {
+            // The Consumer form does not touch the selected-key set (no iterator allocation).
             if (waitMs <= 0) {
-                selector.selectNow();
+                selector.selectNow(IGNORE_KEY);
             } else {
-                selector.select(waitMs);
+                selector.select(IGNORE_KEY, waitMs);
             }
-            selector.selectedKeys().clear();
         } catch (final IOException e) {
             Thread.onSpinWait();
         }
