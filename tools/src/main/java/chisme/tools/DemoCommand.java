@@ -2,6 +2,11 @@ package chisme.tools;
 
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
+import chisme.node.sharedstate.SharedState;
+import chisme.node.sharedstate.SharedStateConfig;
+import chisme.node.sharedstate.ShelfConfig;
+import chisme.node.transport.Clock;
+import chisme.store.InMemoryBookStore;
 import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import picocli.CommandLine.Command;
@@ -41,11 +46,23 @@ public final class DemoCommand extends CliCommand implements Callable<Integer> {
         final long deadlineMs = System.currentTimeMillis() + timeoutS * 1000L;
         final Path root = Files.createTempDirectory("chisme-demo-");
         final List<DemoNode> net = new ArrayList<>();
+        final List<KademliaNode> kads = new ArrayList<>();
         try {
             final InetAddress lo = InetAddress.getLoopbackAddress();
             final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(500).k(8).alpha(3);
             for (int i = 0; i < nodes; i++) {
-                net.add(DemoNode.start(i, config, lo, root.resolve("node-" + i)));
+                kads.add(KademliaNode.udp(config, lo, 0, new InMemoryTupleStore(1_000, 16 << 20, 65_536), root.resolve("node-" + i)));
+            }
+            // Gossip neighbours form a line 0-1-2-...-(N-1): a book must travel N-1 radio hops, as on a mesh.
+            for (int i = 0; i < nodes; i++) {
+                final List<KademliaNode> neigh = new ArrayList<>();
+                if (i > 0) {
+                    neigh.add(kads.get(i - 1));
+                }
+                if (i < nodes - 1) {
+                    neigh.add(kads.get(i + 1));
+                }
+                net.add(DemoNode.start(i, kads.get(i), neigh, root.resolve("node-" + i)));
             }
             out().println("started " + nodes + " nodes on " + lo.getHostAddress() + " (data in " + root + ")");
             for (final DemoNode n : net) {
@@ -78,37 +95,108 @@ public final class DemoCommand extends CliCommand implements Callable<Integer> {
             if (System.currentTimeMillis() > deadlineMs) {
                 throw new CliException(ExitCode.FAILED, "demo took longer than " + timeoutS + " s");
             }
-            DemoShelves.run(this, net, deadlineMs);
+            shelves(net, deadlineMs);
             out().println("demo finished: every node converged");
             return ExitCode.OK;
         } finally {
             for (final DemoNode n : net) {
                 n.close();
             }
+            for (int i = net.size(); i < kads.size(); i++) {
+                kads.get(i).close();
+            }
             deleteTree(root);
         }
     }
 
-    /** One demo node: Kademlia plus (see {@link DemoShelves}) shared-state, with in-memory stores. */
+    /** Inserts a book on node 0 and waits until every node holds it; then every node adds its own and all converge. */
+    private void shelves(final List<DemoNode> net, final long deadlineMs) throws InterruptedException {
+        final String shelf = "demo-hosts";
+        final DemoNode first = net.get(0);
+        final long t0 = System.nanoTime();
+        first.ss.insert(shelf, "{\"node-0\": {\"ip\": \"127.0.0.1\", \"msg\": \"hola\"}}");
+        out().println("node 0 inserted book 'node-0' into shelf " + shelf + " (gossip neighbours form a line of " + net.size() + " nodes)");
+        final boolean[] seen = new boolean[net.size()];
+        int have = 0;
+        while (have < net.size()) {
+            for (final DemoNode n : net) {
+                if (!seen[n.index] && n.ss.get(shelf).contains("\"node-0\"")) {
+                    seen[n.index] = true;
+                    have++;
+                    out().printf("  node %d has it after %d ms%n", n.index, (System.nanoTime() - t0) / 1_000_000);
+                }
+            }
+            if (have < net.size()) {
+                if (System.currentTimeMillis() > deadlineMs) {
+                    throw new CliException(ExitCode.FAILED, "shelf did not converge in time: " + have + " of " + net.size() + " nodes have the book");
+                }
+                Thread.sleep(20);
+            }
+        }
+        for (final DemoNode n : net) {
+            if (n.index > 0) {
+                n.ss.insert(shelf, "{\"node-" + n.index + "\": {\"ip\": \"127.0.0.1\", \"msg\": \"hola\"}}");
+            }
+        }
+        out().println("every node inserted its own book; waiting until all " + net.size() + " nodes hold the same " + net.size() + " books");
+        final long t1 = System.nanoTime();
+        while (true) {
+            final java.util.Set<String> views = new java.util.HashSet<>();
+            int complete = 0;
+            for (final DemoNode n : net) {
+                final String view = n.ss.get(shelf);
+                views.add(view);
+                complete += countBooks(view) == net.size() ? 1 : 0;
+            }
+            if (views.size() == 1 && complete == net.size()) {
+                out().printf("converged after %d ms: every node's shelf %s is identical%n", (System.nanoTime() - t1) / 1_000_000, shelf);
+                out().println("node " + (net.size() - 1) + ": shared-state get " + shelf + " -> " + views.iterator().next());
+                return;
+            }
+            if (System.currentTimeMillis() > deadlineMs) {
+                throw new CliException(ExitCode.FAILED, "shelves did not converge in time (" + complete + " of " + net.size() + " complete)");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static int countBooks(final String json) {
+        int n = 0;
+        for (int i = json.indexOf("\"node-"); i >= 0; i = json.indexOf("\"node-", i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** One demo node: Kademlia plus shared-state on the same UDP port, with in-memory stores. */
     static final class DemoNode implements AutoCloseable {
         final int index;
         final KademliaNode kad;
-        final Path dir;
+        final SharedState ss;
 
-        private DemoNode(final int index, final KademliaNode kad, final Path dir) {
+        private DemoNode(final int index, final KademliaNode kad, final SharedState ss) {
             this.index = index;
             this.kad = kad;
-            this.dir = dir;
+            this.ss = ss;
         }
 
-        static DemoNode start(final int index, final KademliaConfig config, final InetAddress lo, final Path dir) {
-            final KademliaNode kad = KademliaNode.udp(config, lo, 0, new InMemoryTupleStore(1_000, 16 << 20, 65_536), dir);
+        static DemoNode start(final int index, final KademliaNode kad, final List<KademliaNode> neighbours, final Path dir) {
+            final SharedStateConfig c = new SharedStateConfig().nodeName("demo-" + index).dataDir(dir)
+                .routingTableNeighbours(false).defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(1_000));
+            for (final KademliaNode n : neighbours) {
+                c.staticNeighbour("127.0.0.1:" + n.localAddress().getPort());
+            }
+            final SharedState ss = new SharedState(c, new InMemoryBookStore(1_000, 16 << 20, 16_384), kad.dispatcher(),
+                kad.scheduler(), Clock.SYSTEM, System::currentTimeMillis, kad.events());
+            ss.localAddress(kad.localAddress());
+            ss.start();
             kad.start();
-            return new DemoNode(index, kad, dir);
+            return new DemoNode(index, kad, ss);
         }
 
         @Override
         public void close() {
+            ss.close();
             kad.close();
         }
 

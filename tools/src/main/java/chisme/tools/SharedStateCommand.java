@@ -54,7 +54,7 @@ public final class SharedStateCommand extends ClientCommand {
             }
             case "get" -> ShelfCommands.printJson(this, call("shelf.get", g -> {
                 g.writeStringField("shelf", shelf);
-                g.writeStringField("format", "lua");
+                g.writeStringField("format", "libremesh");
             }), false);
             case "dump" -> ShelfCommands.printJson(this, call("shelf.dump", g -> g.writeStringField("shelf", shelf)), false);
             case "bleach" -> call("shelf.bleach", g -> g.writeStringField("shelf", shelf));

@@ -87,7 +87,10 @@ final class ShelfCommands extends CliCommand implements Runnable {
         @Override
         public Integer call() {
             final String s = shelf(shelf);
-            printJson(this, call("shelf.get", g -> g.writeStringField("shelf", s)), compact);
+            printJson(this, call("shelf.get", g -> {
+                g.writeStringField("shelf", s);
+                g.writeBooleanField("known", true);
+            }), compact);
             return ExitCode.OK;
         }
     }
@@ -102,7 +105,10 @@ final class ShelfCommands extends CliCommand implements Runnable {
         @Override
         public Integer call() {
             final String s = shelf(shelf);
-            printJson(this, call("shelf.dump", g -> g.writeStringField("shelf", s)), compact);
+            printJson(this, call("shelf.dump", g -> {
+                g.writeStringField("shelf", s);
+                g.writeBooleanField("known", true);
+            }), compact);
             return ExitCode.OK;
         }
     }

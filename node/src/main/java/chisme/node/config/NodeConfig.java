@@ -1,6 +1,10 @@
 package chisme.node.config;
 
 import chisme.node.kademlia.KademliaConfig;
+import chisme.node.sharedstate.MergePolicy;
+import chisme.node.sharedstate.SharedStateConfig;
+import chisme.node.sharedstate.SharedStateException;
+import chisme.node.sharedstate.ShelfConfig;
 import chisme.store.StoreConfig;
 
 import java.net.InetAddress;
@@ -37,7 +41,11 @@ public final class NodeConfig {
     private boolean persistent = true;
     private int maxTuples = 20_000;
     private int maxBooks = 20_000;
-    private int maxBookDataBytes = 65_536;
+    private int maxBookDataBytes = 16_384;
+    private int shelfMaxBooks = 10_000;
+    private String mergePolicy = "lww";
+    private boolean libremeshHooks;
+    private String discoveryCommand;
     private long shelfTtlS = 3_600;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
@@ -82,7 +90,8 @@ public final class NodeConfig {
         }
         try {
             kademliaConfig().conclude();
-        } catch (final IllegalArgumentException e) {
+            sharedStateConfig().conclude();
+        } catch (final IllegalArgumentException | SharedStateException e) {
             throw new ConfigException(e.getMessage());
         }
         return this;
@@ -94,6 +103,23 @@ public final class NodeConfig {
             .refreshIntervalMs(refreshIntervalS * 1000).replicateIntervalMs(replicateIntervalS * 1000)
             .republishIntervalMs(republishIntervalS * 1000).expireAfterMs(Math.max(1000, expireAfterS * 1000))
             .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity);
+    }
+
+    /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
+    public SharedStateConfig sharedStateConfig() {
+        final SharedStateConfig c = new SharedStateConfig().nodeName(name)
+            .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(100, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
+                .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
+            .hooksDir(hooksDir).publishersDir(publishersDir).dataDir(dataDir).libremeshHooks(libremeshHooks)
+            .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .defaultPort(port == 0 ? DEFAULT_PORT : port);
+        for (final HostPort n : neighbours) {
+            c.staticNeighbour(n.toString());
+        }
+        if (discoveryCommand != null) {
+            c.discoveryCommand(List.of(discoveryCommand.trim().split("\\s+")));
+        }
+        return c;
     }
 
     /** The store settings derived from this configuration (stores under {@code DATA/store}). */
@@ -163,6 +189,17 @@ public final class NodeConfig {
     public NodeConfig maxBooks(final int v) { maxBooks = v; return this; }
     public int maxBookDataBytes() { return maxBookDataBytes; }
     public NodeConfig maxBookDataBytes(final int v) { maxBookDataBytes = v; return this; }
+    public int shelfMaxBooks() { return shelfMaxBooks; }
+    public NodeConfig shelfMaxBooks(final int v) { shelfMaxBooks = v; return this; }
+    /** "lww" or "content". */
+    public String mergePolicy() { return mergePolicy; }
+    public NodeConfig mergePolicy(final String v) { mergePolicy = v; return this; }
+    /** True: hooks get the Lua format on stdin. */
+    public boolean libremeshHooks() { return libremeshHooks; }
+    public NodeConfig libremeshHooks(final boolean v) { libremeshHooks = v; return this; }
+    /** Neighbour discovery command line (split on spaces), or null. */
+    public String discoveryCommand() { return discoveryCommand; }
+    public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }

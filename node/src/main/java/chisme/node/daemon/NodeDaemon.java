@@ -5,7 +5,10 @@ import chisme.node.config.HostPort;
 import chisme.node.config.LogLevel;
 import chisme.node.config.NodeConfig;
 import chisme.node.event.Event;
+import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
+import chisme.node.sharedstate.SharedState;
+import chisme.node.transport.Clock;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +32,10 @@ public final class NodeDaemon implements AutoCloseable {
     private final DataDirectory dataDir;
     private final NodeStores stores;
     private final KademliaNode node;
+    private final SharedState sharedState;
     private final long startedAtMs;
+    /** Kademlia contacts for shared-state's neighbour list, refreshed off the node thread (which must not block). */
+    private volatile List<InetSocketAddress> contactsCache = List.of();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AdminServer admin;
@@ -42,6 +48,8 @@ public final class NodeDaemon implements AutoCloseable {
         this.dataDir = dataDir;
         this.stores = stores;
         this.node = node;
+        this.sharedState = new SharedState(config.sharedStateConfig(), stores.books(), node.dispatcher(), node.scheduler(),
+            Clock.SYSTEM, System::currentTimeMillis, node.events());
         this.startedAtMs = System.currentTimeMillis();
     }
 
@@ -52,6 +60,7 @@ public final class NodeDaemon implements AutoCloseable {
         final DataDirectory dir = DataDirectory.open(config.dataDir());
         NodeStores stores = null;
         KademliaNode node = null;
+        boolean handedOver = false;
         try {
             stores = NodeStores.open(config);
             final InetAddress bind;
@@ -67,22 +76,39 @@ public final class NodeDaemon implements AutoCloseable {
                     + ": " + rootMessage(e));
             }
             final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node);
-            d.startServices();
+            handedOver = true;
+            try {
+                d.startServices();
+            } catch (final IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
             return d;
         } catch (final IOException | RuntimeException e) {
-            if (node != null) {
-                node.close();
+            if (!handedOver) {
+                if (node != null) {
+                    node.close();
+                }
+                if (stores != null) {
+                    stores.close();
+                }
+                dir.close();
             }
-            if (stores != null) {
-                stores.close();
-            }
-            dir.close();
             throw e;
         }
     }
 
     private void startServices() throws IOException {
+        if (config.discoverContacts()) {
+            sharedState.routingTableNeighbours(() -> contactsCache);
+        }
+        sharedState.localAddress(node.localAddress());
+        // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
+        sharedState.start();
         node.start();
+        if (stores.recovered()) {
+            log.warn("the last run did not stop cleanly: stores were recovered");
+        }
         admin = AdminServer.start(config.adminSocket(), new NodeAdminHandler(this));
         log.info("chisme node " + node.id().toHex() + " on udp " + node.localAddress() + ", data " + config.dataDir()
             + ", admin " + admin.socket());
@@ -90,7 +116,41 @@ public final class NodeDaemon implements AutoCloseable {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }
         // Joining may take several seconds of lookups; the admin socket answers meanwhile.
-        Thread.ofVirtual().name("bootstrap").start(this::bootstrap);
+        Thread.ofVirtual().name("bootstrap").start(() -> {
+            bootstrap();
+            refreshContacts();
+        });
+        if (config.discoverContacts()) {
+            Thread.ofVirtual().name("contacts-cache").start(() -> {
+                while (!closed.get()) {
+                    refreshContacts();
+                    try {
+                        stopped.await(CONTACTS_REFRESH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (final InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+    }
+
+    /** How often the Kademlia contacts handed to shared-state as neighbours are refreshed. */
+    static final long CONTACTS_REFRESH_MS = 5_000;
+
+    /** Re-reads the routing table into the neighbour cache (blocking call: never on the node thread). */
+    void refreshContacts() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            final List<InetSocketAddress> out = new ArrayList<>();
+            for (final ContactInfo c : node.contacts()) {
+                out.add(c.address());
+            }
+            contactsCache = List.copyOf(out);
+        } catch (final RuntimeException e) {
+            // node stopping: keep the old list
+        }
     }
 
     private void bootstrap() {
@@ -151,6 +211,10 @@ public final class NodeDaemon implements AutoCloseable {
         return node;
     }
 
+    public SharedState sharedState() {
+        return sharedState;
+    }
+
     public NodeStores stores() {
         return stores;
     }
@@ -180,6 +244,7 @@ public final class NodeDaemon implements AutoCloseable {
             if (follower != null) {
                 follower.interrupt();
             }
+            sharedState.close();
             node.close();
             stores.close();
             log.info("chisme node stopped cleanly");
