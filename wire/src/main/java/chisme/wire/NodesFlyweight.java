@@ -30,30 +30,27 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
     public static final int IPV4_CONTACT_LENGTH = NodeId.BYTES + 4 + 2;
     public static final int IPV6_CONTACT_LENGTH = NodeId.BYTES + 16 + 2;
 
-    /** count4 read once per wrap: every contact accessor needs it; -1 until first use. */
-    private int cachedCount4 = -1;
+    /**
+     * count4 as read at {@link #wrap} (or written by {@link #encode}): every contact accessor needs it, and a
+     * plain field that nothing in the read path writes lets the JIT hoist it and the buffer's fields out of
+     * a loop over the contacts.
+     */
+    private int count4;
 
     public NodesFlyweight() {
         super(MessageType.NODES);
     }
 
+    /**
+     * Wraps a NODES message and reads its count4 byte once (only if it lies inside the buffer, so this never
+     * throws). Re-wrap after the bytes change.
+     */
     @Override
     public NodesFlyweight wrap(final org.agrona.DirectBuffer buffer, final int offset) {
-        cachedCount4 = -1;
-        return super.wrap(buffer, offset);
-    }
-
-    // The contact accessors are kept under HotSpot's MaxInlineSize (35 bytecodes) so they inline even at
-    // call sites the JIT considers cold; slow branches live in separate methods.
-    private int count4Cached() {
-        final int c = cachedCount4;
-        return c >= 0 ? c : loadCount4();
-    }
-
-    private int loadCount4() {
-        final int c = count4();
-        cachedCount4 = c;
-        return c;
+        super.wrap(buffer, offset);
+        final long at = (long) offset + COUNT4_OFFSET;
+        count4 = at >= 0 && at < buffer.capacity() ? buffer.getByte((int) at) & 0xFF : 0;
+        return this;
     }
 
     /** Total length of a NODES frame with these counts. */
@@ -72,7 +69,7 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
         mutableBuffer.putLong(offset + TOKEN_OFFSET, token, LE);
         putU8(offset + COUNT4_OFFSET, count4);
         putU8(offset + COUNT6_OFFSET, count6);
-        cachedCount4 = count4;
+        this.count4 = count4;
         return length(count4, count6);
     }
 
@@ -101,7 +98,7 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
     }
 
     public int count4() {
-        return u8(offset + COUNT4_OFFSET);
+        return count4;
     }
 
     public int count6() {
@@ -115,16 +112,15 @@ public final class NodesFlyweight extends MessageFlyweight<NodesFlyweight> {
 
     /** Index in {@link #buffer()} of contact {@code i}'s first byte. */
     public int contactOffset(final int i) {
-        final int count4 = count4Cached();
-        return i < count4 ? offset + CONTACTS_OFFSET + i * IPV4_CONTACT_LENGTH : ipv6ContactOffset(i, count4);
+        return i < count4 ? offset + CONTACTS_OFFSET + i * IPV4_CONTACT_LENGTH : ipv6ContactOffset(i);
     }
 
-    private int ipv6ContactOffset(final int i, final int count4) {
+    private int ipv6ContactOffset(final int i) {
         return offset + CONTACTS_OFFSET + count4 * IPV4_CONTACT_LENGTH + (i - count4) * IPV6_CONTACT_LENGTH;
     }
 
     public boolean contactIsIpv6(final int i) {
-        return i >= count4Cached();
+        return i >= count4;
     }
 
     public long contactIdHi(final int i) {
