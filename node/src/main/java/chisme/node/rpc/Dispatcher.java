@@ -168,7 +168,9 @@ public final class Dispatcher implements DatagramHandler {
     private void dispatchValidated(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source) {
         final int type = header.type();
         final RequestHandler handler = handlers[type];
-        if (handler != null && (MessageType.isRequest(type) || !tracker.expects(header.transactionId(), source))) {
+        // SHELF_DIGEST and BUCKET_DIGEST are both request and response (wire.md): a message answering one of
+        // our calls goes to the tracker even when its type also has a request handler.
+        if (handler != null && !tracker.expects(header.transactionId(), source)) {
             if (!rateLimiter.tryAcquire(source, clock.nowMs())) {
                 counters.increment(CounterId.DROP_RATE_LIMITED);
                 return;
@@ -178,7 +180,7 @@ public final class Dispatcher implements DatagramHandler {
             handler.onRequest(header, buffer, offset, length, source, responder);
             return;
         }
-        if (MessageType.isRequest(type)) {
+        if (handler == null && MessageType.isRequest(type)) {
             counters.increment(CounterId.DROP_NO_HANDLER);
             return;
         }

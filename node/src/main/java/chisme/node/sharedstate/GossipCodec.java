@@ -20,17 +20,18 @@ import java.util.List;
  * <pre>
  * SHELF_DIGEST  count u8 | count x (nameLen u8 | name | books u32 | hashHi u64 | hashLo u64)
  * BUCKET_DIGEST nameLen u8 | name | level u8 | prefix u32 | n u8 (0 or 64) | n x (books u32 | hash u64)
- * BOOK_REQUEST  nameLen u8 | name | level u8 | prefix u32 | n u16 | n x (keyHash u64 | entryHashLo u64)
- * BOOKS         nameLen u8 | name | flags u8 (bit0 more) | n u16 | n x (keyLen u16 | key | author id 20 |
- *               authorLen u8 | author | version u64 | ttlMs u32 | flags u8 (bit0 tombstone) | dataLen u32 | data)
+ * BOOK_REQUEST  nameLen u8 | name | words u16 | words x u64: word 0 = range (level &lt;&lt; 32 | prefix), then
+ *               (keyHash, entryHashLo) pairs of the books the requester holds in that range
+ * BOOKS         nameLen u8 | name | n u16 | n x (keyLen u16 | key | author id 20 | authorLen u8 | author |
+ *               version u64 | ttl seconds u32 | flags u8 (bit0 tombstone) | dataLen u32 | data)
  * </pre>
+ * These are the frames of docs/wire.md, validated by chisme.wire.MessageDecoder before they reach us.
  */
 public final class GossipCodec {
     /** Most shelves in one SHELF_DIGEST. */
     public static final int MAX_DIGEST_SHELVES = 255;
     /** Largest book data on the wire. */
     public static final int MAX_DATA_BYTES = 65_536;
-    public static final int BOOKS_FLAG_MORE = 1;
     public static final int BOOK_FLAG_TOMBSTONE = 1;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -50,13 +51,13 @@ public final class GossipCodec {
     public record BookRequest(String shelf, int level, long prefix, long[] keyHashes, long[] entryHashes) {
     }
 
-    /** A book as carried: TTL is remaining milliseconds. */
+    /** A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded up). */
     public record WireBook(String key, NodeId authorId, String authorName, long version, long ttlMs,
                            boolean tombstone, byte[] data) {
     }
 
     /** A BOOKS body. */
-    public record Books(String shelf, boolean more, List<WireBook> books) {
+    public record Books(String shelf, List<WireBook> books) {
     }
 
     // ---- encoders: write at offset, return bytes written
@@ -97,11 +98,10 @@ public final class GossipCodec {
     public static int encodeBookRequest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
                                         final long prefix, final long[] keyHashes, final long[] entryHashes) {
         int p = putName(b, offset, shelf);
-        b.putByte(p++, (byte) level);
-        b.putInt(p, (int) prefix, LE);
-        p += 4;
-        b.putShort(p, (short) keyHashes.length, LE);
+        b.putShort(p, (short) (1 + 2 * keyHashes.length), LE);
         p += 2;
+        b.putLong(p, ((long) level << 32) | prefix, LE);
+        p += 8;
         for (int i = 0; i < keyHashes.length; i++) {
             b.putLong(p, keyHashes[i], LE);
             b.putLong(p + 8, entryHashes[i], LE);
@@ -109,6 +109,9 @@ public final class GossipCodec {
         }
         return p - offset;
     }
+
+    /** Most (key hash, entry hash) pairs one BOOK_REQUEST carries (u16 word count). */
+    public static final int MAX_REQUEST_PAIRS = (0xFFFF - 1) / 2;
 
     /** Bytes {@code book} takes in a BOOKS body. */
     public static int bookBytes(final byte[] key, final byte[] author, final int dataLength) {
@@ -118,9 +121,8 @@ public final class GossipCodec {
     /** Writes the BOOKS prefix; returns the offset of the first book. Fill in count with {@link #finishBooks}. */
     public static int startBooks(final MutableDirectBuffer b, final int offset, final String shelf) {
         final int p = putName(b, offset, shelf);
-        b.putByte(p, (byte) 0);
-        b.putShort(p + 1, (short) 0, LE);
-        return p + 3;
+        b.putShort(p, (short) 0, LE);
+        return p + 2;
     }
 
     /** Writes one book at {@code p}; returns the next offset. */
@@ -137,7 +139,7 @@ public final class GossipCodec {
         b.putBytes(p, author);
         p += author.length;
         b.putLong(p, version, LE);
-        b.putInt(p + 8, (int) Math.min(ttlMs, 0xFFFF_FFFFL), LE);
+        b.putInt(p + 8, (int) Math.min((ttlMs + 999) / 1_000, 0xFFFF_FFFFL), LE);
         b.putByte(p + 12, (byte) (tombstone ? BOOK_FLAG_TOMBSTONE : 0));
         b.putInt(p + 13, data.length, LE);
         p += 17;
@@ -145,11 +147,9 @@ public final class GossipCodec {
         return p + data.length;
     }
 
-    /** Sets count and flags of a BOOKS body started at {@code offset} for {@code shelf}. */
-    public static void finishBooks(final MutableDirectBuffer b, final int offset, final String shelf, final int count, final boolean more) {
-        final int p = offset + 1 + shelf.length();
-        b.putByte(p, (byte) (more ? BOOKS_FLAG_MORE : 0));
-        b.putShort(p + 1, (short) count, LE);
+    /** Sets the count of a BOOKS body started at {@code offset} for {@code shelf}. */
+    public static void finishBooks(final MutableDirectBuffer b, final int offset, final String shelf, final int count) {
+        b.putShort(offset + 1 + shelf.length(), (short) count, LE);
     }
 
     private static int putName(final MutableDirectBuffer b, final int p, final String name) {
@@ -227,16 +227,22 @@ public final class GossipCodec {
             return null;
         }
         int p = offset + 1 + name.length();
-        if (p + 7 > end) {
+        if (p + 2 + 8 > end) {
             return null;
         }
-        final int level = b.getByte(p) & 0xFF;
-        final long prefix = b.getInt(p + 1, LE) & 0xFFFF_FFFFL;
-        final int n = b.getShort(p + 5, LE) & 0xFFFF;
-        p += 7;
-        if (level > ShelfIndex.MAX_LEVEL + 1 || !prefixFits(level, prefix) || p + 16L * n != end) {
+        final int words = b.getShort(p, LE) & 0xFFFF;
+        p += 2;
+        if (words % 2 != 1 || p + 8L * words != end) {
             return null;
         }
+        final long range = b.getLong(p, LE);
+        p += 8;
+        final int level = (int) (range >>> 32);
+        final long prefix = range & 0xFFFF_FFFFL;
+        if (level < 0 || level > ShelfIndex.MAX_LEVEL + 1 || !prefixFits(level, prefix)) {
+            return null;
+        }
+        final int n = words / 2;
         final long[] keys = new long[n];
         final long[] hashes = new long[n];
         for (int i = 0; i < n; i++) {
@@ -254,12 +260,11 @@ public final class GossipCodec {
             return null;
         }
         int p = offset + 1 + name.length();
-        if (p + 3 > end) {
+        if (p + 2 > end) {
             return null;
         }
-        final boolean more = (b.getByte(p) & BOOKS_FLAG_MORE) != 0;
-        final int n = b.getShort(p + 1, LE) & 0xFFFF;
-        p += 3;
+        final int n = b.getShort(p, LE) & 0xFFFF;
+        p += 2;
         final List<WireBook> books = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
             if (p + 2 > end) {
@@ -287,7 +292,7 @@ public final class GossipCodec {
             }
             p += authorLen;
             final long version = b.getLong(p, LE);
-            final long ttlMs = b.getInt(p + 8, LE) & 0xFFFF_FFFFL;
+            final long ttlMs = (b.getInt(p + 8, LE) & 0xFFFF_FFFFL) * 1_000L;
             final int flags = b.getByte(p + 12) & 0xFF;
             final int dataLen = b.getInt(p + 13, LE);
             p += 17;
@@ -299,7 +304,7 @@ public final class GossipCodec {
             p += dataLen;
             books.add(new WireBook(key, author, authorName, version, ttlMs, (flags & BOOK_FLAG_TOMBSTONE) != 0, data));
         }
-        return p == end ? new Books(name, more, books) : null;
+        return p == end ? new Books(name, books) : null;
     }
 
     private static boolean prefixFits(final int level, final long prefix) {

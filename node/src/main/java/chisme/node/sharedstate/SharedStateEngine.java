@@ -47,7 +47,7 @@ public final class SharedStateEngine {
     /** Calls one round keeps in flight (replies are fragmented: the reassembler holds 4 per source). */
     static final int ROUND_CALLS_IN_FLIGHT = 2;
     /** A remote TTL this much above ours counts as a refresh worth storing and relaying. */
-    static final long TTL_REFRESH_SLACK_MS = 1_000;
+    static final long TTL_REFRESH_SLACK_MS = 2_000;
     /** BOOKS bodies are cut at this size (below the 70,000-byte reassembly limit of docs/wire.md). */
     static final int MAX_BOOKS_BODY = 60_000;
 
@@ -476,7 +476,7 @@ public final class SharedStateEngine {
             if (n == 0) {
                 continue;
             }
-            GossipCodec.finishBooks(pushBuffer, HeaderFlyweight.LENGTH, shelf, n, false);
+            GossipCodec.finishBooks(pushBuffer, HeaderFlyweight.LENGTH, shelf, n);
             pushHeader.encode(MessageType.BOOKS, 0, random.nextLong(), localId);
             dispatcher.sender().send(pushBuffer, 0, p, to);
             counters.increment(SharedStateCounter.PUSH_SENT);
@@ -574,7 +574,6 @@ public final class SharedStateEngine {
         final int limit = Responder.BODY_OFFSET + Math.min(MAX_BOOKS_BODY, responder.maxBodyBytes());
         int p = start;
         int n = 0;
-        boolean more = false;
         final ShelfIndex index = indexes.get(shelf);
         if (index != null) {
             final long nowMs = clock.nowMs();
@@ -590,15 +589,14 @@ public final class SharedStateEngine {
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);
                 final byte[] author = authorBytes(b);
                 if (p + GossipCodec.bookBytes(key, author, b.data().length) > limit || n == 0xFFFF) {
-                    more = true;
-                    break;
+                    break; // the requester sees a full reply and asks again for the rest
                 }
                 p = GossipCodec.putBook(responder.buffer(), p, key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs,
                     b.tombstone(), b.data());
                 n++;
             }
         }
-        GossipCodec.finishBooks(responder.buffer(), Responder.BODY_OFFSET, shelf, n, more);
+        GossipCodec.finishBooks(responder.buffer(), Responder.BODY_OFFSET, shelf, n);
         reply(responder, MessageType.BOOKS, p - Responder.BODY_OFFSET);
         counters.increment(SharedStateCounter.BOOK_REQUESTS_ANSWERED);
     }
@@ -789,7 +787,7 @@ public final class SharedStateEngine {
                 requestBuckets(shelf, level, prefix); // we learnt too much since queueing: narrow instead
                 return;
             }
-            final int max = Math.min(mine.size(), 0xFFFF);
+            final int max = Math.min(mine.size(), GossipCodec.MAX_REQUEST_PAIRS);
             final long[] keys = new long[max];
             final long[] entryHashes = new long[max];
             for (int i = 0; i < max; i++) {
@@ -808,7 +806,9 @@ public final class SharedStateEngine {
                     merge(shelf, wb, neighbour);
                     booksReceived++;
                 }
-                if (books.more() && !books.books().isEmpty()) {
+                // BOOKS has no "more" flag: a reply past half the cut size may have been cut, so ask again
+                // (the new request lists what we now hold, so only the rest comes back).
+                if (!books.books().isEmpty() && len > MAX_BOOKS_BODY / 2) {
                     queue.add(() -> requestBooks(shelf, level, prefix));
                 }
             });

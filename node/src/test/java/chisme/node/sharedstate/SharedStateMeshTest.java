@@ -1,0 +1,150 @@
+package chisme.node.sharedstate;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** 30 real nodes over loopback UDP; each gossips only with the neighbours in its static list. */
+class SharedStateMeshTest {
+    private static final int N = 30;
+    private static final long SYNC_MS = 300;
+
+    private static SharedStateConfig config() {
+        return new SharedStateConfig()
+            .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(SYNC_MS).ttlMs(60_000))
+            .expiryCheckMs(100)
+            .callTimeoutMs(500);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mesh.Topology.class)
+    void shouldSpreadABookAndItsTombstoneToEveryNode(final Mesh.Topology topology) {
+        try (Mesh mesh = new Mesh(N, topology, 11, i -> config(), null)) {
+            mesh.nodes.get(N / 2).ss.insert("hosts", "{\"10.0.0.7\": {\"name\": \"seven\"}}");
+            final long ms = Await.until("book on all nodes", 15_000,
+                () -> mesh.all(n -> n.ss.get("hosts").equals("{\"10.0.0.7\":{\"name\":\"seven\"}}")));
+            System.out.println(topology + ": book reached all " + N + " nodes in " + ms + " ms");
+            mesh.nodes.get(3).ss.remove("hosts", "[\"10.0.0.7\"]");
+            Await.until("tombstone on all nodes", 15_000, () -> mesh.all(n -> n.ss.get("hosts").equals("{}")
+                && n.ss.dump("hosts").contains("\"tombstone\":true")));
+        }
+    }
+
+    @Test
+    void shouldPickTheSameWinnerEverywhereForConcurrentEdits() {
+        // Node 20's wall clock is an hour behind: versions still order every edit the same way on every node.
+        try (Mesh mesh = new Mesh(N, Mesh.Topology.RANDOM, 12, i -> config(),
+            i -> i == 20 ? () -> System.currentTimeMillis() - 3_600_000 : System::currentTimeMillis)) {
+            final Set<Integer> side = IntStream.range(0, N / 2).boxed().collect(Collectors.toSet());
+            mesh.partition(side, true);
+            mesh.nodes.get(3).ss.insert("cfg", "{\"k\": \"from-3\"}");
+            mesh.nodes.get(20).ss.insert("cfg", "{\"k\": \"from-20\"}");
+            Await.until("each side converged on its own edit", 15_000, () -> mesh.all(n ->
+                n.ss.get("cfg").equals(side.contains(mesh.nodes.indexOf(n)) ? "{\"k\":\"from-3\"}" : "{\"k\":\"from-20\"}")));
+            mesh.partition(side, false);
+            Await.until("one winner everywhere", 20_000, () -> {
+                final String first = mesh.nodes.get(0).ss.get("cfg");
+                return mesh.all(n -> n.ss.get("cfg").equals(first));
+            });
+            // From-3 has the later HLC (node 20 is behind): it must be the winner, everywhere.
+            assertEquals("{\"k\":\"from-3\"}", mesh.nodes.get(29).ss.get("cfg"));
+        }
+    }
+
+    @Test
+    void shouldNotLetAStaleRepublishUndoANewerEdit() {
+        // The seed's Pirania story: a node re-publishing its old unchanged copy (with a fresher
+        // publication time) must not overwrite the newer edit made elsewhere.
+        try (Mesh mesh = new Mesh(N, Mesh.Topology.LINE, 13, i -> config(),
+            i -> i == 29 ? () -> System.currentTimeMillis() + 3_600_000 : System::currentTimeMillis)) {
+            mesh.nodes.get(0).ss.insert("pirania", "{\"voucher-1\": {\"macs\": []}}");
+            Await.until("v1 everywhere", 15_000, () -> mesh.all(n -> n.ss.get("pirania").contains("\"macs\":[]")));
+            mesh.cut(28, 29, true);
+            mesh.nodes.get(5).ss.insert("pirania", "{\"voucher-1\": {\"macs\": [\"aa:bb\"]}}");
+            Await.until("v2 on the connected part", 15_000, () -> mesh.nodes.subList(0, 29).stream()
+                .allMatch(n -> n.ss.get("pirania").contains("aa:bb")));
+            final var r = mesh.nodes.get(29).ss.insert("pirania", "{\"voucher-1\": {\"macs\": []}}");
+            assertEquals(0, r.inserted(), "an unchanged copy makes no new version");
+            assertEquals(1, r.refreshed());
+            mesh.cut(28, 29, false);
+            Await.until("v2 everywhere", 15_000, () -> mesh.all(n -> n.ss.get("pirania").contains("aa:bb")));
+            final long until = System.currentTimeMillis() + 3 * SYNC_MS;
+            Await.until("stays v2 for three sync intervals", 10_000, () -> {
+                assertTrue(mesh.all(n -> n.ss.get("pirania").contains("aa:bb")), "an edit flipped back");
+                return System.currentTimeMillis() > until;
+            });
+        }
+    }
+
+    @Test
+    void shouldConvergeAfterAPartitionHeals() {
+        try (Mesh mesh = new Mesh(N, Mesh.Topology.RANDOM, 14, i -> config(), null)) {
+            final Set<Integer> side = IntStream.range(0, N / 2).boxed().collect(Collectors.toSet());
+            mesh.partition(side, true);
+            final StringBuilder many = new StringBuilder("{");
+            for (int i = 0; i < 300; i++) {
+                many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+            }
+            mesh.nodes.get(0).ss.insert("bulk", many.append('}').toString());
+            mesh.nodes.get(29).ss.insert("bulk", "{\"other-side\": true}");
+            Await.until("each side has its books", 15_000, () -> mesh.all(n -> {
+                final String g = n.ss.get("bulk");
+                return side.contains(mesh.nodes.indexOf(n)) ? g.contains("\"k299\":299") : g.contains("other-side");
+            }));
+            assertFalse(mesh.nodes.get(29).ss.get("bulk").contains("k299"), "the partition held");
+            mesh.partition(side, false);
+            final long ms = Await.until("everything everywhere", 20_000, () -> mesh.all(n -> {
+                final String g = n.ss.get("bulk");
+                return g.contains("\"k299\":299") && g.contains("other-side") && n.ss.shelves().get(0).books() == 301;
+            }));
+            System.out.println("partition healed: 301 books on all " + N + " nodes " + ms + " ms after healing");
+        }
+    }
+
+    @Test
+    void shouldExpireEverywhereAndRunHooks(@TempDir final Path dir) throws IOException {
+        final Path hooks = dir.resolve("hooks");
+        Files.createDirectories(hooks.resolve("short"));
+        final Path hook = hooks.resolve("short").resolve("record");
+        Files.writeString(hook, "#!/bin/sh\ncat > /dev/null\nexit 0\n");
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        final List<String> inputs = new CopyOnWriteArrayList<>();
+        try (Mesh mesh = new Mesh(N, Mesh.Topology.RING, 15, i -> {
+            final SharedStateConfig c = config().shelf("short", ShelfConfig.DEFAULT.syncIntervalMs(SYNC_MS).ttlMs(2_000));
+            return i % 10 == 0 ? c.hooksDir(hooks) : c; // hooks on three nodes keep process spawning cheap
+        }, null)) {
+            for (final int i : new int[]{0, 10, 20}) {
+                mesh.nodes.get(i).ss.hookListener(run -> inputs.add(i + ":" + new String(run.stdin(), StandardCharsets.UTF_8)));
+            }
+            mesh.nodes.get(5).ss.insert("short", "{\"lease\": 1}");
+            Await.until("on all nodes", 10_000, () -> mesh.all(n -> n.ss.get("short").equals("{\"lease\":1}")));
+            Await.until("expired on all nodes", 10_000, () -> mesh.all(n -> n.ss.get("short").equals("{}")));
+            final long until = System.currentTimeMillis() + 3 * SYNC_MS;
+            Await.until("stays expired", 10_000, () -> {
+                assertTrue(mesh.all(n -> n.ss.get("short").equals("{}")), "an expired book came back");
+                return System.currentTimeMillis() > until;
+            });
+            for (final int i : new int[]{0, 10, 20}) {
+                Await.until("hook of node " + i + " saw the book and then its expiry", 5_000,
+                    () -> inputs.contains(i + ":{\"lease\":1}") && inputs.indexOf(i + ":{}") > inputs.indexOf(i + ":{\"lease\":1}"));
+            }
+            assertTrue(mesh.nodes.get(0).ss.counters().get(SharedStateCounter.BOOKS_EXPIRED) >= 1);
+        }
+    }
+}
