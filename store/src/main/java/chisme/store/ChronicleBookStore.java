@@ -42,23 +42,47 @@ public final class ChronicleBookStore implements BookStore {
         this.maxBooks = maxBooks;
         this.maxBookBytes = maxBookBytes;
         this.maxBookDataBytes = maxBookDataBytes;
-        scan();
+        try {
+            scan();
+        } catch (final RuntimeException e) {
+            close();
+            throw e instanceof StoreException se ? se : new StoreException(file, "cannot read map: " + e, e);
+        }
     }
 
+    /** One pass on open, as {@link ChronicleTupleStore}: counts, rebuilds summaries, verifies records. */
     private void scan() {
+        final long[] totalAndBad = new long[2];
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
+                    totalAndBad[0]++;
                     final byte[] k = e.key().get();
                     final byte[] v = e.value().get();
                     final Book book = BookCodec.decode(k, v);
                     if (book == null) {
-                        corruptDropped++;
-                        e.doRemove();
+                        totalAndBad[1]++;
                     } else {
                         count++;
                         bytes += (long) k.length + v.length;
                         summaries.add(book);
+                    }
+                });
+            }
+        }
+        if (totalAndBad[1] == 0) {
+            return;
+        }
+        if (totalAndBad[1] > Math.max(ChronicleTupleStore.MAX_DROPPED_ON_OPEN, totalAndBad[0] / 10)) {
+            throw new StoreException(file, totalAndBad[1] + " of " + totalAndBad[0]
+                + " records fail their checksum: damaged or not a chisme book map; refusing to drop them");
+        }
+        for (int i = 0; i < map.segments(); i++) {
+            try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+                c.forEachSegmentEntry(e -> {
+                    if (BookCodec.decode(e.key().get(), e.value().get()) == null) {
+                        corruptDropped++;
+                        e.doRemove();
                     }
                 });
             }

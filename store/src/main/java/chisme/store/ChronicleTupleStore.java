@@ -31,6 +31,9 @@ public final class ChronicleTupleStore implements TupleStore {
         ChronicleRuntime.init();
     }
 
+    /** Bad records an open may drop before it refuses the file instead (or a tenth of all records). */
+    static final int MAX_DROPPED_ON_OPEN = 10;
+
     private final ChronicleMap<byte[], byte[]> map;
     private final Path file;
     private final int maxTuples;
@@ -62,21 +65,48 @@ public final class ChronicleTupleStore implements TupleStore {
         this.keyView = new UnsafeBuffer(keyBytes.addressForWrite(0), TupleLayout.KEY_BYTES);
         this.recordBytes = BytesStore.nativeStoreWithFixedCapacity(TupleLayout.HEADER_BYTES + maxValueBytes);
         this.recordView = new UnsafeBuffer(recordBytes.addressForWrite(0), TupleLayout.HEADER_BYTES + maxValueBytes);
-        scan();
+        try {
+            scan();
+        } catch (final RuntimeException e) {
+            close();
+            throw e instanceof StoreException se ? se : new StoreException(file, "cannot read map: " + e, e);
+        }
     }
 
-    /** One pass on open: counts entries and bytes, drops (and counts) records whose checksum fails. */
+    /**
+     * One pass on open: counts entries and bytes and verifies every record. A few bad records are dropped
+     * and counted (soft state that peers republish); many mean a damaged or foreign file, which is refused
+     * rather than emptied.
+     */
     private void scan() {
+        final long[] totalAndBad = new long[2];
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
-                    final int valueLength = validRecord(e.value());
+                    totalAndBad[0]++;
+                    final int valueLength = e.key().size() == TupleLayout.KEY_BYTES ? validRecord(e.value()) : -1;
                     if (valueLength < 0) {
-                        corruptDropped++;
-                        e.doRemove();
+                        totalAndBad[1]++;
                     } else {
                         count++;
                         bytes += TupleLayout.recordBytes(valueLength);
+                    }
+                });
+            }
+        }
+        if (totalAndBad[1] == 0) {
+            return;
+        }
+        if (totalAndBad[1] > Math.max(MAX_DROPPED_ON_OPEN, totalAndBad[0] / 10)) {
+            throw new StoreException(file, totalAndBad[1] + " of " + totalAndBad[0]
+                + " records fail their checksum: damaged or not a chisme tuple map; refusing to drop them");
+        }
+        for (int i = 0; i < map.segments(); i++) {
+            try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
+                c.forEachSegmentEntry(e -> {
+                    if (e.key().size() != TupleLayout.KEY_BYTES || validRecord(e.value()) < 0) {
+                        corruptDropped++;
+                        e.doRemove();
                     }
                 });
             }
@@ -86,7 +116,7 @@ public final class ChronicleTupleStore implements TupleStore {
     /** Points {@link #entryView} at the record and returns its value length, or -1 when corrupt. */
     private int validRecord(final Data<byte[]> value) {
         final long size = value.size();
-        if (size < TupleLayout.HEADER_BYTES || size > TupleLayout.HEADER_BYTES + (long) maxValueBytes) {
+        if (size < TupleLayout.HEADER_BYTES || size > TupleLayout.HEADER_BYTES + (long) StoreConfig.VALUE_BYTES_LIMIT) {
             return -1;
         }
         final long address = value.bytes().addressForRead(value.offset());

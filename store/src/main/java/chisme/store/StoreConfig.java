@@ -14,6 +14,9 @@ public final class StoreConfig {
     /** Default data directory: ~/.chisme/data. */
     public static final String DEFAULT_DIR_NAME = ".chisme";
 
+    /** Upper bound of maxValueBytes and maxBookDataBytes. */
+    public static final int VALUE_BYTES_LIMIT = 1 << 20;
+
     private Path dataDir;
     private int maxTuples = 20_000;
     private long maxTupleBytes = 16L * 1024 * 1024;
@@ -133,10 +136,10 @@ public final class StoreConfig {
         positive("maxBooks", maxBooks);
         positive("maxBookDataBytes", maxBookDataBytes);
         positive("averageBookDataBytes", averageBookDataBytes);
-        if (maxValueBytes > 1 << 20) {
+        if (maxValueBytes > VALUE_BYTES_LIMIT) {
             throw new StoreException(null, "maxValueBytes " + maxValueBytes + " above 1 MiB");
         }
-        if (maxBookDataBytes > 1 << 20) {
+        if (maxBookDataBytes > VALUE_BYTES_LIMIT) {
             throw new StoreException(null, "maxBookDataBytes " + maxBookDataBytes + " above 1 MiB");
         }
         if (averageValueBytes > maxValueBytes) {

@@ -135,6 +135,35 @@ class StoresTest {
     }
 
     @Test
+    void shouldRejectTruncatedMapFile() throws Exception {
+        try (Stores s = Stores.open(config())) {
+            s.tuples().put(TupleStoreContract.tuple(new SplittableRandom(17), 10, 10_000));
+        }
+        final Path file = dir.resolve(Stores.TUPLES_FILE);
+        Files.write(file, Arrays.copyOf(Files.readAllBytes(file), 100));
+        final StoreException e = assertThrows(StoreException.class, () -> Stores.open(config()));
+        assertEquals(file, e.file());
+        assertEquals(100, Files.size(file), "never wiped");
+    }
+
+    @Test
+    void shouldRefuseForeignMapInsteadOfDroppingEveryRecord() throws Exception {
+        try (Stores s = Stores.open(config())) {
+            for (int i = 0; i < 30; i++) {
+                s.books().put(BookStoreContract.book("hosts", "h" + i, 1, 10_000, "{}"));
+            }
+        }
+        // A books map where the tuples map should be: Chronicle opens it, every record is wrong for tuples.
+        Files.copy(dir.resolve(Stores.BOOKS_FILE), dir.resolve(Stores.TUPLES_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final StoreException e = assertThrows(StoreException.class, () -> Stores.open(config()));
+        assertEquals(dir.resolve(Stores.TUPLES_FILE), e.file());
+        assertTrue(e.getMessage().contains("30 of 30 records"), e.getMessage());
+        // Nothing was dropped: a second attempt finds the same 30 records.
+        final StoreException again = assertThrows(StoreException.class, () -> Stores.open(config()));
+        assertTrue(again.getMessage().contains("30 of 30 records"), again.getMessage());
+    }
+
+    @Test
     void shouldDropRecordWhoseChecksumFails() throws Exception {
         final byte[] marker = new byte[64];
         Arrays.fill(marker, (byte) 0x5A);
