@@ -119,6 +119,11 @@ final class NodeAdminHandler implements AdminHandler {
         final InetSocketAddress target = address(r.string("address"));
         final int size;
         try {
+            // join() reports the table size afterwards, which is non-zero when we already had contacts even if
+            // the named node is dead; IDENTIFY asks that node itself first.
+            if (node.identify(target).isEmpty()) {
+                throw new AdminException(AdminError.FAILED, "join: no node answered at " + r.string("address"));
+            }
             size = node.join(target);
         } catch (final RuntimeException e) {
             throw new AdminException(AdminError.FAILED, "join " + r.string("address") + " failed: " + NodeDaemon.rootMessage(e));

@@ -1,0 +1,108 @@
+package chisme.tools;
+
+import chisme.node.admin.AdminClient;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code chisme node} in a separate process: this JVM's java binary, its JVM flags and class
+ * path, main class {@link Chisme}. Output goes to {@code node.log} beside the data directory.
+ */
+final class DaemonProcess implements AutoCloseable {
+    final Path dataDir;
+    final Path log;
+    final int port;
+    final List<String> args;
+    Process process;
+
+    DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
+        this.dataDir = dataDir;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.port = port;
+        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port)));
+        this.args.addAll(extraArgs);
+    }
+
+    /** A UDP port free right now on 127.0.0.1 (the daemon binds it a moment later). */
+    static int freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    DaemonProcess start() throws IOException {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            // Debuggers and coverage agents of the test JVM must not be inherited.
+            if (!a.startsWith("-javaagent") && !a.startsWith("-agentlib") && !a.startsWith("-Xrunjdwp")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Xmx128m");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
+        cmd.add(Chisme.class.getName());
+        cmd.addAll(args);
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return this;
+    }
+
+    /** Waits (bounded) until the admin socket answers; fails with the log when the process dies first. */
+    DaemonProcess awaitReady(final long timeoutMs) throws IOException, InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        final Path socket = dataDir.resolve("admin.sock");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("daemon exited with " + process.exitValue() + ":\n" + logText());
+            }
+            if (Files.exists(socket) && AdminClient.isListening(socket)) {
+                return this;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("daemon not ready after " + timeoutMs + " ms:\n" + logText());
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no log)";
+        } catch (final IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** SIGTERM, then waits (bounded) for the exit status; -1 when it did not exit in time. */
+    int terminate(final long timeoutMs) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
