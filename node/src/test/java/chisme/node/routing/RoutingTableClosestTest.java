@@ -81,10 +81,14 @@ class RoutingTableClosestTest {
         final Set<NodeId> seenIds = new HashSet<>();
         final Set<InetSocketAddress> seenAddresses = new HashSet<>();
         int total = 0;
+        int cachedTotal = 0;
         for (int b = 0; b < t.bucketCount(); b++) {
             final List<Contact> contacts = t.bucketContacts(b);
             assertTrue(contacts.size() <= k);
             total += contacts.size();
+            cachedTotal += t.replacementContacts(b).size();
+            // a replacement waits only while its bucket is full
+            assertTrue(t.replacementContacts(b).isEmpty() || contacts.size() == k, "cache entries beside a free slot");
             final List<Contact> all = new ArrayList<>(contacts);
             all.addAll(t.replacementContacts(b));
             for (final Contact c : all) {
@@ -95,6 +99,7 @@ class RoutingTableClosestTest {
             }
         }
         assertEquals(t.size(), total);
+        assertEquals(t.replacementCount(), cachedTotal);
         assertEquals(0, t.bucketOf(t.self()));
     }
 

@@ -333,6 +333,64 @@ class RoutingTableTest {
         assertNotNull(t.find(a));
     }
 
+    @Test
+    void shouldAskForTheHeadPingAgainOnlyAfterTheTimeout() {
+        final NodeId a = topByte(0x80, 1);
+        final NodeId b = topByte(0x90, 2);
+        final RoutingTable t = fullFarBucket(a, b);
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(topByte(0xF0, 3), addr(3), true, 100));
+        assertEquals(CACHED, t.onMessage(topByte(0xF1, 4), addr(4), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS - 1));
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(topByte(0xF2, 5), addr(5), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS));
+        assertEquals(a, t.headToPing().id());
+        // Replacement cache (capacity k = 2): most recent first, the oldest dropped.
+        assertEquals(List.of(topByte(0xF2, 5), topByte(0xF1, 4)), ids(t.replacementContacts(1)));
+    }
+
+    @Test
+    void shouldBoundTheReplacementCacheDroppingTheOldest() {
+        final RoutingTable t = new RoutingTable(SELF, 2, 5, 2, 1_000);
+        t.onMessage(topByte(0x80, 1), addr(1), true, 1);
+        t.onMessage(topByte(0x90, 2), addr(2), true, 2);
+        for (int i = 0; i < 4; i++) {
+            t.onMessage(topByte(0xF0 + i, 10 + i), addr(10 + i), true, 10 + i);
+        }
+        assertEquals(List.of(topByte(0xF3, 13), topByte(0xF2, 12)), ids(t.replacementContacts(1)));
+        assertEquals(2, t.replacementCount());
+        assertNull(t.find(topByte(0xF0, 10)));
+        assertNull(t.find(addr(10)));
+    }
+
+    @Test
+    void shouldPromoteACachedContactWhenItsBucketHasRoom() {
+        final NodeId a = topByte(0x80, 1);
+        final NodeId b = topByte(0x90, 2);
+        final NodeId c = topByte(0xF0, 3);
+        final RoutingTable t = fullFarBucket(a, b);
+        t.onMessage(c, addr(3), true, 3);
+        assertTrue(t.remove(b));
+        // removal by the operator leaves the slot free; the cached contact's next message fills it
+        assertEquals(ADDED, t.onMessage(c, addr(3), false, 4));
+        assertEquals(List.of(a, c), ids(t.bucketContacts(1)));
+        assertEquals(0, t.replacementCount());
+    }
+
+    @Test
+    void shouldMoveCachedContactsIntoFreeSlotsWhenABucketSplits() {
+        final NodeId a = topByte(0x80, 1);
+        final NodeId b = topByte(0x90, 2);
+        final NodeId c = topByte(0xF0, 3);
+        final RoutingTable t = fullFarBucket(a, b);
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3));
+        assertTrue(t.find(c).inReplacementCache());
+        // d is nearer to us than b: relaxed split of the far half; c's new half has room for it.
+        final NodeId d = topByte(0x88, 4);
+        assertEquals(ADDED, t.onMessage(d, addr(4), true, 4));
+        assertFalse(t.find(c).inReplacementCache());
+        assertEquals(0, t.replacementCount());
+        assertEquals(4, t.size());
+        assertEquals(List.of(c), ids(t.bucketContacts(t.bucketOf(c))));
+    }
+
     static List<NodeId> ids(final List<Contact> contacts) {
         return contacts.stream().map(Contact::id).toList();
     }
