@@ -518,8 +518,11 @@ public final class SharedStateEngine {
         final Set<String> named = new HashSet<>();
         int bytes = 1;
         for (final GossipCodec.ShelfDigest d : asked) {
-            if (named.add(d.shelf())) {
-                reply.add(digestOf(d.shelf()));
+            final GossipCodec.ShelfDigest mine = digestOf(d.shelf());
+            // Equal shelves are left out of the reply: in the common case (nothing changed) the reply is
+            // an empty digest, 33 bytes, whatever the shelf size.
+            if (named.add(d.shelf()) && !mine.equals(d)) {
+                reply.add(mine);
                 bytes += GossipCodec.shelfDigestBytes(d.shelf());
             }
         }

@@ -1,0 +1,69 @@
+package chisme.bench.sharedstate;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.metrics.Counters;
+import chisme.node.rpc.Dispatcher;
+import chisme.node.rpc.RpcConfig;
+import chisme.node.sharedstate.SharedState;
+import chisme.node.sharedstate.SharedStateConfig;
+import chisme.node.transport.Clock;
+import chisme.node.transport.NodeAgent;
+import chisme.node.transport.UdpTransport;
+import chisme.store.InMemoryBookStore;
+import chisme.wire.NodeId;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.SplittableRandom;
+
+/** One real shared-state node on 127.0.0.1 for the harness (same assembly as the daemon's). */
+final class BenchNode implements AutoCloseable {
+    final Counters counters = new Counters();
+    final UdpTransport udp;
+    final NodeAgent agent;
+    final Dispatcher dispatcher;
+    final InMemoryBookStore store = new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536);
+    SharedState ss;
+
+    BenchNode(final String name, final long seed) {
+        try {
+            udp = UdpTransport.open(InetAddress.getByName("127.0.0.1"), 0, counters);
+        } catch (final UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        agent = new NodeAgent(name, Clock.SYSTEM, udp, counters);
+        final SplittableRandom r = new SplittableRandom(seed);
+        dispatcher = new Dispatcher(NodeId.random(r), udp, agent, Clock.SYSTEM, counters, r,
+            RpcConfig.DEFAULT.withRate(100_000, 100_000));
+    }
+
+    InetSocketAddress address() {
+        return udp.localAddress();
+    }
+
+    BenchNode start(final SharedStateConfig config) {
+        ss = new SharedState(config, store, dispatcher, agent, Clock.SYSTEM, System::currentTimeMillis, null);
+        ss.localAddress(address());
+        ss.start();
+        dispatcher.start();
+        agent.start();
+        return this;
+    }
+
+    /** UDP payload bytes this node has sent (all datagrams, fragments included; no IP/UDP headers). */
+    long txBytes() {
+        return counters.get(CounterId.TX_BYTES);
+    }
+
+    long txDatagrams() {
+        return counters.get(CounterId.TX_DATAGRAMS);
+    }
+
+    @Override
+    public void close() {
+        ss.close();
+        agent.close();
+        store.close();
+    }
+}

@@ -1,0 +1,163 @@
+package chisme.node.sharedstate;
+
+import chisme.node.metrics.CounterId;
+import chisme.store.StoreConfig;
+import chisme.store.Stores;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
+import chisme.wire.NodeId;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Junk from the network, misbehaving hooks, publishers, discovery, and the Chronicle Map store. */
+class SharedStateRobustnessTest {
+    private static SharedStateConfig config() {
+        return new SharedStateConfig().defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(200)).callTimeoutMs(500);
+    }
+
+    private static Path script(final Path dir, final String name, final String body) throws IOException {
+        Files.createDirectories(dir);
+        final Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    @Test
+    void shouldDropAndCountMalformedGossip() throws IOException {
+        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
+             DatagramChannel ch = DatagramChannel.open()) {
+            final InetSocketAddress to = node.address();
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[512]);
+            final HeaderFlyweight h = new HeaderFlyweight().wrap(b, 0);
+            final NodeId junkId = NodeId.random(new SplittableRandom(9));
+            // 1. A BOOKS frame whose lengths are wrong: the wire validator drops it.
+            h.encode(MessageType.BOOKS, 0, 1, junkId);
+            b.putByte(32, (byte) 1);
+            b.putByte(33, (byte) 's');
+            b.putShort(34, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
+            send(ch, b, 36, to);
+            // 2. A well-framed BOOKS frame carrying data that is not JSON: dropped by the merge.
+            int p = GossipCodec.startBooks(b, 32, "s");
+            p = GossipCodec.putBook(b, p, "k".getBytes(StandardCharsets.UTF_8), junkId, new byte[0], 1, 10_000, false,
+                "{not json".getBytes(StandardCharsets.UTF_8));
+            GossipCodec.finishBooks(b, 32, "s", 1);
+            h.encode(MessageType.BOOKS, 0, 2, junkId);
+            send(ch, b, p, to);
+            // 3. A BOOK_REQUEST with an even word count: framed right, our decoder refuses it.
+            final int n = 1 + 1 + 2 + 16;
+            b.putByte(32, (byte) 1);
+            b.putByte(33, (byte) 's');
+            b.putShort(34, (short) 2, java.nio.ByteOrder.LITTLE_ENDIAN);
+            h.encode(MessageType.BOOK_REQUEST, 0, 3, junkId);
+            send(ch, b, 32 + n, to);
+            Await.until("three drops counted", 5_000, () -> node.counters.get(CounterId.DROP_BAD_LENGTH) >= 1
+                && node.ss.counters().get(SharedStateCounter.DROP_BAD_BOOK) >= 1
+                && node.ss.counters().get(SharedStateCounter.DROP_BAD_BODY) >= 1);
+            assertEquals("{}", node.ss.get("s"), "nothing stored from junk");
+            node.ss.insert("s", "{\"still\": \"alive\"}");
+            assertEquals("{\"still\":\"alive\"}", node.ss.get("s"));
+        }
+    }
+
+    private static void send(final DatagramChannel ch, final UnsafeBuffer b, final int len, final InetSocketAddress to) throws IOException {
+        final byte[] bytes = new byte[len];
+        b.getBytes(0, bytes);
+        ch.send(ByteBuffer.wrap(bytes), to);
+    }
+
+    @Test
+    void shouldKillAHangingHookWithoutStallingTheNode(@TempDir final Path dir) throws IOException {
+        script(dir.resolve("hooks").resolve("s"), "hang", "cat > /dev/null\nexec sleep 30");
+        final List<ProgramRun> runs = new CopyOnWriteArrayList<>();
+        try (TestNode node = new TestNode("hooked", 6).start(config().hooksDir(dir.resolve("hooks")).hookTimeoutMs(300), null,
+            System::currentTimeMillis, s -> s.hookListener(runs::add))) {
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                node.ss.insert("s", "{\"k\": " + i + "}");
+            }
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 2_000, "inserts do not wait for hooks");
+            Await.until("the re-run with the latest state", 5_000, () -> runs.size() >= 2);
+            assertTrue(runs.stream().allMatch(ProgramRun::timedOut), "killed at the timeout");
+            Await.until("no more runs pending", 3_000, () -> node.ss.counters().get(SharedStateCounter.HOOK_RUNS) == runs.size());
+            assertTrue(runs.size() <= 3, "20 changes during a run coalesce into one re-run, got " + runs.size());
+            assertEquals("{\"k\":19}", new String(runs.get(runs.size() - 1).stdin(), StandardCharsets.UTF_8));
+            assertTrue(node.ss.counters().get(SharedStateCounter.HOOK_TIMEOUTS) >= 2);
+            assertTrue(node.eventLog.recent(10).stream().anyMatch(e -> e.message().contains("killed after timeout")));
+        }
+    }
+
+    @Test
+    void shouldFeedLibremeshFormatToHooksWhenAsked(@TempDir final Path dir) throws IOException {
+        script(dir.resolve("hooks").resolve("s"), "ok", "cat > /dev/null\necho done");
+        final List<ProgramRun> runs = new CopyOnWriteArrayList<>();
+        try (TestNode node = new TestNode("lua", 7).start(config().hooksDir(dir.resolve("hooks")).libremeshHooks(true), null,
+            System::currentTimeMillis, s -> s.hookListener(runs::add))) {
+            node.ss.insert("s", "{\"k\": 1}");
+            Await.until("hook ran", 5_000, () -> !runs.isEmpty());
+            assertEquals("{\"k\":{\"bleachTTL\":30,\"author\":\"lua\",\"data\":1}}", new String(runs.get(0).stdin(), StandardCharsets.UTF_8));
+            assertEquals("done\n", runs.get(0).output());
+        }
+    }
+
+    @Test
+    void shouldRunPublishersWithTheDataDir(@TempDir final Path dir) throws IOException {
+        final Path out = dir.resolve("out");
+        script(dir.resolve("publishers"), "pub", "echo \"$CHISME_DATA\" >> " + out + "\nexit 3");
+        final List<ProgramRun> runs = new CopyOnWriteArrayList<>();
+        try (TestNode node = new TestNode("pub", 8).start(config().publishersDir(dir.resolve("publishers")).dataDir(dir)
+            .publisherIntervalMs(200), null, System::currentTimeMillis, s -> s.publisherListener(runs::add))) {
+            Await.until("ran at start and then periodically", 5_000, () -> runs.size() >= 3);
+            assertEquals(3, runs.get(0).exitCode());
+            assertTrue(Files.readString(out).startsWith(dir.toString()));
+            assertTrue(node.ss.counters().get(SharedStateCounter.PUBLISHER_FAILURES) >= 3);
+        }
+    }
+
+    @Test
+    void shouldGossipWithDiscoveredNeighbours(@TempDir final Path dir) throws IOException {
+        try (TestNode b = new TestNode("b", 21).start(config(), null, System::currentTimeMillis, null)) {
+            final Path cmd = script(dir, "candidates", "echo 'not an address:xx'\necho '127.0.0.1:" + b.address().getPort() + "'");
+            try (TestNode a = new TestNode("a", 20).start(config().discoveryCommand(List.of(cmd.toString())).discoveryIntervalMs(200),
+                null, System::currentTimeMillis, null)) {
+                Await.until("discovered", 5_000, () -> a.ss.neighbours().equals(List.of(b.address())));
+                a.ss.insert("s", "{\"found\": true}");
+                Await.until("pushed to the discovered neighbour", 5_000, () -> b.ss.get("s").equals("{\"found\":true}"));
+                assertTrue(a.ss.counters().get(SharedStateCounter.DISCOVERY_FAILURES) >= 1, "the junk line is counted");
+            }
+        }
+    }
+
+    @Test
+    void shouldSyncOverTheChronicleBookStore(@TempDir final Path dir) {
+        try (Stores stores = Stores.open(new StoreConfig().dataDir(dir).maxBooks(1_000).conclude());
+             TestNode a = new TestNode("a", 30); TestNode mid = new TestNode("mid", 31); TestNode c = new TestNode("c", 32)) {
+            a.start(config().staticNeighbour(mid.addressText()), null, System::currentTimeMillis, null);
+            mid.start(config().staticNeighbour(a.addressText()).staticNeighbour(c.addressText()), stores.books(),
+                System::currentTimeMillis, null);
+            mid.store = null; // closed with the Stores
+            c.start(config().staticNeighbour(mid.addressText()), null, System::currentTimeMillis, null);
+            a.ss.insert("s", "{\"x\": {\"deep\": [1, 2]}}");
+            Await.until("through the Chronicle node", 5_000, () -> c.ss.get("s").equals("{\"x\":{\"deep\":[1,2]}}"));
+            c.ss.remove("s", "[\"x\"]");
+            Await.until("tombstone through the Chronicle node", 5_000, () -> a.ss.get("s").equals("{}"));
+            assertTrue(mid.ss.dump("s").contains("\"tombstone\":true"));
+        }
+    }
+}
