@@ -202,7 +202,15 @@ public final class RoutingTable {
      * {@link RoutingOutcome#STALE_KEPT} or {@link RoutingOutcome#EVICTED}
      */
     public synchronized int onFailure(final NodeId id, final long nowMs) {
-        final Contact c = byId.get(id);
+        return failure(byId.get(id));
+    }
+
+    /** {@link #onFailure(NodeId, long)} for a request that went to an address (the contact there). */
+    public synchronized int onFailure(final InetSocketAddress address, final long nowMs) {
+        return failure(byAddress.get(address));
+    }
+
+    private int failure(final Contact c) {
         if (c == null) {
             return RoutingOutcome.UNKNOWN;
         }

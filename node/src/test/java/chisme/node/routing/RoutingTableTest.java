@@ -138,7 +138,8 @@ class RoutingTableTest {
             assertEquals(FAILED, t.onFailure(a, 10 + i));
             assertSame(t.find(a), t.bucketContacts(1).get(0));
         }
-        assertEquals(EVICTED, t.onFailure(a, 20));
+        assertEquals(UNKNOWN, t.onFailure(addr(99), 19));
+        assertEquals(EVICTED, t.onFailure(addr(1), 20));
         assertNull(t.find(a));
         assertNull(t.find(addr(1)));
         assertEquals(List.of(b, c), ids(t.bucketContacts(1)));
