@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  * LibreMesh-compatible {@code shared-state}. Errors are one line on stderr with a documented exit
  * status ({@link ExitCode}), never a stack trace.
  */
-@Command(name = "chisme", mixinStandardHelpOptions = true, version = "chisme 0.1.0",
+@Command(name = "chisme", mixinStandardHelpOptions = true, version = "chisme 0.1.0", scope = CommandLine.ScopeType.INHERIT,
     description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
     subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
         DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,

@@ -30,8 +30,13 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
     static void addConfigOptions(final CommandSpec spec) {
         for (final ConfigKey k : ConfigKey.values()) {
             final OptionSpec.Builder b = OptionSpec.builder("--" + k.key())
-                .paramLabel(k.key().equals("join") || k.key().equals("neighbour") ? "HOST:PORT" : "VALUE")
-                .description(k.description() + " (default: " + k.defaultText() + ")");
+                .paramLabel(switch (k) {
+                    case JOIN, NEIGHBOUR -> "HOST:PORT";
+                    case DATA, HOOKS, PUBLISHERS -> "DIR";
+                    default -> "VALUE";
+                })
+                // picocli formats descriptions printf-style: escape the '%' of "host%iface".
+                .description((k.description() + " (default: " + k.defaultText() + ")").replace("%", "%%"));
             if (k.repeatable()) {
                 b.type(List.class).auxiliaryTypes(String.class);
             } else {

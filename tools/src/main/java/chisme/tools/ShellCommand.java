@@ -43,13 +43,20 @@ public final class ShellCommand extends ClientCommand {
             throw noNode(socket);
         }
         final boolean interactive = ctx.in() == System.in && System.console() != null;
-        final TerminalBuilder tb = TerminalBuilder.builder().name("chisme");
         if (!interactive) {
-            tb.streams(ctx.in(), ctx.out()).dumb(true).system(false);
-        } else {
-            tb.system(true);
+            // Piped input (scripts, tests): plain lines, no line editor, no history.
+            final java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(ctx.in(), java.nio.charset.StandardCharsets.UTF_8));
+            final java.io.PrintWriter w = new java.io.PrintWriter(ctx.out(), true);
+            final org.jline.reader.impl.DefaultParser parser = new org.jline.reader.impl.DefaultParser();
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!handle(parser.parse(line, line.length()).words(), w, socket, null)) {
+                    break;
+                }
+            }
+            return ExitCode.OK;
         }
-        try (Terminal terminal = tb.build()) {
+        try (Terminal terminal = TerminalBuilder.builder().name("chisme").system(true).build()) {
             final CommandLine tree = Chisme.commandLine(ctx);
             final LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("chisme")
                 .variable(LineReader.HISTORY_FILE, socket.getParent().resolve("shell-history"))
@@ -75,26 +82,9 @@ public final class ShellCommand extends ClientCommand {
                 } catch (final EndOfFileException e) {
                     break;
                 }
-                final List<String> words = reader.getParser().parse(line, line.length()).words().stream()
-                    .filter(w -> !w.isEmpty()).toList();
-                if (words.isEmpty()) {
-                    continue;
-                }
-                final String first = words.get(0);
-                if (first.equals("exit") || first.equals("quit")) {
+                if (!handle(reader.getParser().parse(line, line.length()).words(), terminal.writer(), socket, watch)) {
                     break;
                 }
-                if (first.equals("watch")) {
-                    terminal.writer().println(watch.toggle() ? "live events on" : "live events off");
-                    terminal.writer().flush();
-                    continue;
-                }
-                if (REFUSED.contains(first)) {
-                    terminal.writer().println("'" + first + "' is not available inside the shell");
-                    terminal.writer().flush();
-                    continue;
-                }
-                runOne(terminal, socket, words);
             }
             watch.stop();
             try {
@@ -106,17 +96,38 @@ public final class ShellCommand extends ClientCommand {
         return ExitCode.OK;
     }
 
-    private void runOne(final Terminal terminal, final Path socket, final List<String> words) {
+    /** Runs one shell line; false when the shell should end. */
+    private boolean handle(final List<String> raw, final java.io.PrintWriter w, final Path socket, final Watch watch) {
+        final List<String> words = raw.stream().filter(x -> !x.isEmpty()).toList();
+        if (words.isEmpty()) {
+            return true;
+        }
+        final String first = words.get(0);
+        if (first.equals("exit") || first.equals("quit")) {
+            return false;
+        }
+        if (first.equals("watch")) {
+            w.println(watch == null ? "watch needs an interactive terminal" : watch.toggle() ? "live events on" : "live events off");
+        } else if (REFUSED.contains(first)) {
+            w.println("'" + first + "' is not available inside the shell");
+        } else {
+            runOne(w, socket, words);
+        }
+        w.flush();
+        return true;
+    }
+
+    private void runOne(final java.io.PrintWriter w, final Path socket, final List<String> words) {
         final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         final PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
         // stdin-reading commands inside the shell read nothing (no stdin to share with the line editor).
         final CliContext inner = new CliContext(java.io.InputStream.nullInputStream(), ps, ps, socket);
         final int status = Chisme.run(inner, words.toArray(String[]::new));
-        terminal.writer().print(buf.toString(StandardCharsets.UTF_8));
+        w.print(buf.toString(StandardCharsets.UTF_8));
         if (status != ExitCode.OK) {
-            terminal.writer().println("(exit status " + status + ")");
+            w.println("(exit status " + status + ")");
         }
-        terminal.writer().flush();
+        w.flush();
     }
 
     /** Follows the node's events on a virtual thread and prints them above the prompt. */

@@ -1,0 +1,82 @@
+package chisme.tools;
+
+import chisme.node.config.NodeConfig;
+import chisme.node.daemon.NodeDaemon;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI pieces that need no separate daemon process: demo, shell, LibreMesh peer forms, help. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldRunTheDemoAndCleanUp() {
+        final long t0 = System.nanoTime();
+        final CliRunner.Result r = CliRunner.run("demo", "--nodes", "5");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("node 4 got \"hola desde la red mesh\""), r.out());
+        assertTrue(r.out().contains("every node's shelf demo-hosts is identical"), r.out());
+        assertTrue(System.nanoTime() - t0 < 60_000_000_000L, "demo took over a minute");
+        final String dir = r.out().replaceAll("(?s).*\\(data in ([^)]*)\\).*", "$1");
+        assertFalse(Files.exists(Path.of(dir)), "temporary directory left: " + dir);
+    }
+
+    @Test
+    void shouldRunCommandsInTheShell() throws Exception {
+        final NodeConfig config = new NodeConfig().dataDir(tmp.resolve("node")).bind("127.0.0.1").port(0).persistent(false);
+        final ByteArrayOutputStream daemonLog = new ByteArrayOutputStream();
+        try (NodeDaemon d = NodeDaemon.start(config, new PrintStream(daemonLog, true, StandardCharsets.UTF_8))) {
+            final CliRunner.Result r = CliRunner.runWithStdin("status\npublish from-the-shell\nget zz\nnode\nexit\n",
+                "shell", "--data", tmp.resolve("node").toString());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("id        " + d.node().id().toHex()), r.out());
+            assertTrue(r.out().contains(d.node().id().toHex()), r.out());
+            assertTrue(r.out().contains("chisme: invalid key 'zz'") && r.out().contains("(exit status 2)"), r.out());
+            assertTrue(r.out().contains("'node' is not available inside the shell"), r.out());
+
+        }
+    }
+
+    @Test
+    void shouldRefuseTheShellWithoutANode() {
+        final CliRunner.Result r = CliRunner.run("shell", "--data", tmp.toString());
+        assertEquals(3, r.code(), r.toString());
+    }
+
+    @Test
+    void shouldMapLibremeshSyncTargetsToChismePeers() {
+        assertEquals("[fe80::1%wlan0]:4200", SharedStateCommand.peer("http://[fe80::1%wlan0]/cgi-bin/shared-state/hosts"));
+        assertEquals("10.5.0.1:4200", SharedStateCommand.peer("http://10.5.0.1/cgi-bin/shared-state/hosts"));
+        assertEquals("10.5.0.1:4200", SharedStateCommand.peer("10.5.0.1"));
+        assertEquals("10.5.0.1:4300", SharedStateCommand.peer("10.5.0.1:4300"));
+        assertEquals("[fe80::2]:4200", SharedStateCommand.peer("fe80::2"));
+        assertThrows(CliException.class, () -> SharedStateCommand.peer("10.5.0.1:notaport"));
+    }
+
+    @Test
+    void shouldPrintHelpAndUsageErrors() {
+        final CliRunner.Result help = CliRunner.run("--help");
+        assertEquals(0, help.code());
+        for (final String cmd : new String[] {"node", "join", "publish", "get", "logs", "status", "peers", "stats", "shelf", "shell", "demo", "shared-state"}) {
+            assertTrue(help.out().contains("  " + cmd + " "), cmd);
+        }
+        final CliRunner.Result nodeHelp = CliRunner.run("node", "--help");
+        assertTrue(nodeHelp.out().contains("--join=HOST:PORT") && nodeHelp.out().contains("--sync-interval-s"), nodeHelp.out());
+        assertEquals(2, CliRunner.run().code());
+        assertEquals(2, CliRunner.run("shelf").code());
+        assertEquals(2, CliRunner.run("get").code());
+        assertEquals(2, CliRunner.run("demo", "--nodes", "1").code());
+    }
+}
