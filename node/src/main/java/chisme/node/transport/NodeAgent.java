@@ -21,7 +21,8 @@ import java.util.PriorityQueue;
 public final class NodeAgent implements Scheduler, AutoCloseable {
     private static final int POLL_LIMIT = 64;
     private static final long MAX_IDLE_MS = 1_000;
-    private static final int SPIN_ROUNDS = 50;
+    /** Empty duty cycles polled before blocking in the selector (property chisme.agent.spinRounds). */
+    private static final int SPIN_ROUNDS = Integer.getInteger("chisme.agent.spinRounds", 0);
     private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = k -> {
     };
 
@@ -116,7 +117,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             if (work > 0) {
                 idleRounds = 0;
             } else if (++idleRounds < SPIN_ROUNDS) {
-                Thread.onSpinWait(); // a few cheap polls before sleeping: under load the selector is rarely entered
+                Thread.onSpinWait(); // optional polls before sleeping; on 2 shared cores spinning measured slower (docs/benchmarks.md)
             } else {
                 idle();
             }
