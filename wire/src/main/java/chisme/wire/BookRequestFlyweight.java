@@ -1,8 +1,10 @@
 package chisme.wire;
 
 /**
- * BOOK_REQUEST (0x22): asks a peer for the books of one shelf whose 64-bit key hashes are listed (found to
- * differ by SHELF_DIGEST / BUCKET_DIGEST). Answered by BOOKS.
+ * BOOK_REQUEST (0x22): asks a peer for the books of one shelf in a key-hash range that it holds in another
+ * version or we lack (found to differ by SHELF_DIGEST / BUCKET_DIGEST). The u64 words are: word 0 the range
+ * ({@code prefix bits << 32 | left-aligned prefix}), then (key hash, entry hash low word) pairs of the
+ * books the requester holds there (docs/shared-state.md). Answered by BOOKS.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

@@ -61,6 +61,7 @@ public final class SharedStateBench {
             for (int i = 0; i < n; i += 1_000) {
                 a.ss.insert(SHELF, books(i, Math.min(1_000, n - i)));
             }
+            settle();
             final long bytes0 = a.txBytes() + b.txBytes();
             final long dg0 = a.txDatagrams() + b.txDatagrams();
             final long t0 = System.nanoTime();
@@ -70,6 +71,7 @@ public final class SharedStateBench {
                 rounds++;
             }
             final long catchUpMs = (System.nanoTime() - t0) / 1_000_000;
+            settle();
             final long catchUpBytes = a.txBytes() + b.txBytes() - bytes0;
             final long catchUpDatagrams = a.txDatagrams() + b.txDatagrams() - dg0;
             if (!a.ss.get(SHELF).equals(b.ss.get(SHELF))) {
@@ -80,9 +82,11 @@ public final class SharedStateBench {
             // Equal shelves: one round each way (each node pulls from the other once per interval).
             final long[] perRound = new long[5];
             for (int r = 0; r < perRound.length; r++) {
+                settle();
                 final long before = a.txBytes() + b.txBytes();
                 b.ss.sync(SHELF, List.of(a.address()));
                 a.ss.sync(SHELF, List.of(b.address()));
+                settle(); // the responder counts its reply after the send returns: let the last count land
                 perRound[r] = a.txBytes() + b.txBytes() - before;
             }
             final long luaJson = a.ss.dumpLibremesh(SHELF).getBytes(StandardCharsets.UTF_8).length;
@@ -91,6 +95,14 @@ public final class SharedStateBench {
             final long libremesh = 2 * luaJson;
             System.out.printf("equal shelves n=%d: %s bytes per pair per round (both directions); LibreMesh full exchange %d bytes; ratio %.0fx%n",
                 n, Arrays.toString(perRound), libremesh, libremesh / (double) perRound[perRound.length - 1]);
+        }
+    }
+
+    private static void settle() {
+        try {
+            Thread.sleep(20);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -18,9 +18,9 @@ import java.util.List;
  * for junk (the caller drops and counts it); they never throw. Gossip is a slow path: decoded bodies
  * are small objects.
  * <pre>
- * SHELF_DIGEST  count u8 | count x (nameLen u8 | name | books u32 | hashHi u64 | hashLo u64)
- * BUCKET_DIGEST nameLen u8 | name | level u8 | prefix u32 | n u8 (0 or 64) | n x (books u32 | hash u64)
- * BOOK_REQUEST  nameLen u8 | name | words u16 | words x u64: word 0 = range (level &lt;&lt; 32 | prefix), then
+ * SHELF_DIGEST  count u8 | count x (nameLen u8 | name | books u32 | hashHi u64 BE | hashLo u64 BE)
+ * BUCKET_DIGEST nameLen u8 | name | prefix bits u8 (6 x level) | prefix u32 | n u8 (0 or 64) | n x (books u32 | hash u64)
+ * BOOK_REQUEST  nameLen u8 | name | words u16 | words x u64: word 0 = range (prefix bits &lt;&lt; 32 | prefix), then
  *               (keyHash, entryHashLo) pairs of the books the requester holds in that range
  * BOOKS         nameLen u8 | name | n u16 | n x (keyLen u16 | key | author id 20 | authorLen u8 | author |
  *               version u64 | ttl seconds u32 | flags u8 (bit0 tombstone) | dataLen u32 | data)
@@ -35,6 +35,9 @@ public final class GossipCodec {
     public static final int BOOK_FLAG_TOMBSTONE = 1;
 
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
+    /** Key-hash bits per tree level: wire.md's level field counts prefix bits, we step 6 at a time (64 buckets). */
+    public static final int BITS_PER_LEVEL = 6;
 
     private GossipCodec() {
     }
@@ -68,8 +71,8 @@ public final class GossipCodec {
         for (final ShelfDigest d : digests) {
             p = putName(b, p, d.shelf);
             b.putInt(p, d.count, LE);
-            b.putLong(p + 4, d.hashHi, LE);
-            b.putLong(p + 12, d.hashLo, LE);
+            b.putLong(p + 4, d.hashHi, BE); // wire.md: 16 raw bytes, two big-endian longs
+            b.putLong(p + 12, d.hashLo, BE);
             p += 20;
         }
         return p - offset;
@@ -82,8 +85,8 @@ public final class GossipCodec {
     public static int encodeBucketDigest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
                                          final long prefix, final int[] counts, final long[] hashes) {
         int p = putName(b, offset, shelf);
-        b.putByte(p++, (byte) level);
-        b.putInt(p, (int) prefix, LE);
+        b.putByte(p++, (byte) (level * BITS_PER_LEVEL));
+        b.putInt(p, (int) toWire(level, prefix), LE);
         p += 4;
         final int n = counts == null ? 0 : counts.length;
         b.putByte(p++, (byte) n);
@@ -100,7 +103,7 @@ public final class GossipCodec {
         int p = putName(b, offset, shelf);
         b.putShort(p, (short) (1 + 2 * keyHashes.length), LE);
         p += 2;
-        b.putLong(p, ((long) level << 32) | prefix, LE);
+        b.putLong(p, ((long) (level * BITS_PER_LEVEL) << 32) | toWire(level, prefix), LE);
         p += 8;
         for (int i = 0; i < keyHashes.length; i++) {
             b.putLong(p, keyHashes[i], LE);
@@ -183,7 +186,7 @@ public final class GossipCodec {
             if (count < 0) {
                 return null;
             }
-            out.add(new ShelfDigest(name, count, b.getLong(p + 4, LE), b.getLong(p + 12, LE)));
+            out.add(new ShelfDigest(name, count, b.getLong(p + 4, BE), b.getLong(p + 12, BE)));
             p += 20;
         }
         return p == end ? out : null;
@@ -199,11 +202,12 @@ public final class GossipCodec {
         if (p + 6 > end) {
             return null;
         }
-        final int level = b.getByte(p) & 0xFF;
-        final long prefix = b.getInt(p + 1, LE) & 0xFFFF_FFFFL;
+        final int bits = b.getByte(p) & 0xFF;
+        final int level = bits / BITS_PER_LEVEL;
+        final long prefix = fromWire(bits, b.getInt(p + 1, LE) & 0xFFFF_FFFFL);
         final int n = b.getByte(p + 5) & 0xFF;
         p += 6;
-        if (level > ShelfIndex.MAX_LEVEL || !prefixFits(level, prefix) || (n != 0 && n != ShelfIndex.FANOUT)
+        if (bits % BITS_PER_LEVEL != 0 || level > ShelfIndex.MAX_LEVEL || !prefixFits(level, prefix) || (n != 0 && n != ShelfIndex.FANOUT)
             || p + 12 * n != end) {
             return null;
         }
@@ -237,9 +241,10 @@ public final class GossipCodec {
         }
         final long range = b.getLong(p, LE);
         p += 8;
-        final int level = (int) (range >>> 32);
-        final long prefix = range & 0xFFFF_FFFFL;
-        if (level < 0 || level > ShelfIndex.MAX_LEVEL + 1 || !prefixFits(level, prefix)) {
+        final long bits = range >>> 32;
+        final int level = (int) (bits / BITS_PER_LEVEL);
+        final long prefix = bits > 32 ? -1 : fromWire((int) bits, range & 0xFFFF_FFFFL);
+        if (bits % BITS_PER_LEVEL != 0 || level > ShelfIndex.MAX_LEVEL + 1 || !prefixFits(level, prefix)) {
             return null;
         }
         final int n = words / 2;
@@ -308,7 +313,21 @@ public final class GossipCodec {
     }
 
     private static boolean prefixFits(final int level, final long prefix) {
-        return level == 0 ? prefix == 0 : prefix >>> (6 * level) == 0;
+        return prefix >= 0 && (level == 0 ? prefix == 0 : prefix >>> (6 * level) == 0);
+    }
+
+    /** wire.md: the prefix field holds the key-hash prefix in its top bits (left-aligned in the u32). */
+    private static long toWire(final int level, final long prefix) {
+        return level == 0 ? 0 : (prefix << (32 - level * BITS_PER_LEVEL)) & 0xFFFF_FFFFL;
+    }
+
+    /** The right-aligned prefix of a left-aligned wire field, or -1 when bits below the prefix are set. */
+    private static long fromWire(final int bits, final long field) {
+        if (bits == 0) {
+            return field == 0 ? 0 : -1;
+        }
+        final long prefix = field >>> (32 - bits);
+        return (prefix << (32 - bits)) == field ? prefix : -1;
     }
 
     private static String name(final DirectBuffer b, final int p, final int end) {

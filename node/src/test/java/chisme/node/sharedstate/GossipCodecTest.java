@@ -38,8 +38,14 @@ class GossipCodecTest {
         assertEquals(0xABC, d.prefix());
         assertArrayEquals(counts, d.counts());
         assertArrayEquals(hashes, d.hashes());
-        final int m = GossipCodec.encodeBucketDigest(buf, 0, "s", 1, 1L << 10, null, null);
-        assertNull(GossipCodec.decodeBucketDigest(buf, 0, m), "prefix wider than 6 bits per level");
+        assertEquals(12, buf.getByte(2), "wire.md level = prefix bits");
+        assertEquals(0xABC << 20, buf.getInt(3, java.nio.ByteOrder.LITTLE_ENDIAN), "prefix left-aligned as wire.md says");
+        final int m = GossipCodec.encodeBucketDigest(buf, 0, "s", 1, 5, null, null);
+        buf.putByte(2, (byte) 7);
+        assertNull(GossipCodec.decodeBucketDigest(buf, 0, m), "levels are whole 6-bit steps");
+        buf.putByte(2, (byte) 6);
+        buf.putInt(3, (5 << 26) | 1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertNull(GossipCodec.decodeBucketDigest(buf, 0, m), "bits below the prefix must be zero");
     }
 
     @Test
