@@ -53,6 +53,10 @@ final class ShelfCommands extends CliCommand implements Runnable {
     }
 
     static void printJson(final ClientCommand c, final String json, final boolean compact) {
+        if ("{}".equals(json)) {
+            c.out().println("{}");
+            return;
+        }
         try {
             c.out().println(compact ? json : Json.reformat(json, true));
         } catch (final IOException e) {

@@ -79,4 +79,18 @@ class CliTest {
         assertEquals(2, CliRunner.run("get").code());
         assertEquals(2, CliRunner.run("demo", "--nodes", "1").code());
     }
+
+    @Test
+    void shouldLetFlagsOverrideTheConfigFile() throws Exception {
+        final Path conf = tmp.resolve("chisme.conf");
+        Files.writeString(conf, "port = 4300\nk = 8\njoin = 10.0.0.1:4200\nlog-level = warn\n");
+        final picocli.CommandLine cl = Chisme.commandLine(new CliContext(java.io.InputStream.nullInputStream(), System.out, System.err));
+        cl.parseArgs("node", "--config", conf.toString(), "--port", "4301", "--join", "10.0.0.2:4200", "--data", tmp.toString());
+        final NodeConfig c = ((NodeCommand) cl.getSubcommands().get("node").getCommand()).config();
+        assertEquals(4301, c.port());
+        assertEquals(8, c.k());
+        assertEquals(2, c.joins().size());
+        assertEquals(chisme.node.config.LogLevel.WARN, c.logLevel());
+        assertEquals(tmp.toAbsolutePath(), c.dataDir());
+    }
 }

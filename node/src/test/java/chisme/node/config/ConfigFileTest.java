@@ -41,7 +41,7 @@ class ConfigFileTest {
 
             join = 10.0.0.1:4200
             join = [fe80::1%wlan0]:4200
-            neighbour = router.lan:4200
+            neighbour = localhost:4200
             k = 8
             alpha = 2
             store = memory
@@ -53,7 +53,7 @@ class ConfigFileTest {
         assertEquals("127.0.0.1", c.bind());
         assertEquals(2, c.joins().size());
         assertEquals(new HostPort("fe80::1%wlan0", 4200), c.joins().get(1));
-        assertEquals(new HostPort("router.lan", 4200), c.neighbours().get(0));
+        assertEquals(new HostPort("localhost", 4200), c.neighbours().get(0));
         assertEquals(8, c.kademliaConfig().k());
         assertEquals(2, c.kademliaConfig().alpha());
         assertEquals(false, c.persistent());
