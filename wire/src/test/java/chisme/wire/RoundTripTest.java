@@ -259,4 +259,19 @@ class RoundTripTest {
         assertEquals(4002, n.contactPort(2));
         assertEquals(Frames.readAll(buffer, 0, len), Frames.readAll(shifted, 13, len));
     }
+
+    @Test
+    void shouldReadNewBytesThroughAPreWrappedFlyweight() {
+        // Receivers wrap flyweights over their one receive buffer once (Aeron style), then reuse them.
+        final NodesFlyweight n = new NodesFlyweight().wrap(buffer, 0);
+        int len = n.header(0, TX, SENDER).encode(TOKEN, 1, 0);
+        n.putContact(0, 1, 2, 3, Frames.V4, 7);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(buffer, 0, len));
+        assertEquals(1, n.count());
+        len = Frames.sample(MessageType.NODES, buffer); // another NODES lands in the same buffer
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(buffer, 0, len));
+        assertEquals(3, n.count());
+        assertTrue(n.contactIsIpv6(2));
+        assertEquals(4002, n.contactPort(2));
+    }
 }
