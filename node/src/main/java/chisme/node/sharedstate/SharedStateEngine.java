@@ -107,9 +107,17 @@ public final class SharedStateEngine {
     /** Rebuilds the indexes from the store and starts the timers. Node thread. */
     void start() {
         running = true;
+        final long nowMs = clock.nowMs();
         for (final String shelf : store.shelves()) {
             final ShelfIndex index = index(shelf);
-            store.forEach(shelf, b -> indexBook(index, b));
+            final long maxExpiry = nowMs + config.shelf(shelf).ttlMs();
+            store.forEach(shelf, b -> {
+                // A persisted expiry from before a reboot is on another monotonic time line: never let it
+                // outlive one full TTL from now.
+                final Book kept = b.expiresAtMs() > maxExpiry && store.put(withExpiry(b, maxExpiry)) == StoreStatus.OK
+                    ? withExpiry(b, maxExpiry) : b;
+                indexBook(index, kept);
+            });
         }
         scheduler.schedule(config.expiryCheckMs(), this::expiryTick);
         scheduler.schedule(jittered(baseIntervalMs()) / 2, this::gossipTick);

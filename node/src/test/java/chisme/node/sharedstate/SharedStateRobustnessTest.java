@@ -160,4 +160,21 @@ class SharedStateRobustnessTest {
             assertTrue(mid.ss.dump("s").contains("\"tombstone\":true"));
         }
     }
+
+    @Test
+    void shouldClampPersistedExpiriesFromAnotherTimeLine(@TempDir final Path dir) {
+        try (Stores stores = Stores.open(new StoreConfig().dataDir(dir).maxBooks(100).conclude())) {
+            final long farFuture = chisme.node.transport.Clock.SYSTEM.nowMs() + 10L * 24 * 3_600_000;
+            stores.books().put(new chisme.store.Book("s", "old", NodeId.random(new SplittableRandom(3)), "before-reboot", 5,
+                farFuture, false, "1".getBytes(StandardCharsets.UTF_8)));
+            try (TestNode node = new TestNode("rebooted", 40)) {
+                node.start(config(), stores.books(), System::currentTimeMillis, null);
+                node.store = null; // closed with the Stores
+                assertEquals("{\"old\":1}", node.ss.get("s"));
+                final String dump = node.ss.dump("s");
+                final long ttlMs = Long.parseLong(dump.substring(dump.indexOf("\"ttlMs\":") + 8, dump.indexOf(",\"tombstone\"")));
+                assertTrue(ttlMs <= ShelfConfig.DEFAULT.ttlMs(), "at most one shelf TTL left, got " + ttlMs);
+            }
+        }
+    }
 }
