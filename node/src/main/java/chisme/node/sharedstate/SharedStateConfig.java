@@ -230,7 +230,8 @@ public final class SharedStateConfig {
         if (concluded) {
             return this;
         }
-        require(nodeName != null && !nodeName.isEmpty() && nodeName.length() <= 255, "nodeName 1-255 characters");
+        require(nodeName != null && !nodeName.isEmpty()
+            && nodeName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255, "nodeName 1-255 UTF-8 bytes");
         require(defaultShelf != null, "defaultShelf set");
         require(hookTimeoutMs >= 10, "hookTimeoutMs >= 10");
         require(publisherIntervalMs >= 100, "publisherIntervalMs >= 100");

@@ -813,13 +813,16 @@ public final class SharedStateEngine {
                     counters.increment(SharedStateCounter.DROP_BAD_BODY);
                     return;
                 }
+                int changed = 0;
                 for (final GossipCodec.WireBook wb : books.books()) {
-                    merge(shelf, wb, neighbour);
+                    final MergeResult m = merge(shelf, wb, neighbour);
+                    changed += m == MergeResult.CHANGED || m == MergeResult.TTL_REFRESHED ? 1 : 0;
                     booksReceived++;
                 }
                 // BOOKS has no "more" flag: a reply past half the cut size may have been cut, so ask again
-                // (the new request lists what we now hold, so only the rest comes back).
-                if (!books.books().isEmpty() && len > MAX_BOOKS_BODY / 2) {
+                // (the new request lists what we now hold, so only the rest comes back). Only when the reply
+                // taught us something: copies older than ours would come back the same way forever.
+                if (changed > 0 && len > MAX_BOOKS_BODY / 2) {
                     queue.add(() -> requestBooks(shelf, level, prefix));
                 }
             });
