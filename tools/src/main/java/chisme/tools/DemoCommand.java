@@ -85,11 +85,12 @@ public final class DemoCommand extends CliCommand implements Callable<Integer> {
             final DemoNode reader = net.get(net.size() - 1);
             final byte[] value = "hola desde la red mesh".getBytes(StandardCharsets.UTF_8);
             final KademliaNode.Published p = publisher.kad.publishWithCopies(value);
+            final NodeId key = NodeId.sha1(value);
             out().println("node " + publisher.index + " published \"" + new String(value, StandardCharsets.UTF_8) + "\" -> key "
-                + p.key().toHex() + " (" + p.remoteCopies() + " remote copies)");
-            final Optional<byte[]> got = reader.kad.get(p.key());
+                + key.toHex() + " (" + p.remoteCopies() + " remote copies)");
+            final Optional<byte[]> got = reader.kad.get(key);
             if (got.isEmpty()) {
-                throw new CliException(ExitCode.FAILED, "node " + reader.index + " could not get key " + p.key().toHex());
+                throw new CliException(ExitCode.FAILED, "node " + reader.index + " could not get key " + key.toHex());
             }
             out().println("node " + reader.index + " got \"" + new String(got.get(), StandardCharsets.UTF_8) + "\"");
             if (System.currentTimeMillis() > deadlineMs) {

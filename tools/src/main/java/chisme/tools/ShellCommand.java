@@ -61,12 +61,8 @@ public final class ShellCommand extends ClientCommand {
             final LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("chisme")
                 .variable(LineReader.HISTORY_FILE, socket.getParent().resolve("shell-history"))
                 .completer((r, line, candidates) -> {
-                    final List<CharSequence> found = new ArrayList<>();
-                    final String[] words = line.words().toArray(String[]::new);
-                    AutoComplete.complete(tree.getCommandSpec(), words, line.wordIndex(), 0, line.wordCursor(), found);
-                    final String prefix = line.word().substring(0, line.wordCursor());
-                    for (final CharSequence c : found) {
-                        candidates.add(new Candidate(prefix + c));
+                    for (final String c : complete(tree, line.words(), line.wordIndex(), line.wordCursor(), line.cursor())) {
+                        candidates.add(new Candidate(c));
                     }
                 })
                 .build();
@@ -94,6 +90,22 @@ public final class ShellCommand extends ClientCommand {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Completions of the word at {@code wordIndex} (whole words, as the line editor wants them), from
+     * picocli's model of the command tree: subcommands, options and their enumerated values.
+     */
+    static List<String> complete(final CommandLine tree, final List<String> words, final int wordIndex, final int wordCursor,
+                                 final int cursor) {
+        final List<CharSequence> found = new ArrayList<>();
+        AutoComplete.complete(tree.getCommandSpec(), words.toArray(String[]::new), wordIndex, wordCursor, cursor, found);
+        final String prefix = words.get(wordIndex).substring(0, wordCursor);
+        final List<String> out = new ArrayList<>();
+        for (final CharSequence c : found) {
+            out.add(prefix + c);
+        }
+        return out;
     }
 
     /** Runs one shell line; false when the shell should end. */

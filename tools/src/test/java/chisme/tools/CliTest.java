@@ -93,4 +93,12 @@ class CliTest {
         assertEquals(chisme.node.config.LogLevel.WARN, c.logLevel());
         assertEquals(tmp.toAbsolutePath(), c.dataDir());
     }
+
+    @Test
+    void shouldCompleteCommandsAndSubcommandsInTheShell() {
+        final picocli.CommandLine tree = Chisme.commandLine(CliContext.system());
+        assertEquals(java.util.Set.of("stats", "status"), java.util.Set.copyOf(ShellCommand.complete(tree, java.util.List.of("sta"), 0, 3, 3)));
+        assertEquals(java.util.List.of("insert"), ShellCommand.complete(tree, java.util.List.of("shelf", "ins"), 1, 3, 9));
+        assertTrue(ShellCommand.complete(tree, java.util.List.of("logs", "--fo"), 1, 4, 9).contains("--follow"));
+    }
 }

@@ -168,9 +168,12 @@ final class NodeAdminHandler implements AdminHandler {
         } catch (final RuntimeException e) {
             throw new AdminException(AdminError.FAILED, "publish failed: " + NodeDaemon.rootMessage(e));
         }
+        // The key is the SHA-1 of the value (kademlia.md); computed here because Published.key() can be
+        // null when the publish completes on the node thread before the facade records the key (no peers).
+        final NodeId key = NodeId.sha1(value);
         return Json.write(g -> {
             g.writeStartObject();
-            g.writeStringField("key", p.key().toHex());
+            g.writeStringField("key", key.toHex());
             g.writeNumberField("remoteCopies", p.remoteCopies());
             g.writeEndObject();
         });
