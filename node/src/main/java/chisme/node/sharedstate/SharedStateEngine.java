@@ -50,6 +50,8 @@ public final class SharedStateEngine {
     static final long TTL_REFRESH_SLACK_MS = 2_000;
     /** BOOKS bodies are cut at this size (below the 70,000-byte reassembly limit of docs/wire.md). */
     static final int MAX_BOOKS_BODY = 60_000;
+    /** A SHELF_DIGEST request stays in one datagram (1232 - 32 header). */
+    static final int MAX_DIGEST_BODY = 1_200;
 
     private final SharedStateConfig config;
     private final BookStore store;
@@ -321,12 +323,12 @@ public final class SharedStateEngine {
         // A peer may not extend a book beyond our own TTL for the shelf (async shared-state refuses such copies too).
         final long expiresAtMs = nowMs + Math.min(wb.ttlMs(), sc.ttlMs());
         final Book remote = new Book(shelf, wb.key(), wb.authorId(), wb.authorName(), wb.version(), expiresAtMs, wb.tombstone(), wb.data());
-        final ShelfIndex index = index(shelf);
+        final ShelfIndex held = indexes.get(shelf); // created only when a book is stored: junk names cost nothing
         final Book local = store.get(shelf, wb.key());
         final MergeResult result;
         Book toStore = remote;
         if (local == null) {
-            if (index.count() >= sc.maxBooks()) {
+            if (held != null && held.count() >= sc.maxBooks()) {
                 counters.increment(SharedStateCounter.DROP_SHELF_FULL);
                 return MergeResult.DROPPED;
             }
@@ -353,7 +355,7 @@ public final class SharedStateEngine {
             return MergeResult.DROPPED;
         }
         counters.increment(SharedStateCounter.BOOKS_ACCEPTED);
-        indexBook(index, toStore);
+        indexBook(index(shelf), toStore);
         queuePush(shelf, wb.key(), source);
         if (result == MergeResult.CHANGED && visiblyDifferent(local, remote)) {
             hooks.trigger(shelf);
@@ -682,9 +684,13 @@ public final class SharedStateEngine {
         counters.increment(SharedStateCounter.ROUNDS_STARTED);
         final List<GossipCodec.ShelfDigest> digests = new ArrayList<>();
         int bytes = 1;
-        for (final String s : shelves) {
-            if (digests.size() >= GossipCodec.MAX_DIGEST_SHELVES || bytes + GossipCodec.shelfDigestBytes(s) > 1_000) {
-                round.incomplete = true; // the rest waits for the next round
+        final List<String> order = new ArrayList<>(shelves);
+        if (order.size() > 1) {
+            // More shelves than one datagram holds are rotated: a random subset each round, so none starves.
+            java.util.Collections.shuffle(order, java.util.Random.from(random));
+        }
+        for (final String s : order) {
+            if (digests.size() >= GossipCodec.MAX_DIGEST_SHELVES || bytes + GossipCodec.shelfDigestBytes(s) > MAX_DIGEST_BODY) {
                 break;
             }
             digests.add(digestOf(s));

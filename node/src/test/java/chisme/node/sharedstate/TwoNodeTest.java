@@ -34,4 +34,22 @@ class TwoNodeTest {
             assertEquals(mesh.nodes.get(0).ss.shelves(), mesh.nodes.get(1).ss.shelves(), "same summaries");
         }
     }
+
+    @Test
+    void shouldPullManyShelvesThatDoNotFitOneDigest() {
+        try (TestNode a = new TestNode("a", 50); TestNode b = new TestNode("b", 51)) {
+            a.start(config(), null, System::currentTimeMillis, null); // no neighbours: a never pushes
+            b.start(config().staticNeighbour(a.addressText()), null, System::currentTimeMillis, null);
+            final String prefix = "a-rather-long-shelf-name-number-";
+            for (int i = 0; i < 60; i++) {
+                a.ss.insert(prefix + i, "{\"k\": 1}");
+            }
+            Await.until("b learnt all 60 shelves by pulling", 10_000, () -> b.ss.shelves().size() == 60);
+            for (int i = 0; i < 60; i++) {
+                a.ss.insert(prefix + i, "{\"k\": 2}"); // 60 x 53 bytes of digests: more than one datagram
+            }
+            Await.until("every shelf's edit pulled (shelves rotate through the digest)", 15_000,
+                () -> java.util.stream.IntStream.range(0, 60).allMatch(i -> b.ss.get(prefix + i).equals("{\"k\":2}")));
+        }
+    }
 }
