@@ -51,6 +51,15 @@ public final class ConfigFile {
             }
             final String name = line.substring(0, eq).strip();
             final String value = line.substring(eq + 1).strip();
+            if (name.startsWith("shelf.")) {
+                // Per-shelf section written as dotted keys: shelf.pirania.ttl-s = 86400
+                try {
+                    config.shelfSetting(name.substring("shelf.".length()) + "=" + value);
+                } catch (final IllegalArgumentException e) {
+                    throw new ConfigException(where + name + ": " + e.getMessage());
+                }
+                continue;
+            }
             final ConfigKey key = ConfigKey.byName(name);
             if (key == null) {
                 throw new ConfigException(where + name + ": unknown key (see docs/configuration.md)");

@@ -52,6 +52,8 @@ public enum ConfigKey {
         (c, v) -> c.maxBookDataBytes(intIn(v, 4, 65_536))),
     SHELF_TTL_S("shelf-ttl-s", false, "3600", "lifetime of an inserted book unless re-inserted (LibreMesh: ~1 h)",
         (c, v) -> c.shelfTtlS(longIn(v, 1, 4_294_967))),
+    SHELF("shelf", true, "(none)", "a setting for one shelf: NAME.KEY=VALUE with KEY one of ttl-s, sync-interval-s, max-books, max-book-data-bytes, merge-policy; in the file also 'shelf.NAME.KEY = VALUE'",
+        (c, v) -> c.shelfSetting(v)),
     SHELF_MAX_BOOKS("shelf-max-books", false, "10000", "most books (tombstones included) one shelf holds",
         (c, v) -> c.shelfMaxBooks(intIn(v, 1, 10_000_000))),
     MERGE_POLICY("merge-policy", false, "lww", "how shelves merge concurrent edits: 'lww' (versioned last writer wins) or 'content' (content-addressed, Pirania style)",

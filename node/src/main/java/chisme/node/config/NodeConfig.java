@@ -46,6 +46,8 @@ public final class NodeConfig {
     private String mergePolicy = "lww";
     private boolean libremeshHooks;
     private String discoveryCommand;
+    /** shelf name -> (setting -> value), validated when set. */
+    private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
@@ -116,10 +118,64 @@ public final class NodeConfig {
         for (final HostPort n : neighbours) {
             c.staticNeighbour(n.toString());
         }
+        for (final java.util.Map.Entry<String, java.util.Map<String, String>> e : shelfSettings.entrySet()) {
+            ShelfConfig sc = c.defaultShelf();
+            for (final java.util.Map.Entry<String, String> kv : e.getValue().entrySet()) {
+                sc = applyShelf(sc, kv.getKey(), kv.getValue());
+            }
+            c.shelf(e.getKey(), sc);
+        }
         if (discoveryCommand != null) {
             c.discoveryCommand(List.of(discoveryCommand.trim().split("\\s+")));
         }
         return c;
+    }
+
+    /** Settings one shelf may override (the shared-state-async "register" parameters and limits). */
+    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy");
+
+    /** Records {@code NAME.KEY=VALUE} for one shelf; throws {@link IllegalArgumentException} with a one-line reason. */
+    public NodeConfig shelfSetting(final String text) {
+        final int eq = text.indexOf('=');
+        final int dot = text.lastIndexOf('.', eq < 0 ? text.length() : eq);
+        if (eq < 0 || dot <= 0) {
+            throw new IllegalArgumentException("expected SHELF.KEY=VALUE, got '" + text + "'");
+        }
+        final String shelf = text.substring(0, dot).trim();
+        final String key = text.substring(dot + 1, eq).trim();
+        final String value = text.substring(eq + 1).trim();
+        if (!shelf.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("invalid shelf name '" + shelf + "'");
+        }
+        if (!SHELF_SETTINGS.contains(key)) {
+            throw new IllegalArgumentException("unknown shelf setting '" + key + "' (one of " + String.join(", ", SHELF_SETTINGS) + ")");
+        }
+        final ShelfConfig probe = applyShelf(ShelfConfig.DEFAULT, key, value);
+        if (probe == null) {
+            throw new IllegalArgumentException("bad value '" + value + "' for " + key);
+        }
+        shelfSettings.computeIfAbsent(shelf, k -> new java.util.LinkedHashMap<>()).put(key, value);
+        return this;
+    }
+
+    /** Per-shelf settings as given (shelf -> key -> value). */
+    public java.util.Map<String, java.util.Map<String, String>> shelfSettings() {
+        return shelfSettings;
+    }
+
+    private static ShelfConfig applyShelf(final ShelfConfig base, final String key, final String value) {
+        try {
+            return switch (key) {
+                case "ttl-s" -> base.ttlMs(Math.multiplyExact(Long.parseLong(value), 1000L));
+                case "sync-interval-s" -> base.syncIntervalMs(Math.multiplyExact(Long.parseLong(value), 1000L));
+                case "max-books" -> base.maxBooks(Integer.parseInt(value));
+                case "max-book-data-bytes" -> base.maxBookBytes(Integer.parseInt(value));
+                case "merge-policy" -> base.policy(MergePolicy.parse(value));
+                default -> null;
+            };
+        } catch (final RuntimeException e) {
+            return null;
+        }
     }
 
     /** The store settings derived from this configuration (stores under {@code DATA/store}). */

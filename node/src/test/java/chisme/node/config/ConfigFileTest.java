@@ -97,4 +97,18 @@ class ConfigFileTest {
             assertThrows(IllegalArgumentException.class, () -> HostPort.parse(bad), bad);
         }
     }
+
+    @Test
+    void shouldReadPerShelfSettings() throws IOException {
+        final Path f = write("shelf.pirania.ttl-s = 86400\nshelf.pirania.merge-policy = content\nshelf-ttl-s = 600\n");
+        final NodeConfig c = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude();
+        final chisme.node.sharedstate.SharedStateConfig ss = c.sharedStateConfig();
+        assertEquals(86_400_000L, ss.shelf("pirania").ttlMs());
+        assertEquals(chisme.node.sharedstate.MergePolicy.CONTENT, ss.shelf("pirania").policy());
+        assertEquals(600_000L, ss.shelf("other").ttlMs());
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("shelf.pirania.colour = red\n"), new NodeConfig()))
+            .getMessage().contains(":1: shelf.pirania.colour: unknown shelf setting 'colour'"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("shelf.pirania.ttl-s = soon\n"), new NodeConfig()))
+            .getMessage().contains(":1: shelf.pirania.ttl-s: bad value 'soon' for ttl-s"));
+    }
 }
