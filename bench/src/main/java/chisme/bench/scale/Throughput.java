@@ -1,0 +1,85 @@
+package chisme.bench.scale;
+
+import chisme.node.kademlia.KademliaConfig;
+import chisme.node.kademlia.KademliaNode;
+import chisme.node.metrics.CounterId;
+import chisme.node.rpc.RpcConfig;
+import chisme.node.sim.SimTupleStore;
+import chisme.wire.MessageType;
+import chisme.bench.report.Csv;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One node answering PING and FIND_NODE on loopback: requests/s, ratio to a bare Java UDP echo loop driven
+ * by the same generator in the same run (goal >= 0.7), and bytes allocated by the node thread per answered
+ * request. Rounds alternate node and echo so a burst of load from other processes hits both alike.
+ */
+final class Throughput {
+    private Throughput() {
+    }
+
+    static void run(final Args args) throws Exception {
+        final double seconds = args.decimal("seconds", 4);
+        final int window = args.integer("window", 32);
+        final int peers = args.integer("peers", 40);
+        final int rounds = args.integer("rounds", 3);
+        final InetAddress lo = InetAddress.getByName("127.0.0.1");
+        // One generator is one source: raise the per-source rate limit for the run (as FindNodeLoad does).
+        final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(500).rpc(RpcConfig.DEFAULT.withRate(10_000_000, 10_000_000));
+        final KademliaNode node = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+        node.start();
+        final List<KademliaNode> others = new ArrayList<>();
+        for (int i = 0; i < peers; i++) {
+            final KademliaNode p = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+            p.start();
+            p.join(node.localAddress());
+            others.add(p);
+        }
+        if (!others.isEmpty()) {
+            node.join(others.get(0).localAddress());
+        }
+        System.out.printf("node table: %d contacts (FIND_NODE answers carry up to k=20)%n", node.contacts().size());
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        final Csv csv = new Csv("round", "request", "node_rps", "echo_rps", "ratio", "alloc_bytes_per_request", "answered");
+        try (LoadDriver.Echo echo = new LoadDriver.Echo()) {
+            for (final int type : new int[]{MessageType.PING, MessageType.FIND_NODE}) {
+                LoadDriver.drive(node.localAddress(), type, seconds / 2, window); // warm-up
+            }
+            LoadDriver.drive(echo.address(), MessageType.PING, seconds / 2, window);
+            final double[][] ratios = new double[2][rounds];
+            for (int r = 0; r < rounds; r++) {
+                int t = 0;
+                for (final int type : new int[]{MessageType.PING, MessageType.FIND_NODE}) {
+                    final long answered0 = node.counters().get(CounterId.REQUESTS_ANSWERED);
+                    final long alloc0 = mx.getThreadAllocatedBytes(node.nodeThreadId());
+                    final double rps = LoadDriver.drive(node.localAddress(), type, seconds, window);
+                    final long alloc = mx.getThreadAllocatedBytes(node.nodeThreadId()) - alloc0;
+                    final long answered = node.counters().get(CounterId.REQUESTS_ANSWERED) - answered0;
+                    // The echo answers with the request's own size: same datagram sizes in for PING, smaller out than NODES.
+                    final double echoRps = LoadDriver.drive(echo.address(), type, seconds, window);
+                    ratios[t][r] = rps / echoRps;
+                    csv.row(r, MessageType.name(type), Math.round(rps), Math.round(echoRps), rps / echoRps,
+                        (double) alloc / Math.max(1, answered), answered);
+                    t++;
+                }
+            }
+            for (int t = 0; t < 2; t++) {
+                Arrays.sort(ratios[t]);
+                System.out.printf("%s median ratio to echo: %.2f (goal >= 0.70)%n", t == 0 ? "PING" : "FIND_NODE", ratios[t][rounds / 2]);
+            }
+        }
+        System.out.printf("drops: rate-limited %d, bad body %d, handler errors %d%n", node.counters().get(CounterId.DROP_RATE_LIMITED),
+            node.counters().get(CounterId.DROP_BAD_BODY), node.counters().get(CounterId.DROP_HANDLER_ERROR));
+        csv.print("throughput (window " + window + ", " + seconds + " s per measurement)");
+        csv.write(args.results().resolve("throughput.csv"));
+        for (final KademliaNode p : others) {
+            p.close();
+        }
+        node.close();
+    }
+}

@@ -1,0 +1,114 @@
+package chisme.bench.scale;
+
+import chisme.bench.report.Csv;
+import chisme.bench.report.Percentiles;
+import chisme.bench.report.Plots;
+import chisme.node.kademlia.KademliaConfig;
+import chisme.node.kademlia.KademliaNode;
+import chisme.node.kademlia.LookupResult;
+import chisme.node.sim.SimTupleStore;
+import chisme.wire.NodeId;
+import org.knowm.xchart.XYChart;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Real-socket networks on loopback (one JVM, one node thread per node): N nodes join one after another
+ * through a random earlier node, then iterativeFindNode of random ids from random nodes; latency
+ * percentiles, rounds and success (first contact returned is the live node closest to the target). Then
+ * a fraction of the nodes is closed without a word (routers losing power) and the same is measured at
+ * once, before the survivors' refreshes could repair their tables.
+ */
+final class UdpLookups {
+    private UdpLookups() {
+    }
+
+    static void run(final Args args) throws Exception {
+        final int[] sizes = args.integers("sizes", "16,64,256");
+        final int lookups = args.integer("lookups", 200);
+        final double kill = args.decimal("kill", 0.3);
+        final long timeoutMs = args.longValue("timeout-ms", 300);
+        final long seed = args.longValue("seed", 7);
+        final Csv summary = new Csv("nodes", "phase", "lookups", "success_rate", "p50_ms", "p90_ms", "p99_ms", "max_ms",
+            "rounds_median", "rounds_mean", "join_s");
+        final Csv raw = new Csv("nodes", "phase", "latency_ms", "rounds", "ok");
+        final XYChart cdf = Plots.chart("Lookup latency on loopback (iterativeFindNode)", "latency (ms)", "fraction of lookups <= x",
+            true, false);
+        final InetAddress lo = InetAddress.getByName("127.0.0.1");
+        final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(timeoutMs);
+        for (final int n : sizes) {
+            final SplittableRandom random = new SplittableRandom(seed + n);
+            final List<KademliaNode> nodes = new ArrayList<>();
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                final KademliaNode node = KademliaNode.udp(config, lo, 0, new SimTupleStore(1_000, 65_536), null);
+                node.start();
+                if (i > 0) {
+                    node.join(nodes.get(random.nextInt(nodes.size())).localAddress());
+                }
+                nodes.add(node);
+            }
+            final double joinS = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("N=%d: joined in %.1f s%n", n, joinS);
+            measure(n, "all up", nodes, lookups, random, summary, raw, cdf, joinS);
+            final List<KademliaNode> alive = new ArrayList<>(nodes);
+            final int toKill = (int) Math.round(n * kill);
+            for (int i = 0; i < toKill; i++) {
+                alive.remove(random.nextInt(alive.size())).close();
+            }
+            measure(n, String.format("%d%% killed", Math.round(kill * 100)), alive, lookups, random, summary, raw, cdf, joinS);
+            for (final KademliaNode node : alive) {
+                node.close();
+            }
+        }
+        summary.print("lookups over real UDP on loopback (k=20, alpha=3, rpc timeout " + timeoutMs + " ms)");
+        summary.write(args.results().resolve("lookups_udp.csv"));
+        raw.write(args.results().resolve("lookups_udp_latency.csv"));
+        Plots.save(cdf, args.plots().resolve("lookup-latency.png"));
+    }
+
+    private static void measure(final int n, final String phase, final List<KademliaNode> alive, final int lookups,
+                                final SplittableRandom random, final Csv summary, final Csv raw, final XYChart cdf, final double joinS) {
+        final double[] latencyMs = new double[lookups];
+        final double[] rounds = new double[lookups];
+        int ok = 0;
+        for (int i = 0; i < lookups; i++) {
+            final NodeId target = NodeId.random(random);
+            final KademliaNode from = alive.get(random.nextInt(alive.size()));
+            final long s = System.nanoTime();
+            final LookupResult r = from.findNode(target);
+            latencyMs[i] = (System.nanoTime() - s) / 1e6;
+            rounds[i] = r == null ? 0 : r.rounds();
+            NodeId best = null;
+            for (final KademliaNode e : alive) {
+                if (e != from && (best == null || target.compareDistance(e.id(), best) < 0)) {
+                    best = e.id();
+                }
+            }
+            final boolean success = r != null && !r.closest().isEmpty() && r.closest().get(0).id().equals(best);
+            if (success) {
+                ok++;
+            }
+            raw.row(n, phase, latencyMs[i], (int) rounds[i], success);
+        }
+        final Percentiles p = new Percentiles(latencyMs);
+        final Percentiles pr = new Percentiles(rounds);
+        double meanRounds = 0;
+        for (final double r : rounds) {
+            meanRounds += r / lookups;
+        }
+        summary.row(n, phase, lookups, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), p.at(1.0), (int) pr.at(0.5),
+            meanRounds, joinS);
+        final double[] x = p.sorted();
+        final double[] y = new double[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (i + 1.0) / y.length;
+        }
+        Plots.series(cdf, "N=" + n + ", " + phase, x, y);
+        System.out.printf("N=%d %s: success %.3f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, rounds median %d%n", n, phase,
+            (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), (int) pr.at(0.5));
+    }
+}
