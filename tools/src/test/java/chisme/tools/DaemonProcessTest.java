@@ -58,7 +58,8 @@ class DaemonProcessTest {
         // A keeps its stores on disk (restart test); B and C use memory stores to start faster.
         a = new DaemonProcess(root.resolve("a"), pa, List.of("--sync-interval-s", "1",
             "--neighbour", "127.0.0.1:" + pb, "--neighbour", "127.0.0.1:" + pc));
-        b = new DaemonProcess(root.resolve("b"), pb, List.of("--store", "memory", "--sync-interval-s", "1", "--neighbour", "127.0.0.1:" + pa));
+        b = new DaemonProcess(root.resolve("b"), pb, List.of("--store", "memory", "--sync-interval-s", "1", "--neighbour", "127.0.0.1:" + pa,
+            "--join", "127.0.0.1:" + pa));
         c = new DaemonProcess(root.resolve("c"), pc, List.of("--store", "memory", "--sync-interval-s", "1", "--neighbour", "127.0.0.1:" + pa,
             "--hooks", root.resolve("c-hooks").toString()));
         all.addAll(List.of(a, b, c));
