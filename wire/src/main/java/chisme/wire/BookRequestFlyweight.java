@@ -3,8 +3,9 @@ package chisme.wire;
 /**
  * BOOK_REQUEST (0x22): asks a peer for the books of one shelf in a key-hash range that it holds in another
  * version or we lack (found to differ by SHELF_DIGEST / BUCKET_DIGEST). The u64 words are: word 0 the range
- * ({@code prefix bits << 32 | left-aligned prefix}), then (key hash, entry hash low word) pairs of the
- * books the requester holds there (docs/shared-state.md). Answered by BOOKS.
+ * ({@code prefix bits << 32 | left-aligned prefix}, as in BUCKET_DIGEST), then (key hash, entry hash low
+ * word) pairs of the books the requester holds there, so the count is odd (docs/shared-state.md
+ * "Anti-entropy"). Answered by BOOKS.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -15,16 +16,24 @@ package chisme.wire;
  *  +---------------+---------------+-------------------------------+
  *  |        count u16 LE           |                                  C = 33 + name length
  *  +-------------------------------+-------------------------------+
- *  |               key hash u64 LE, count times                    |  C + 2
+ *  |   word 0: range = prefix bits u32 (high half) | prefix u32    |  C + 2
+ *  |           (u64 LE; the prefix left-aligned in its u32)        |
+ *  +---------------------------------------------------------------+
+ *  |   pair i: key hash u64 LE | entry hash low word u64 LE        |  C + 10 + 16 * i
  *  |                              ...                              |
  *  +---------------------------------------------------------------+  C + 2 + 8 * count
  * </pre>
+ * {@link MessageDecoder#validate} checks the framing only (name, {@code count} words present); a receiver
+ * then checks {@link #isRangeRequest()} before reading the range and the pairs. Encode with
+ * {@link #encodeRange} and {@link #putPair}; {@link #encode(byte[], int)} / {@link #putKeyHash} write raw words.
  */
 public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyweight> {
     public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
     public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
     /** Shortest frame that can hold the fixed fields (empty name, no hashes). */
     public static final int MIN_LENGTH = NAME_OFFSET + 2;
+    /** Most (key hash, entry hash) pairs after the range word: the word count is a u16. */
+    public static final int MAX_PAIRS = (0xFFFF - 1) / 2;
 
     public BookRequestFlyweight() {
         super(MessageType.BOOK_REQUEST);
@@ -42,6 +51,28 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         return NAME_OFFSET + shelfName.length + 2 + count * 8;
     }
 
+    /**
+     * Writes name, count {@code 1 + 2 * pairCount} and the range word for the top {@code prefixBits} bits of
+     * {@code prefix} (left-aligned, bits below zero: checked); returns the total length. Then write each
+     * pair with {@link #putPair}.
+     */
+    public int encodeRange(final byte[] shelfName, final int prefixBits, final int prefix, final int pairCount) {
+        if (pairCount < 0 || pairCount > MAX_PAIRS || !BucketDigestFlyweight.isAlignedPrefix(prefixBits, prefix)) {
+            throw new IllegalArgumentException("0.." + MAX_PAIRS + " pairs and an aligned prefix of 0..32 bits, got "
+                + pairCount + ", " + prefixBits + ", " + Integer.toHexString(prefix));
+        }
+        final int length = encode(shelfName, 1 + 2 * pairCount);
+        putKeyHash(0, ((long) prefixBits << 32) | (prefix & 0xFFFF_FFFFL));
+        return length;
+    }
+
+    /** Writes pair {@code i} (key hash, low word of the entry hash) after the range word. */
+    public BookRequestFlyweight putPair(final int i, final long keyHash, final long entryHash) {
+        putKeyHash(1 + 2 * i, keyHash);
+        return putKeyHash(2 + 2 * i, entryHash);
+    }
+
+    /** Writes raw word {@code i}. */
     public BookRequestFlyweight putKeyHash(final int i, final long keyHash) {
         mutableBuffer.putLong(hashesIndex() + i * 8, keyHash, LE);
         return this;
@@ -73,8 +104,46 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         return offset + NAME_OFFSET + nameLength() + 2;
     }
 
+    /** Raw word {@code i} (word 0 is the range in a range request). */
     public long keyHash(final int i) {
         return buffer.getLong(hashesIndex() + i * 8, LE);
+    }
+
+    /**
+     * True if the words form a range request: an odd count (range word plus whole pairs), at most 32 prefix
+     * bits and no prefix bit set below them. Reads nothing past the frame after {@link MessageDecoder#validate}.
+     */
+    public boolean isRangeRequest() {
+        final int count = count();
+        if ((count & 1) == 0) {
+            return false;
+        }
+        final long range = keyHash(0);
+        final long bits = range >>> 32;
+        return bits <= WireLimits.MAX_BUCKET_LEVEL && BucketDigestFlyweight.isAlignedPrefix((int) bits, (int) range);
+    }
+
+    /** Prefix bits of the range (high half of word 0); only after {@link #isRangeRequest()}. */
+    public int rangePrefixBits() {
+        return (int) (keyHash(0) >>> 32);
+    }
+
+    /** The range prefix, left-aligned in its u32 (low half of word 0); only after {@link #isRangeRequest()}. */
+    public int rangePrefix() {
+        return (int) keyHash(0);
+    }
+
+    /** Number of (key hash, entry hash) pairs after the range word. */
+    public int pairCount() {
+        return Math.max(0, (count() - 1) / 2);
+    }
+
+    public long pairKeyHash(final int i) {
+        return keyHash(1 + 2 * i);
+    }
+
+    public long pairEntryHash(final int i) {
+        return keyHash(2 + 2 * i);
     }
 
     @Override

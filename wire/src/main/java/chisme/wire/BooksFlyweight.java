@@ -1,6 +1,7 @@
 package chisme.wire;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * BOOKS (0x23): books of one shelf, pushed on change or sent in answer to BOOK_REQUEST. A book is one
@@ -50,6 +51,11 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
 
     private int limit;
 
+    /** Bytes one book with these key, author-name and data lengths takes. */
+    public static int bookLength(final int keyLength, final int authorNameLength, final int dataLength) {
+        return BOOK_FIXED_LENGTH + keyLength + authorNameLength + dataLength;
+    }
+
     public BooksFlyweight() {
         super(MessageType.BOOKS);
     }
@@ -86,10 +92,38 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
                           final long version, final long ttlSeconds, final int flags, final byte[] data) {
         checkBook(key.length, authorName.length, data.length);
         final int at = beginBook(key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags, data.length);
-        mutableBuffer.putBytes(at + 2, key);
-        mutableBuffer.putBytes(at + 23 + key.length, authorName);
-        mutableBuffer.putBytes(at + BOOK_FIXED_LENGTH + key.length + authorName.length, data);
+        putVariable(mutableBuffer, at, key, authorName, data);
         return limit;
+    }
+
+    /**
+     * Writes one book at absolute index {@code at} of {@code buffer} without touching any count; returns the
+     * index after it. For callers that lay books out themselves (then set {@link #count(int)}); others use
+     * {@link #appendBook}. Same limits, checked.
+     */
+    public static int writeBook(final MutableDirectBuffer buffer, final int at, final byte[] key, final NodeId author,
+                                final byte[] authorName, final long version, final long ttlSeconds, final int flags,
+                                final byte[] data) {
+        checkBook(key.length, authorName.length, data.length);
+        putFixed(buffer, at, key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags, data.length);
+        putVariable(buffer, at, key, authorName, data);
+        return at + bookLength(key.length, authorName.length, data.length);
+    }
+
+    private static void putVariable(final MutableDirectBuffer buffer, final int at, final byte[] key, final byte[] authorName,
+                                    final byte[] data) {
+        buffer.putBytes(at + 2, key);
+        buffer.putBytes(at + 23 + key.length, authorName);
+        buffer.putBytes(at + BOOK_FIXED_LENGTH + key.length + authorName.length, data);
+    }
+
+    /** Overwrites the book count (after {@link #writeBook}); {@link #appendBook} keeps it itself. */
+    public BooksFlyweight count(final int count) {
+        if (count < 0 || count > 0xFFFF) {
+            throw new IllegalArgumentException("count 0..65535, got " + count);
+        }
+        putU16(offset + NAME_OFFSET + nameLength(), count);
+        return this;
     }
 
     private static void checkBook(final int keyLength, final int authorNameLength, final int dataLength) {
@@ -109,17 +143,24 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
             throw new IllegalStateException("at most 65535 books per message");
         }
         final int at = offset + limit;
-        putU16(at, keyLength);
-        NodeId.write(mutableBuffer, at + 2 + keyLength, authorHi, authorMid, authorLo);
-        putU8(at + 22 + keyLength, authorNameLength);
-        final int v = at + 23 + keyLength + authorNameLength;
-        mutableBuffer.putLong(v, version, LE);
-        putU32(v + 8, ttlSeconds);
-        putU8(v + 12, flags);
-        putU32(v + 13, dataLength);
+        putFixed(mutableBuffer, at, keyLength, authorHi, authorMid, authorLo, authorNameLength, version, ttlSeconds, flags, dataLength);
         putU16(countIndex, count + 1);
-        limit += BOOK_FIXED_LENGTH + keyLength + authorNameLength + dataLength;
+        limit += bookLength(keyLength, authorNameLength, dataLength);
         return at;
+    }
+
+    /** Writes the fixed fields of a book at {@code at} (the layout in the class comment). */
+    private static void putFixed(final MutableDirectBuffer buffer, final int at, final int keyLength,
+                                 final long authorHi, final long authorMid, final int authorLo, final int authorNameLength,
+                                 final long version, final long ttlSeconds, final int flags, final int dataLength) {
+        buffer.putShort(at, (short) keyLength, LE);
+        NodeId.write(buffer, at + 2 + keyLength, authorHi, authorMid, authorLo);
+        buffer.putByte(at + 22 + keyLength, (byte) authorNameLength);
+        final int v = at + 23 + keyLength + authorNameLength;
+        buffer.putLong(v, version, LE);
+        buffer.putInt(v + 8, (int) ttlSeconds, LE);
+        buffer.putByte(v + 12, (byte) flags);
+        buffer.putInt(v + 13, dataLength, LE);
     }
 
     public int nameLength() {

@@ -21,7 +21,9 @@ package chisme.wire;
  *  |                              ...                              |
  *  +---------------------------------------------------------------+  L + 6 + 12 * bucket count
  * </pre>
- * level &lt;= 32, bucket count &lt;= 64.
+ * level &lt;= 32, bucket count &lt;= 64. The prefix is left-aligned: its top {@code level} bits hold the
+ * prefix and the bits below are zero ({@link #hasAlignedPrefix()}; the decoder does not check it). The
+ * shared-state engine sends requests with 0 buckets and answers with 64 (docs/shared-state.md).
  */
 public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFlyweight> {
     public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
@@ -52,6 +54,19 @@ public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFl
         mutableBuffer.putInt(l + 1, prefix, LE);
         putU8(l + 5, bucketCount);
         return NAME_OFFSET + shelfName.length + AFTER_NAME_FIXED_LENGTH + bucketCount * BUCKET_LENGTH;
+    }
+
+    /** True if {@code prefixBits} is 0..32 and no bit of {@code prefix} below its top {@code prefixBits} is set. */
+    public static boolean isAlignedPrefix(final int prefixBits, final int prefix) {
+        if (prefixBits < 0 || prefixBits > WireLimits.MAX_BUCKET_LEVEL) {
+            return false;
+        }
+        return prefixBits == WireLimits.MAX_BUCKET_LEVEL || (prefix & (0xFFFF_FFFFL >>> prefixBits)) == 0;
+    }
+
+    /** {@link #isAlignedPrefix(int, int)} for this frame's level and prefix. */
+    public boolean hasAlignedPrefix() {
+        return isAlignedPrefix(level(), prefix());
     }
 
     public BucketDigestFlyweight putBucket(final int i, final long bookCount, final long hash) {

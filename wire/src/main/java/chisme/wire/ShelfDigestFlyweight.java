@@ -3,7 +3,9 @@ package chisme.wire;
 /**
  * SHELF_DIGEST (0x20): shared-state anti-entropy, first step. Lists each shelf (a LibreMesh shared-state
  * "type", e.g. {@code dnsmasq-leases}) the sender holds with its book count and a 16-byte summary hash,
- * so peers can skip shelves that already agree. Request and reply have the same layout.
+ * so peers can skip shelves that already agree. Request and reply have the same layout; a reply lists only
+ * the shelves whose count or hash differs from the request's, plus shelves the requester did not name, so
+ * a reply to a node that already agrees is an empty digest (33 bytes, docs/shared-state.md "Anti-entropy").
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -33,6 +35,11 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
     public static final int MAX_SHELVES = 255;
 
     private int limit;
+
+    /** Bytes one entry with a name of {@code nameLength} bytes takes. */
+    public static int entryLength(final int nameLength) {
+        return ENTRY_FIXED_LENGTH + nameLength;
+    }
 
     public ShelfDigestFlyweight() {
         super(MessageType.SHELF_DIGEST);

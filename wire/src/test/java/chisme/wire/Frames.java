@@ -64,9 +64,9 @@ final class Frames {
             }
             case MessageType.BOOK_REQUEST -> {
                 final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, 0).header(0, TX, SENDER);
-                final int len = r.encode(SHELF, 2);
-                r.putKeyHash(0, 0x0A0B0C0D0E0F1011L);
-                r.putKeyHash(1, -2L);
+                // The range under the 6-bit prefix 0b101010 and one (key hash, entry hash) pair.
+                final int len = r.encodeRange(SHELF, 6, 0xA8000000, 1);
+                r.putPair(0, 0x0A0B0C0D0E0F1011L, -2L);
                 yield len;
             }
             case MessageType.BOOKS -> {

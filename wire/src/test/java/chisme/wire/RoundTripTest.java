@@ -14,6 +14,7 @@ import static chisme.wire.Frames.TX;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoundTripTest {
@@ -206,10 +207,69 @@ class RoundTripTest {
         len = Frames.sample(MessageType.BOOK_REQUEST, buffer);
         final BookRequestFlyweight r = new BookRequestFlyweight().wrap(exact(len), 0);
         assertEquals("dnsmasq-leases", r.nameAsString());
-        assertEquals(2, r.count());
-        assertEquals(0x0A0B0C0D0E0F1011L, r.keyHash(0));
-        assertEquals(-2L, r.keyHash(1));
+        assertEquals(3, r.count(), "range word plus one pair");
+        assertTrue(r.isRangeRequest());
+        assertEquals(6, r.rangePrefixBits());
+        assertEquals(0xA8000000, r.rangePrefix());
+        assertEquals((6L << 32) | 0xA8000000L, r.keyHash(0));
+        assertEquals(1, r.pairCount());
+        assertEquals(0x0A0B0C0D0E0F1011L, r.pairKeyHash(0));
+        assertEquals(-2L, r.pairEntryHash(0));
         assertEquals(len, r.length());
+    }
+
+    @Test
+    void shouldTellRangeRequestsFromOtherWordLists() {
+        final int len = Frames.sample(MessageType.BOOK_REQUEST, buffer);
+        final BookRequestFlyweight r = new BookRequestFlyweight().wrap(buffer, 0);
+        assertTrue(r.isRangeRequest());
+        r.putKeyHash(0, (6L << 32) | 0xA8000001L);
+        assertFalse(r.isRangeRequest(), "a bit set below the prefix");
+        r.putKeyHash(0, 33L << 32);
+        assertFalse(r.isRangeRequest(), "more than 32 prefix bits");
+        r.putKeyHash(0, 32L << 32 | 0xFFFF_FFFFL);
+        assertTrue(r.isRangeRequest(), "32 bits: every bit is prefix");
+        r.encode(Frames.SHELF, 2);
+        assertFalse(r.isRangeRequest(), "an even word count is not range + pairs");
+        r.encode(Frames.SHELF, 0);
+        assertFalse(r.isRangeRequest(), "no range word");
+        assertEquals(0, r.pairCount());
+        assertEquals(len, new BookRequestFlyweight().wrap(buffer, 0).encodeRange(Frames.SHELF, 6, 0xA8000000, 1));
+        assertThrows(IllegalArgumentException.class, () -> r.encodeRange(Frames.SHELF, 6, 0xA8000001, 0));
+        assertThrows(IllegalArgumentException.class, () -> r.encodeRange(Frames.SHELF, 0, 0, BookRequestFlyweight.MAX_PAIRS + 1));
+        final BookRequestFlyweight full = new BookRequestFlyweight().wrap(new UnsafeBuffer(new byte[600_000]), 0);
+        full.encodeRange(Frames.SHELF, 0, 0, BookRequestFlyweight.MAX_PAIRS);
+        assertEquals(0xFFFF, full.count(), "the most pairs fill the u16 word count");
+        assertTrue(full.isRangeRequest());
+    }
+
+    @Test
+    void shouldCheckBucketPrefixAlignment() {
+        assertTrue(BucketDigestFlyweight.isAlignedPrefix(0, 0));
+        assertFalse(BucketDigestFlyweight.isAlignedPrefix(0, 1));
+        assertTrue(BucketDigestFlyweight.isAlignedPrefix(4, 0xA0000000));
+        assertFalse(BucketDigestFlyweight.isAlignedPrefix(4, 0xA8000000));
+        assertTrue(BucketDigestFlyweight.isAlignedPrefix(32, -1));
+        assertFalse(BucketDigestFlyweight.isAlignedPrefix(33, 0));
+        assertFalse(BucketDigestFlyweight.isAlignedPrefix(-1, 0));
+        final int len = Frames.sample(MessageType.BUCKET_DIGEST, buffer);
+        assertTrue(new BucketDigestFlyweight().wrap(exact(len), 0).hasAlignedPrefix());
+    }
+
+    @Test
+    void shouldWriteBooksInPlaceLikeAppend() {
+        final int len = Frames.sample(MessageType.BOOKS, buffer);
+        final UnsafeBuffer other = new UnsafeBuffer(new byte[len]);
+        final BooksFlyweight k = new BooksFlyweight().wrap(other, 0).header(0, TX, SENDER);
+        int p = k.encode(Frames.SHELF);
+        p = BooksFlyweight.writeBook(other, p, "10.13.0.5".getBytes(StandardCharsets.UTF_8), OTHER,
+            "node-a".getBytes(StandardCharsets.UTF_8), 7, 30, 0, "{\"ip\":\"10.13.0.5\"}".getBytes(StandardCharsets.UTF_8));
+        p = BooksFlyweight.writeBook(other, p, "gone".getBytes(StandardCharsets.UTF_8), SENDER, new byte[0], 8, 0,
+            BooksFlyweight.FLAG_TOMBSTONE, new byte[0]);
+        k.count(2);
+        assertEquals(len, p);
+        assertArrayEquals(Arrays.copyOf(buffer.byteArray(), len), other.byteArray());
+        assertEquals(BooksFlyweight.bookLength(4, 0, 0), len - k.nextBook(k.firstBook()));
     }
 
     @Test

@@ -89,7 +89,14 @@ class VectorTest {
                 assertEquals("pirania", s.shelfNameAsString(s.nextShelf(s.firstShelf())));
             }
             case MessageType.BUCKET_DIGEST -> assertEquals(0x0102030405060708L, new BucketDigestFlyweight().wrap(b, 0).bucketHash(0));
-            case MessageType.BOOK_REQUEST -> assertEquals(-2L, new BookRequestFlyweight().wrap(b, 0).keyHash(1));
+            case MessageType.BOOK_REQUEST -> {
+                final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, 0);
+                assertTrue(r.isRangeRequest());
+                assertEquals(6, r.rangePrefixBits());
+                assertEquals(0xA8000000, r.rangePrefix());
+                assertEquals(0x0A0B0C0D0E0F1011L, r.pairKeyHash(0));
+                assertEquals(-2L, r.pairEntryHash(0));
+            }
             case MessageType.BOOKS -> {
                 final BooksFlyweight k = new BooksFlyweight().wrap(b, 0);
                 assertEquals("node-a", k.bookAuthorNameAsString(k.firstBook()));
