@@ -1,11 +1,19 @@
 package chisme.node.sharedstate;
 
+import chisme.wire.BookRequestFlyweight;
+import chisme.wire.BooksFlyweight;
+import chisme.wire.BucketDigestFlyweight;
+import chisme.wire.DecodeReason;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageDecoder;
+import chisme.wire.MessageFlyweight;
+import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.ShelfDigestFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,34 +21,32 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bodies of the shared-state messages 0x20-0x23 (docs/shared-state.md "Wire"; integers little-endian
- * as in docs/wire.md). Decoders validate every length against the body before reading and return null
- * for junk (the caller drops and counts it); they never throw. Gossip is a slow path: decoded bodies
- * are small objects.
- * <pre>
- * SHELF_DIGEST  count u8 | count x (nameLen u8 | name | books u32 | hashHi u64 BE | hashLo u64 BE)
- * BUCKET_DIGEST nameLen u8 | name | prefix bits u8 (6 x level) | prefix u32 | n u8 (0 or 64) | n x (books u32 | hash u64)
- * BOOK_REQUEST  nameLen u8 | name | words u16 | words x u64: word 0 = range (prefix bits &lt;&lt; 32 | prefix), then
- *               (keyHash, entryHashLo) pairs of the books the requester holds in that range
- * BOOKS         nameLen u8 | name | n u16 | n x (keyLen u16 | key | author id 20 | authorLen u8 | author |
- *               version u64 | ttl seconds u32 | flags u8 (bit0 tombstone) | dataLen u32 | data)
- * </pre>
- * These are the frames of docs/wire.md, validated by chisme.wire.MessageDecoder before they reach us.
+ * Shared-state meaning of the gossip frames 0x20-0x23 on top of the wire flyweights, which own every byte
+ * layout (chisme.wire, docs/wire.md). What lives here is shared-state logic only: the bucket tree steps
+ * {@link #BITS_PER_LEVEL} key-hash bits per level (a wire prefix of {@code 6 * level} bits), TTLs are
+ * milliseconds (whole seconds on the wire, rounded up), book keys are at most
+ * {@link ShelfNames#MAX_KEY_BYTES} bytes of strict UTF-8, and decoded frames become small objects for the
+ * merge (gossip is a slow path, docs/shared-state.md "Gossip").
+ * <p>
+ * Decoders take a whole message (header included), check it with {@link MessageDecoder#validate} and the
+ * rules above, and return null for junk (the caller drops and counts it); they never throw. Encoders write
+ * the body of a message starting at {@code offset} (the RPC layer writes the header) and return the body
+ * length. Holds flyweights: one instance per thread.
  */
 public final class GossipCodec {
     /** Most shelves in one SHELF_DIGEST. */
-    public static final int MAX_DIGEST_SHELVES = 255;
-    /** Largest book data on the wire. */
-    public static final int MAX_DATA_BYTES = 65_536;
-    public static final int BOOK_FLAG_TOMBSTONE = 1;
-
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
-    /** Key-hash bits per tree level: wire.md's level field counts prefix bits, we step 6 at a time (64 buckets). */
+    public static final int MAX_DIGEST_SHELVES = ShelfDigestFlyweight.MAX_SHELVES;
+    /** Most (key hash, entry hash) pairs one BOOK_REQUEST carries. */
+    public static final int MAX_REQUEST_PAIRS = BookRequestFlyweight.MAX_PAIRS;
+    /** Key-hash bits per tree level: the wire's level field counts prefix bits, we step 6 at a time (64 buckets). */
     public static final int BITS_PER_LEVEL = 6;
 
-    private GossipCodec() {
-    }
+    private static final int BODY_OFFSET = MessageFlyweight.BODY_OFFSET;
+
+    private final ShelfDigestFlyweight shelfDigest = new ShelfDigestFlyweight();
+    private final BucketDigestFlyweight bucketDigest = new BucketDigestFlyweight();
+    private final BookRequestFlyweight bookRequest = new BookRequestFlyweight();
+    private final BooksFlyweight books = new BooksFlyweight();
 
     /** One shelf's summary. */
     public record ShelfDigest(String shelf, int count, long hashHi, long hashLo) {
@@ -63,295 +69,198 @@ public final class GossipCodec {
     public record Books(String shelf, List<WireBook> books) {
     }
 
-    // ---- encoders: write at offset, return bytes written
+    // ---- encoders: the message starts at offset; return the body length
 
-    public static int encodeShelfDigests(final MutableDirectBuffer b, final int offset, final List<ShelfDigest> digests) {
-        int p = offset;
-        b.putByte(p++, (byte) digests.size());
+    public int encodeShelfDigests(final MutableDirectBuffer b, final int offset, final List<ShelfDigest> digests) {
+        int length = shelfDigest.wrap(b, offset).encode();
         for (final ShelfDigest d : digests) {
-            p = putName(b, p, d.shelf);
-            b.putInt(p, d.count, LE);
-            b.putLong(p + 4, d.hashHi, BE); // wire.md: 16 raw bytes, two big-endian longs
-            b.putLong(p + 12, d.hashLo, BE);
-            p += 20;
+            length = shelfDigest.appendShelf(ascii(d.shelf()), d.count(), d.hashHi(), d.hashLo());
         }
-        return p - offset;
+        return length - BODY_OFFSET;
     }
 
+    /** Bytes one shelf's entry adds to a SHELF_DIGEST. */
     public static int shelfDigestBytes(final String shelf) {
-        return 1 + shelf.length() + 20;
+        return ShelfDigestFlyweight.entryLength(shelf.length());
     }
 
-    public static int encodeBucketDigest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
-                                         final long prefix, final int[] counts, final long[] hashes) {
-        int p = putName(b, offset, shelf);
-        b.putByte(p++, (byte) (level * BITS_PER_LEVEL));
-        b.putInt(p, (int) toWire(level, prefix), LE);
-        p += 4;
+    /** A request when {@code counts} is null (no buckets), else a reply with one bucket per count. */
+    public int encodeBucketDigest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
+                                  final long prefix, final int[] counts, final long[] hashes) {
         final int n = counts == null ? 0 : counts.length;
-        b.putByte(p++, (byte) n);
+        final int length = bucketDigest.wrap(b, offset).encode(ascii(shelf), level * BITS_PER_LEVEL, toWire(level, prefix), n);
         for (int i = 0; i < n; i++) {
-            b.putInt(p, counts[i], LE);
-            b.putLong(p + 4, hashes[i], LE);
-            p += 12;
+            bucketDigest.putBucket(i, counts[i], hashes[i]);
         }
-        return p - offset;
+        return length - BODY_OFFSET;
     }
 
-    public static int encodeBookRequest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
-                                        final long prefix, final long[] keyHashes, final long[] entryHashes) {
-        int p = putName(b, offset, shelf);
-        b.putShort(p, (short) (1 + 2 * keyHashes.length), LE);
-        p += 2;
-        b.putLong(p, ((long) (level * BITS_PER_LEVEL) << 32) | toWire(level, prefix), LE);
-        p += 8;
+    public int encodeBookRequest(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
+                                 final long prefix, final long[] keyHashes, final long[] entryHashes) {
+        final int length = bookRequest.wrap(b, offset)
+            .encodeRange(ascii(shelf), level * BITS_PER_LEVEL, toWire(level, prefix), keyHashes.length);
         for (int i = 0; i < keyHashes.length; i++) {
-            b.putLong(p, keyHashes[i], LE);
-            b.putLong(p + 8, entryHashes[i], LE);
-            p += 16;
+            bookRequest.putPair(i, keyHashes[i], entryHashes[i]);
         }
-        return p - offset;
+        return length - BODY_OFFSET;
     }
 
-    /** Most (key hash, entry hash) pairs one BOOK_REQUEST carries (u16 word count). */
-    public static final int MAX_REQUEST_PAIRS = (0xFFFF - 1) / 2;
-
-    /** Bytes {@code book} takes in a BOOKS body. */
+    /** Bytes one book adds to a BOOKS message. */
     public static int bookBytes(final byte[] key, final byte[] author, final int dataLength) {
-        return 2 + key.length + NodeId.BYTES + 1 + author.length + 8 + 4 + 1 + 4 + dataLength;
+        return BooksFlyweight.bookLength(key.length, author.length, dataLength);
     }
 
-    /** Writes the BOOKS prefix; returns the offset of the first book. Fill in count with {@link #finishBooks}. */
-    public static int startBooks(final MutableDirectBuffer b, final int offset, final String shelf) {
-        final int p = putName(b, offset, shelf);
-        b.putShort(p, (short) 0, LE);
-        return p + 2;
+    /** Starts a BOOKS message at {@code offset} with no books; returns its length so far (header included). */
+    public int beginBooks(final MutableDirectBuffer b, final int offset, final String shelf) {
+        return books.wrap(b, offset).encode(ascii(shelf));
     }
 
-    /** Writes one book at {@code p}; returns the next offset. */
-    public static int putBook(final MutableDirectBuffer b, final int p0, final byte[] key, final NodeId authorId,
+    /** Appends a book to the message of {@link #beginBooks}; returns its length so far (header included). */
+    public int appendBook(final byte[] key, final NodeId authorId, final byte[] author, final long version, final long ttlMs,
+                          final boolean tombstone, final byte[] data) {
+        return books.appendBook(key, authorId, author, version, ttlSeconds(ttlMs), tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0, data);
+    }
+
+    /** Whole seconds on the wire, rounded up so a book never arrives already expired; capped at the u32. */
+    static long ttlSeconds(final long ttlMs) {
+        return Math.min((ttlMs + 999) / 1_000, 0xFFFF_FFFFL);
+    }
+
+    // ---- position-based BOOKS writing, kept for chisme.bench (BookMergeBenchmark); the node uses beginBooks/appendBook
+
+    /** Writes the BOOKS prefix of a body at {@code bodyOffset}; returns the index of the first book. */
+    public static int startBooks(final MutableDirectBuffer b, final int bodyOffset, final String shelf) {
+        final int messageOffset = bodyOffset - BODY_OFFSET;
+        return messageOffset + new BooksFlyweight().wrap(b, messageOffset).encode(ascii(shelf));
+    }
+
+    /** Writes one book at index {@code p}; returns the next index. Set the count with {@link #finishBooks}. */
+    public static int putBook(final MutableDirectBuffer b, final int p, final byte[] key, final NodeId authorId,
                               final byte[] author, final long version, final long ttlMs, final boolean tombstone,
                               final byte[] data) {
-        int p = p0;
-        b.putShort(p, (short) key.length, LE);
-        b.putBytes(p + 2, key);
-        p += 2 + key.length;
-        authorId.write(b, p);
-        p += NodeId.BYTES;
-        b.putByte(p++, (byte) author.length);
-        b.putBytes(p, author);
-        p += author.length;
-        b.putLong(p, version, LE);
-        b.putInt(p + 8, (int) Math.min((ttlMs + 999) / 1_000, 0xFFFF_FFFFL), LE);
-        b.putByte(p + 12, (byte) (tombstone ? BOOK_FLAG_TOMBSTONE : 0));
-        b.putInt(p + 13, data.length, LE);
-        p += 17;
-        b.putBytes(p, data);
-        return p + data.length;
+        return BooksFlyweight.writeBook(b, p, key, authorId, author, version, ttlSeconds(ttlMs),
+            tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0, data);
     }
 
-    /** Sets the count of a BOOKS body started at {@code offset} for {@code shelf}. */
-    public static void finishBooks(final MutableDirectBuffer b, final int offset, final String shelf, final int count) {
-        b.putShort(offset + 1 + shelf.length(), (short) count, LE);
+    /** Sets the count of a BOOKS body started at {@code bodyOffset}. */
+    public static void finishBooks(final MutableDirectBuffer b, final int bodyOffset, final String shelf, final int count) {
+        new BooksFlyweight().wrap(b, bodyOffset - BODY_OFFSET).count(count);
     }
 
-    private static int putName(final MutableDirectBuffer b, final int p, final String name) {
-        b.putByte(p, (byte) name.length());
-        for (int i = 0; i < name.length(); i++) {
-            b.putByte(p + 1 + i, (byte) name.charAt(i));
-        }
-        return p + 1 + name.length();
-    }
+    // ---- decoders: the whole message at offset; null = invalid
 
-    // ---- decoders: null = invalid
-
-    public static List<ShelfDigest> decodeShelfDigests(final DirectBuffer b, final int offset, final int length) {
-        final int end = offset + length;
-        if (length < 1) {
+    public List<ShelfDigest> decodeShelfDigests(final DirectBuffer b, final int offset, final int length) {
+        if (!valid(b, offset, length, MessageType.SHELF_DIGEST)) {
             return null;
         }
-        final int n = b.getByte(offset) & 0xFF;
-        int p = offset + 1;
+        final ShelfDigestFlyweight d = shelfDigest.wrap(b, offset);
+        final int n = d.shelfCount();
         final List<ShelfDigest> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            final String name = name(b, p, end);
-            if (name == null) {
+        int entry = d.firstShelf();
+        for (int i = 0; i < n; i++, entry = d.nextShelf(entry)) {
+            final long count = d.shelfBookCount(entry);
+            if (count > Integer.MAX_VALUE) {
                 return null;
             }
-            p += 1 + name.length();
-            if (p + 20 > end) {
-                return null;
-            }
-            final int count = b.getInt(p, LE);
-            if (count < 0) {
-                return null;
-            }
-            out.add(new ShelfDigest(name, count, b.getLong(p + 4, BE), b.getLong(p + 12, BE)));
-            p += 20;
+            // The decoder checked the name charset [A-Za-z0-9_-]: ASCII, so the string is exact.
+            out.add(new ShelfDigest(d.shelfNameAsString(entry), (int) count, d.shelfHashHi(entry), d.shelfHashLo(entry)));
         }
-        return p == end ? out : null;
+        return out;
     }
 
-    public static BucketDigest decodeBucketDigest(final DirectBuffer b, final int offset, final int length) {
-        final int end = offset + length;
-        final String name = name(b, offset, end);
-        if (name == null) {
+    public BucketDigest decodeBucketDigest(final DirectBuffer b, final int offset, final int length) {
+        if (!valid(b, offset, length, MessageType.BUCKET_DIGEST)) {
             return null;
         }
-        int p = offset + 1 + name.length();
-        if (p + 6 > end) {
-            return null;
-        }
-        final int bits = b.getByte(p) & 0xFF;
-        final int level = bits / BITS_PER_LEVEL;
-        final long prefix = fromWire(bits, b.getInt(p + 1, LE) & 0xFFFF_FFFFL);
-        final int n = b.getByte(p + 5) & 0xFF;
-        p += 6;
-        if (bits % BITS_PER_LEVEL != 0 || level > ShelfIndex.MAX_LEVEL || !prefixFits(level, prefix) || (n != 0 && n != ShelfIndex.FANOUT)
-            || p + 12 * n != end) {
+        final BucketDigestFlyweight d = bucketDigest.wrap(b, offset);
+        final int bits = d.level();
+        final int n = d.bucketCount();
+        if (bits % BITS_PER_LEVEL != 0 || bits / BITS_PER_LEVEL > ShelfIndex.MAX_LEVEL || !d.hasAlignedPrefix()
+            || (n != 0 && n != ShelfIndex.FANOUT)) {
             return null;
         }
         final int[] counts = new int[n];
         final long[] hashes = new long[n];
         for (int i = 0; i < n; i++) {
-            counts[i] = b.getInt(p, LE);
-            hashes[i] = b.getLong(p + 4, LE);
-            if (counts[i] < 0) {
+            final long count = d.bucketBookCount(i);
+            if (count > Integer.MAX_VALUE) {
                 return null;
             }
-            p += 12;
+            counts[i] = (int) count;
+            hashes[i] = d.bucketHash(i);
         }
-        return new BucketDigest(name, level, prefix, counts, hashes);
+        return new BucketDigest(d.nameAsString(), bits / BITS_PER_LEVEL, fromWire(bits, d.prefix()), counts, hashes);
     }
 
-    public static BookRequest decodeBookRequest(final DirectBuffer b, final int offset, final int length) {
-        final int end = offset + length;
-        final String name = name(b, offset, end);
-        if (name == null) {
+    public BookRequest decodeBookRequest(final DirectBuffer b, final int offset, final int length) {
+        if (!valid(b, offset, length, MessageType.BOOK_REQUEST)) {
             return null;
         }
-        int p = offset + 1 + name.length();
-        if (p + 2 + 8 > end) {
+        final BookRequestFlyweight r = bookRequest.wrap(b, offset);
+        if (!r.isRangeRequest()) {
             return null;
         }
-        final int words = b.getShort(p, LE) & 0xFFFF;
-        p += 2;
-        if (words % 2 != 1 || p + 8L * words != end) {
+        final int bits = r.rangePrefixBits();
+        // A request may name a leaf one level below the deepest bucket level (all keys with that prefix).
+        if (bits % BITS_PER_LEVEL != 0 || bits / BITS_PER_LEVEL > ShelfIndex.MAX_LEVEL + 1) {
             return null;
         }
-        final long range = b.getLong(p, LE);
-        p += 8;
-        final long bits = range >>> 32;
-        final int level = (int) (bits / BITS_PER_LEVEL);
-        final long prefix = bits > 32 ? -1 : fromWire((int) bits, range & 0xFFFF_FFFFL);
-        if (bits % BITS_PER_LEVEL != 0 || level > ShelfIndex.MAX_LEVEL + 1 || !prefixFits(level, prefix)) {
-            return null;
-        }
-        final int n = words / 2;
+        final int n = r.pairCount();
         final long[] keys = new long[n];
         final long[] hashes = new long[n];
         for (int i = 0; i < n; i++) {
-            keys[i] = b.getLong(p, LE);
-            hashes[i] = b.getLong(p + 8, LE);
-            p += 16;
+            keys[i] = r.pairKeyHash(i);
+            hashes[i] = r.pairEntryHash(i);
         }
-        return new BookRequest(name, level, prefix, keys, hashes);
+        return new BookRequest(r.nameAsString(), bits / BITS_PER_LEVEL, fromWire(bits, r.rangePrefix()), keys, hashes);
     }
 
-    public static Books decodeBooks(final DirectBuffer b, final int offset, final int length) {
-        final int end = offset + length;
-        final String name = name(b, offset, end);
-        if (name == null) {
+    public Books decodeBooks(final DirectBuffer b, final int offset, final int length) {
+        if (!valid(b, offset, length, MessageType.BOOKS)) {
             return null;
         }
-        int p = offset + 1 + name.length();
-        if (p + 2 > end) {
-            return null;
+        final BooksFlyweight k = books.wrap(b, offset);
+        final int n = k.count();
+        final List<WireBook> out = new ArrayList<>(n);
+        int book = k.firstBook();
+        for (int i = 0; i < n; i++, book = k.nextBook(book)) {
+            final int keyLength = k.bookKeyLength(book);
+            if (keyLength > ShelfNames.MAX_KEY_BYTES) {
+                return null; // the wire allows 256 bytes; shared-state keys are at most 255 (ShelfNames)
+            }
+            final String key = strictUtf8(b, k.bookKeyOffset(book), keyLength);
+            final String authorName = strictUtf8(b, k.bookAuthorNameOffset(book), k.bookAuthorNameLength(book));
+            if (key == null || authorName == null) {
+                return null;
+            }
+            out.add(new WireBook(key, k.bookAuthorAsNodeId(book), authorName, k.bookVersion(book),
+                k.bookTtlSeconds(book) * 1_000L, k.bookTombstone(book), k.copyBookData(book)));
         }
-        final int n = b.getShort(p, LE) & 0xFFFF;
-        p += 2;
-        final List<WireBook> books = new ArrayList<>(Math.min(n, 1024));
-        for (int i = 0; i < n; i++) {
-            if (p + 2 > end) {
-                return null;
-            }
-            final int keyLen = b.getShort(p, LE) & 0xFFFF;
-            p += 2;
-            if (keyLen == 0 || keyLen > ShelfNames.MAX_KEY_BYTES || p + keyLen + NodeId.BYTES + 1 > end) {
-                return null;
-            }
-            final String key = utf8(b, p, keyLen);
-            if (key == null) {
-                return null;
-            }
-            p += keyLen;
-            final NodeId author = NodeId.read(b, p);
-            p += NodeId.BYTES;
-            final int authorLen = b.getByte(p++) & 0xFF;
-            if (p + authorLen + 17 > end) {
-                return null;
-            }
-            final String authorName = utf8(b, p, authorLen);
-            if (authorName == null) {
-                return null;
-            }
-            p += authorLen;
-            final long version = b.getLong(p, LE);
-            final long ttlMs = (b.getInt(p + 8, LE) & 0xFFFF_FFFFL) * 1_000L;
-            final int flags = b.getByte(p + 12) & 0xFF;
-            final int dataLen = b.getInt(p + 13, LE);
-            p += 17;
-            if (dataLen < 0 || dataLen > MAX_DATA_BYTES || p + dataLen > end) {
-                return null;
-            }
-            final byte[] data = new byte[dataLen];
-            b.getBytes(p, data);
-            p += dataLen;
-            books.add(new WireBook(key, author, authorName, version, ttlMs, (flags & BOOK_FLAG_TOMBSTONE) != 0, data));
-        }
-        return p == end ? new Books(name, books) : null;
+        return new Books(k.nameAsString(), out);
     }
 
-    private static boolean prefixFits(final int level, final long prefix) {
-        return prefix >= 0 && (level == 0 ? prefix == 0 : prefix >>> (6 * level) == 0);
+    private static boolean valid(final DirectBuffer b, final int offset, final int length, final int type) {
+        return MessageDecoder.validate(b, offset, length) == DecodeReason.OK && (b.getByte(offset + HeaderFlyweight.TYPE_OFFSET) & 0xFF) == type;
     }
 
-    /** wire.md: the prefix field holds the key-hash prefix in its top bits (left-aligned in the u32). */
-    private static long toWire(final int level, final long prefix) {
-        return level == 0 ? 0 : (prefix << (32 - level * BITS_PER_LEVEL)) & 0xFFFF_FFFFL;
+    /** The wire prefix: the node's right-aligned prefix of {@code 6 * level} bits, left-aligned in a u32. */
+    static int toWire(final int level, final long prefix) {
+        return level == 0 ? 0 : (int) (prefix << (32 - level * BITS_PER_LEVEL));
     }
 
-    /** The right-aligned prefix of a left-aligned wire field, or -1 when bits below the prefix are set. */
-    private static long fromWire(final int bits, final long field) {
-        if (bits == 0) {
-            return field == 0 ? 0 : -1;
-        }
-        final long prefix = field >>> (32 - bits);
-        return (prefix << (32 - bits)) == field ? prefix : -1;
+    /** The right-aligned prefix of an aligned wire field of {@code bits} prefix bits. */
+    static long fromWire(final int bits, final int field) {
+        return bits == 0 ? 0 : (field & 0xFFFF_FFFFL) >>> (32 - bits);
     }
 
-    private static String name(final DirectBuffer b, final int p, final int end) {
-        if (p >= end) {
-            return null;
-        }
-        final int n = b.getByte(p) & 0xFF;
-        if (n == 0 || n > ShelfNames.MAX_SHELF_NAME || p + 1 + n > end) {
-            return null;
-        }
-        final char[] c = new char[n];
-        for (int i = 0; i < n; i++) {
-            final int ch = b.getByte(p + 1 + i) & 0xFF;
-            if (!ShelfNames.validChar(ch)) {
-                return null;
-            }
-            c[i] = (char) ch;
-        }
-        return new String(c);
+    private static byte[] ascii(final String shelf) {
+        return shelf.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String utf8(final DirectBuffer b, final int p, final int n) {
+    /** Keys and author names must be valid UTF-8 (the flyweights' strings replace bad bytes instead). */
+    private static String strictUtf8(final DirectBuffer b, final int index, final int n) {
         final byte[] bytes = new byte[n];
-        b.getBytes(p, bytes);
+        b.getBytes(index, bytes);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

@@ -65,6 +65,7 @@ public final class SharedStateEngine {
     private final RandomGenerator random;
     private final SharedStateCounters counters;
     private final HybridLogicalClock hlc = new HybridLogicalClock();
+    private final GossipCodec codec = new GossipCodec();
     private final BookHashes hashes = new BookHashes();
     private final Map<String, ShelfIndex> indexes = new HashMap<>();
     private final Neighbours neighbours;
@@ -464,8 +465,7 @@ public final class SharedStateEngine {
         final long nowMs = clock.nowMs();
         int i = 0;
         while (i < books.size()) {
-            final int start = GossipCodec.startBooks(pushBuffer, HeaderFlyweight.LENGTH, shelf);
-            int p = start;
+            int p = codec.beginBooks(pushBuffer, 0, shelf);
             int n = 0;
             while (i < books.size()) {
                 final Book b = books.get(i);
@@ -480,13 +480,12 @@ public final class SharedStateEngine {
                 if (ttl <= 0) {
                     continue;
                 }
-                p = GossipCodec.putBook(pushBuffer, p, key, b.authorId(), author, b.version(), ttl, b.tombstone(), b.data());
+                p = codec.appendBook(key, b.authorId(), author, b.version(), ttl, b.tombstone(), b.data());
                 n++;
             }
             if (n == 0) {
                 continue;
             }
-            GossipCodec.finishBooks(pushBuffer, HeaderFlyweight.LENGTH, shelf, n);
             pushHeader.encode(MessageType.BOOKS, 0, random.nextLong(), localId);
             dispatcher.sender().send(pushBuffer, 0, p, to);
             counters.increment(SharedStateCounter.PUSH_SENT);
@@ -505,7 +504,7 @@ public final class SharedStateEngine {
     private void onBooksPush(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                              final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
-        final GossipCodec.Books books = GossipCodec.decodeBooks(buf, off + HeaderFlyweight.LENGTH, len - HeaderFlyweight.LENGTH);
+        final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
         if (books == null) {
             dropBadBody();
             return;
@@ -519,7 +518,7 @@ public final class SharedStateEngine {
     private void onShelfDigest(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                                final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
-        final List<GossipCodec.ShelfDigest> asked = GossipCodec.decodeShelfDigests(buf, off + HeaderFlyweight.LENGTH, len - HeaderFlyweight.LENGTH);
+        final List<GossipCodec.ShelfDigest> asked = codec.decodeShelfDigests(buf, off, len);
         if (asked == null) {
             dropBadBody();
             return;
@@ -546,7 +545,7 @@ public final class SharedStateEngine {
                 bytes += GossipCodec.shelfDigestBytes(s.shelf());
             }
         }
-        final int n = GossipCodec.encodeShelfDigests(responder.buffer(), Responder.BODY_OFFSET, reply);
+        final int n = codec.encodeShelfDigests(responder.buffer(), 0, reply);
         reply(responder, MessageType.SHELF_DIGEST, n);
         counters.increment(SharedStateCounter.DIGESTS_ANSWERED);
     }
@@ -554,7 +553,7 @@ public final class SharedStateEngine {
     private void onBucketDigest(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                                 final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
-        final GossipCodec.BucketDigest d = GossipCodec.decodeBucketDigest(buf, off + HeaderFlyweight.LENGTH, len - HeaderFlyweight.LENGTH);
+        final GossipCodec.BucketDigest d = codec.decodeBucketDigest(buf, off, len);
         if (d == null) {
             dropBadBody();
             return;
@@ -565,7 +564,7 @@ public final class SharedStateEngine {
         if (index != null) {
             index.buckets(d.level(), d.prefix(), counts, sums);
         }
-        final int n = GossipCodec.encodeBucketDigest(responder.buffer(), Responder.BODY_OFFSET, d.shelf(), d.level(), d.prefix(), counts, sums);
+        final int n = codec.encodeBucketDigest(responder.buffer(), 0, d.shelf(), d.level(), d.prefix(), counts, sums);
         reply(responder, MessageType.BUCKET_DIGEST, n);
         counters.increment(SharedStateCounter.BUCKETS_ANSWERED);
     }
@@ -573,7 +572,7 @@ public final class SharedStateEngine {
     private void onBookRequest(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                                final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
-        final GossipCodec.BookRequest r = GossipCodec.decodeBookRequest(buf, off + HeaderFlyweight.LENGTH, len - HeaderFlyweight.LENGTH);
+        final GossipCodec.BookRequest r = codec.decodeBookRequest(buf, off, len);
         if (r == null) {
             dropBadBody();
             return;
@@ -583,9 +582,8 @@ public final class SharedStateEngine {
             known.put(r.keyHashes()[i], r.entryHashes()[i]);
         }
         final String shelf = r.shelf();
-        final int start = GossipCodec.startBooks(responder.buffer(), Responder.BODY_OFFSET, shelf);
         final int limit = Responder.BODY_OFFSET + Math.min(MAX_BOOKS_BODY, responder.maxBodyBytes());
-        int p = start;
+        int p = codec.beginBooks(responder.buffer(), 0, shelf);
         int n = 0;
         final ShelfIndex index = indexes.get(shelf);
         if (index != null) {
@@ -604,12 +602,10 @@ public final class SharedStateEngine {
                 if (p + GossipCodec.bookBytes(key, author, b.data().length) > limit || n == 0xFFFF) {
                     break; // the requester sees a full reply and asks again for the rest
                 }
-                p = GossipCodec.putBook(responder.buffer(), p, key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs,
-                    b.tombstone(), b.data());
+                p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data());
                 n++;
             }
         }
-        GossipCodec.finishBooks(responder.buffer(), Responder.BODY_OFFSET, shelf, n);
         reply(responder, MessageType.BOOKS, p - Responder.BODY_OFFSET);
         counters.increment(SharedStateCounter.BOOK_REQUESTS_ANSWERED);
     }
@@ -697,9 +693,9 @@ public final class SharedStateEngine {
             bytes += GossipCodec.shelfDigestBytes(s);
         }
         final RpcTracker t = dispatcher.tracker();
-        final int n = GossipCodec.encodeShelfDigests(t.requestBuffer(), RpcTracker.BODY_OFFSET, digests);
+        final int n = codec.encodeShelfDigests(t.requestBuffer(), 0, digests);
         round.call(MessageType.SHELF_DIGEST, n, (buf, off, len) -> {
-            final List<GossipCodec.ShelfDigest> theirs = GossipCodec.decodeShelfDigests(buf, off, len);
+            final List<GossipCodec.ShelfDigest> theirs = codec.decodeShelfDigests(buf, off, len);
             if (theirs == null) {
                 counters.increment(SharedStateCounter.DROP_BAD_BODY);
                 return;
@@ -719,7 +715,7 @@ public final class SharedStateEngine {
         });
     }
 
-    /** Decoded reply body handler. */
+    /** Reply handler: the whole reply message (header included), already of the expected type. */
     @FunctionalInterface
     interface BodyHandler {
         void onBody(DirectBuffer buffer, int offset, int length);
@@ -771,9 +767,9 @@ public final class SharedStateEngine {
 
         private void requestBuckets(final String shelf, final int level, final long prefix) {
             final RpcTracker t = dispatcher.tracker();
-            final int n = GossipCodec.encodeBucketDigest(t.requestBuffer(), RpcTracker.BODY_OFFSET, shelf, level, prefix, null, null);
+            final int n = codec.encodeBucketDigest(t.requestBuffer(), 0, shelf, level, prefix, null, null);
             call(MessageType.BUCKET_DIGEST, n, (buf, off, len) -> {
-                final GossipCodec.BucketDigest theirs = GossipCodec.decodeBucketDigest(buf, off, len);
+                final GossipCodec.BucketDigest theirs = codec.decodeBucketDigest(buf, off, len);
                 if (theirs == null || theirs.counts().length != ShelfIndex.FANOUT || !theirs.shelf().equals(shelf)
                     || theirs.level() != level || theirs.prefix() != prefix) {
                     counters.increment(SharedStateCounter.DROP_BAD_BODY);
@@ -812,9 +808,9 @@ public final class SharedStateEngine {
                 entryHashes[i] = mine.get(i).hashLo();
             }
             final RpcTracker t = dispatcher.tracker();
-            final int n = GossipCodec.encodeBookRequest(t.requestBuffer(), RpcTracker.BODY_OFFSET, shelf, level, prefix, keys, entryHashes);
+            final int n = codec.encodeBookRequest(t.requestBuffer(), 0, shelf, level, prefix, keys, entryHashes);
             call(MessageType.BOOK_REQUEST, n, (buf, off, len) -> {
-                final GossipCodec.Books books = GossipCodec.decodeBooks(buf, off, len);
+                final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
                 if (books == null || !books.shelf().equals(shelf)) {
                     counters.increment(SharedStateCounter.DROP_BAD_BODY);
                     return;
@@ -828,7 +824,7 @@ public final class SharedStateEngine {
                 // BOOKS has no "more" flag: a reply past half the cut size may have been cut, so ask again
                 // (the new request lists what we now hold, so only the rest comes back). Only when the reply
                 // taught us something: copies older than ours would come back the same way forever.
-                if (changed > 0 && len > MAX_BOOKS_BODY / 2) {
+                if (changed > 0 && len - HeaderFlyweight.LENGTH > MAX_BOOKS_BODY / 2) {
                     queue.add(() -> requestBooks(shelf, level, prefix));
                 }
             });
@@ -849,7 +845,7 @@ public final class SharedStateEngine {
                     counters.add(SharedStateCounter.GOSSIP_RX_BYTES, length);
                     if (header.type() == type || (type == MessageType.BOOK_REQUEST && header.type() == MessageType.BOOKS)) {
                         try {
-                            handler.onBody(buffer, offset + HeaderFlyweight.LENGTH, length - HeaderFlyweight.LENGTH);
+                            handler.onBody(buffer, offset, length);
                         } catch (final RuntimeException e) {
                             counters.increment(SharedStateCounter.DROP_BAD_BODY);
                         }

@@ -1,29 +1,57 @@
 package chisme.node.sharedstate;
 
+import chisme.wire.BookRequestFlyweight;
+import chisme.wire.BooksFlyweight;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The shared-state view of the wire frames 0x20-0x23: round trips, tree levels, and junk refused without throwing. */
 class GossipCodecTest {
+    private static final int H = HeaderFlyweight.LENGTH;
+    private static final NodeId SENDER = NodeId.random(new SplittableRandom(3));
     private final UnsafeBuffer buf = new UnsafeBuffer(new byte[70_000]);
+    private final GossipCodec codec = new GossipCodec();
+
+    /** Writes a header of {@code type} at {@code offset}, as the RPC layer does after the body is encoded. */
+    private void header(final int offset, final int type) {
+        new HeaderFlyweight().wrap(buf, offset).encode(type, 0, 1, SENDER);
+    }
 
     @Test
     void shouldRoundTripShelfDigests() {
         final List<GossipCodec.ShelfDigest> in = List.of(new GossipCodec.ShelfDigest("pirania", 3, 1, -2), new GossipCodec.ShelfDigest("a-b_c", 0, 0, 0));
-        final int n = GossipCodec.encodeShelfDigests(buf, 5, in);
+        final int n = codec.encodeShelfDigests(buf, 5, in);
+        header(5, MessageType.SHELF_DIGEST);
         assertEquals(1 + 21 + 7 + 21 + 5, n);
-        assertEquals(in, GossipCodec.decodeShelfDigests(buf, 5, n));
-        assertNull(GossipCodec.decodeShelfDigests(buf, 5, n - 1), "truncated");
-        assertNull(GossipCodec.decodeShelfDigests(buf, 5, n + 1), "trailing byte");
+        assertEquals(GossipCodec.shelfDigestBytes("pirania") + GossipCodec.shelfDigestBytes("a-b_c") + 1, n);
+        assertEquals(in, codec.decodeShelfDigests(buf, 5, H + n));
+        assertNull(codec.decodeShelfDigests(buf, 5, H + n - 1), "truncated");
+        assertNull(codec.decodeShelfDigests(buf, 5, H + n + 1), "trailing byte");
+        header(5, MessageType.BUCKET_DIGEST);
+        assertNull(codec.decodeShelfDigests(buf, 5, H + n), "another frame type");
+    }
+
+    @Test
+    void shouldDecodeTheEmptyDigestReply() {
+        final int n = codec.encodeShelfDigests(buf, 0, List.of());
+        header(0, MessageType.SHELF_DIGEST);
+        assertEquals(1, n, "equal shelves: the reply body is one count byte");
+        assertEquals(List.of(), codec.decodeShelfDigests(buf, 0, H + n));
     }
 
     @Test
@@ -32,71 +60,178 @@ class GossipCodecTest {
         final long[] hashes = new long[64];
         counts[3] = 9;
         hashes[3] = 77;
-        final int n = GossipCodec.encodeBucketDigest(buf, 0, "s", 2, 0xABC, counts, hashes);
-        final GossipCodec.BucketDigest d = GossipCodec.decodeBucketDigest(buf, 0, n);
+        final int n = codec.encodeBucketDigest(buf, 0, "s", 2, 0xABC, counts, hashes);
+        header(0, MessageType.BUCKET_DIGEST);
+        final GossipCodec.BucketDigest d = codec.decodeBucketDigest(buf, 0, H + n);
+        assertEquals("s", d.shelf());
         assertEquals(2, d.level());
         assertEquals(0xABC, d.prefix());
         assertArrayEquals(counts, d.counts());
         assertArrayEquals(hashes, d.hashes());
-        assertEquals(12, buf.getByte(2), "wire.md level = prefix bits");
-        assertEquals(0xABC << 20, buf.getInt(3, java.nio.ByteOrder.LITTLE_ENDIAN), "prefix left-aligned as wire.md says");
-        final int m = GossipCodec.encodeBucketDigest(buf, 0, "s", 1, 5, null, null);
-        buf.putByte(2, (byte) 7);
-        assertNull(GossipCodec.decodeBucketDigest(buf, 0, m), "levels are whole 6-bit steps");
-        buf.putByte(2, (byte) 6);
-        buf.putInt(3, (5 << 26) | 1, java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertNull(GossipCodec.decodeBucketDigest(buf, 0, m), "bits below the prefix must be zero");
+        assertEquals(12, buf.getByte(H + 2), "wire.md level = prefix bits");
+        assertEquals(0xABC << 20, buf.getInt(H + 3, ByteOrder.LITTLE_ENDIAN), "prefix left-aligned as wire.md says");
+        final int m = codec.encodeBucketDigest(buf, 0, "s", 1, 5, null, null);
+        assertEquals(5, codec.decodeBucketDigest(buf, 0, H + m).prefix());
+        assertEquals(0, codec.decodeBucketDigest(buf, 0, H + m).counts().length, "a request carries no buckets");
+        buf.putByte(H + 2, (byte) 7);
+        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "levels are whole 6-bit steps");
+        buf.putByte(H + 2, (byte) 30);
+        buf.putInt(H + 3, 0, ByteOrder.LITTLE_ENDIAN);
+        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "deeper than the tree");
+        buf.putByte(H + 2, (byte) 6);
+        buf.putInt(H + 3, (5 << 26) | 1, ByteOrder.LITTLE_ENDIAN);
+        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "bits below the prefix must be zero");
+    }
+
+    @Test
+    void shouldRejectBucketCountsOtherThanNoneOrAll() {
+        final int n = codec.encodeBucketDigest(buf, 0, "s", 0, 0, new int[3], new long[3]);
+        header(0, MessageType.BUCKET_DIGEST);
+        assertNull(codec.decodeBucketDigest(buf, 0, H + n));
     }
 
     @Test
     void shouldRoundTripBookRequest() {
-        final int n = GossipCodec.encodeBookRequest(buf, 0, "s", 1, 5, new long[]{1, 2}, new long[]{3, 4});
-        final GossipCodec.BookRequest r = GossipCodec.decodeBookRequest(buf, 0, n);
-        assertArrayEquals(new long[]{1, 2}, r.keyHashes());
-        assertArrayEquals(new long[]{3, 4}, r.entryHashes());
-        assertNull(GossipCodec.decodeBookRequest(buf, 0, n - 3));
+        final int n = codec.encodeBookRequest(buf, 0, "s", 1, 5, new long[] {1, 2}, new long[] {3, 4});
+        header(0, MessageType.BOOK_REQUEST);
+        final GossipCodec.BookRequest r = codec.decodeBookRequest(buf, 0, H + n);
+        assertEquals(1, r.level());
+        assertEquals(5, r.prefix());
+        assertArrayEquals(new long[] {1, 2}, r.keyHashes());
+        assertArrayEquals(new long[] {3, 4}, r.entryHashes());
+        assertTrue(new BookRequestFlyweight().wrap(buf, 0).isRangeRequest());
+        assertEquals((6L << 32) | (5L << 26), new BookRequestFlyweight().wrap(buf, 0).keyHash(0), "range word as wire.md says");
+        assertNull(codec.decodeBookRequest(buf, 0, H + n - 3));
+        final int leaf = codec.encodeBookRequest(buf, 0, "s", ShelfIndex.MAX_LEVEL + 1, 7, new long[0], new long[0]);
+        assertEquals(ShelfIndex.MAX_LEVEL + 1, codec.decodeBookRequest(buf, 0, H + leaf).level(), "a leaf below the deepest bucket level");
+        new BookRequestFlyweight().wrap(buf, 0).encode("s".getBytes(StandardCharsets.US_ASCII), 2);
+        assertNull(codec.decodeBookRequest(buf, 0, H + 1 + 1 + 2 + 16), "an even word count is no range + pairs");
     }
 
     @Test
     void shouldRoundTripBooks() {
         final NodeId author = NodeId.random(new SplittableRandom(1));
-        int p = GossipCodec.startBooks(buf, 0, "shelf");
-        p = GossipCodec.putBook(buf, p, "k1".getBytes(StandardCharsets.UTF_8), author, "node-a".getBytes(StandardCharsets.UTF_8),
+        codec.beginBooks(buf, 0, "shelf");
+        codec.appendBook("k1".getBytes(StandardCharsets.UTF_8), author, "node-a".getBytes(StandardCharsets.UTF_8),
             42, 1_500, false, "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
-        p = GossipCodec.putBook(buf, p, "k2".getBytes(StandardCharsets.UTF_8), author, new byte[0], 43, 9, true, new byte[0]);
-        GossipCodec.finishBooks(buf, 0, "shelf", 2);
-        final GossipCodec.Books b = GossipCodec.decodeBooks(buf, 0, p);
+        final int p = codec.appendBook("k2".getBytes(StandardCharsets.UTF_8), author, new byte[0], 43, 9, true, new byte[0]);
+        header(0, MessageType.BOOKS);
+        final GossipCodec.Books b = codec.decodeBooks(buf, 0, p);
+        assertEquals("shelf", b.shelf());
         assertEquals(2, b.books().size());
         assertEquals("k1", b.books().get(0).key());
         assertEquals(author, b.books().get(0).authorId());
         assertEquals("node-a", b.books().get(0).authorName());
         assertEquals(42, b.books().get(0).version());
         assertEquals(2_000, b.books().get(0).ttlMs(), "whole seconds on the wire, rounded up");
+        assertArrayEquals("{\"x\":1}".getBytes(StandardCharsets.UTF_8), b.books().get(0).data());
         assertTrue(b.books().get(1).tombstone());
+        assertEquals(1_000, b.books().get(1).ttlMs(), "9 ms still leaves a second, never 0");
         for (int cut = 0; cut < p; cut++) {
-            assertNull(GossipCodec.decodeBooks(buf, 0, cut), "truncated at " + cut);
+            assertNull(codec.decodeBooks(buf, 0, cut), "truncated at " + cut);
         }
+    }
+
+    @Test
+    void shouldKeepThePositionalBooksWritersInStepWithTheFlyweight() {
+        final NodeId author = NodeId.random(new SplittableRandom(2));
+        final byte[] key = "10.13.0.5".getBytes(StandardCharsets.UTF_8);
+        final byte[] name = "n".getBytes(StandardCharsets.UTF_8);
+        final byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
+        codec.beginBooks(buf, 0, "s");
+        final int len = codec.appendBook(key, author, name, 9, 3_000, false, data);
+        final byte[] viaCodec = Arrays.copyOf(buf.byteArray(), len);
+        final UnsafeBuffer other = new UnsafeBuffer(new byte[len]);
+        int p = GossipCodec.startBooks(other, H, "s");
+        p = GossipCodec.putBook(other, p, key, author, name, 9, 3_000, false, data);
+        GossipCodec.finishBooks(other, H, "s", 1);
+        assertEquals(len, p);
+        assertArrayEquals(Arrays.copyOfRange(viaCodec, H, len), Arrays.copyOfRange(other.byteArray(), H, len));
+    }
+
+    @Test
+    void shouldRejectKeysTheStoreWouldRefuse() {
+        final NodeId author = NodeId.random(new SplittableRandom(4));
+        final byte[] key256 = new byte[256];
+        Arrays.fill(key256, (byte) 'k');
+        codec.beginBooks(buf, 0, "s");
+        int p = codec.appendBook(key256, author, new byte[0], 1, 1_000, false, "{}".getBytes(StandardCharsets.UTF_8));
+        header(0, MessageType.BOOKS);
+        assertNull(codec.decodeBooks(buf, 0, p), "the wire allows 256-byte keys, shared-state 255");
+        codec.beginBooks(buf, 0, "s");
+        p = codec.appendBook(new byte[] {(byte) 0xC3, 0x28}, author, new byte[0], 1, 1_000, false, "{}".getBytes(StandardCharsets.UTF_8));
+        assertNull(codec.decodeBooks(buf, 0, p), "a key that is not UTF-8");
+        codec.beginBooks(buf, 0, "s");
+        p = codec.appendBook("k".getBytes(StandardCharsets.UTF_8), author, new byte[] {(byte) 0xFF}, 1, 1_000, false,
+            "{}".getBytes(StandardCharsets.UTF_8));
+        assertNull(codec.decodeBooks(buf, 0, p), "an author name that is not UTF-8");
     }
 
     @Test
     void shouldRejectRandomJunkWithoutThrowing() {
         final SplittableRandom r = new SplittableRandom(7);
         final byte[] junk = new byte[300];
+        final int[] types = {MessageType.SHELF_DIGEST, MessageType.BUCKET_DIGEST, MessageType.BOOK_REQUEST, MessageType.BOOKS};
+        int decoded = 0;
         for (int i = 0; i < 20_000; i++) {
             r.nextBytes(junk);
             final UnsafeBuffer b = new UnsafeBuffer(junk);
+            if (i % 2 == 0) {
+                // A valid header, so the junk reaches the body checks and not just the magic byte.
+                new HeaderFlyweight().wrap(b, 0).encode(types[r.nextInt(types.length)], 0, i, SENDER);
+                b.putByte(H, (byte) r.nextInt(4)); // short counts and names make well-framed bodies likelier
+            }
             final int len = r.nextInt(junk.length + 1);
-            GossipCodec.decodeShelfDigests(b, 0, len);
-            GossipCodec.decodeBucketDigest(b, 0, len);
-            GossipCodec.decodeBookRequest(b, 0, len);
-            GossipCodec.decodeBooks(b, 0, len);
+            decoded += decodeAll(b, len);
         }
+        // Mutations of valid frames: one byte changed anywhere in the body.
+        final NodeId author = NodeId.random(r);
+        for (int i = 0; i < 5_000; i++) {
+            final int len = switch (i % 4) {
+                case 0 -> H + codec.encodeShelfDigests(buf, 0, List.of(new GossipCodec.ShelfDigest("ab", 2, 3, 4)));
+                case 1 -> H + codec.encodeBucketDigest(buf, 0, "ab", 1, 3, new int[64], new long[64]);
+                case 2 -> H + codec.encodeBookRequest(buf, 0, "ab", 2, 9, new long[] {1}, new long[] {2});
+                default -> {
+                    codec.beginBooks(buf, 0, "ab");
+                    yield codec.appendBook("k".getBytes(StandardCharsets.UTF_8), author, new byte[] {'a'}, 1, 5_000, false,
+                        "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+                }
+            };
+            header(0, types[i % 4]);
+            buf.putByte(H + r.nextInt(len - H), (byte) r.nextInt(256));
+            decoded += decodeAll(buf, len);
+        }
+        assertTrue(decoded > 0, "some mutated frames are still valid");
+    }
+
+    private int decodeAll(final UnsafeBuffer b, final int len) {
+        int ok = 0;
+        ok += codec.decodeShelfDigests(b, 0, len) != null ? 1 : 0;
+        ok += codec.decodeBucketDigest(b, 0, len) != null ? 1 : 0;
+        ok += codec.decodeBookRequest(b, 0, len) != null ? 1 : 0;
+        ok += codec.decodeBooks(b, 0, len) != null ? 1 : 0;
+        return ok;
     }
 
     @Test
     void shouldRejectBadShelfName() {
-        final int n = GossipCodec.encodeShelfDigests(buf, 0, List.of(new GossipCodec.ShelfDigest("ok", 1, 1, 1)));
-        buf.putByte(2, (byte) '/');
-        assertNull(GossipCodec.decodeShelfDigests(buf, 0, n));
+        final int n = codec.encodeShelfDigests(buf, 0, List.of(new GossipCodec.ShelfDigest("ok", 1, 1, 1)));
+        header(0, MessageType.SHELF_DIGEST);
+        assertNotNull(codec.decodeShelfDigests(buf, 0, H + n));
+        buf.putByte(H + 2, (byte) '/');
+        assertNull(codec.decodeShelfDigests(buf, 0, H + n));
+    }
+
+    @Test
+    void shouldReadBooksWrittenByTheWireFlyweight() {
+        final NodeId author = NodeId.random(new SplittableRandom(5));
+        final BooksFlyweight k = new BooksFlyweight().wrap(buf, 0).header(0, 1, SENDER);
+        k.encode("s".getBytes(StandardCharsets.US_ASCII));
+        final int len = k.appendBook("key".getBytes(StandardCharsets.UTF_8), author, "a".getBytes(StandardCharsets.UTF_8), 3, 60,
+            BooksFlyweight.FLAG_TOMBSTONE, new byte[0]);
+        final GossipCodec.WireBook b = codec.decodeBooks(buf, 0, len).books().get(0);
+        assertEquals("key", b.key());
+        assertEquals(60_000, b.ttlMs());
+        assertTrue(b.tombstone());
     }
 }

@@ -3,6 +3,8 @@ package chisme.node.sharedstate;
 import chisme.node.metrics.CounterId;
 import chisme.store.StoreConfig;
 import chisme.store.Stores;
+import chisme.wire.BookRequestFlyweight;
+import chisme.wire.BooksFlyweight;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -54,19 +56,14 @@ class SharedStateRobustnessTest {
             b.putShort(34, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
             send(ch, b, 36, to);
             // 2. A well-framed BOOKS frame carrying data that is not JSON: dropped by the merge.
-            int p = GossipCodec.startBooks(b, 32, "s");
-            p = GossipCodec.putBook(b, p, "k".getBytes(StandardCharsets.UTF_8), junkId, new byte[0], 1, 10_000, false,
+            final BooksFlyweight books = new BooksFlyweight().wrap(b, 0).header(0, 2, junkId);
+            books.encode("s".getBytes(StandardCharsets.US_ASCII));
+            final int p = books.appendBook("k".getBytes(StandardCharsets.UTF_8), junkId, new byte[0], 1, 10, 0,
                 "{not json".getBytes(StandardCharsets.UTF_8));
-            GossipCodec.finishBooks(b, 32, "s", 1);
-            h.encode(MessageType.BOOKS, 0, 2, junkId);
             send(ch, b, p, to);
             // 3. A BOOK_REQUEST with an even word count: framed right, our decoder refuses it.
-            final int n = 1 + 1 + 2 + 16;
-            b.putByte(32, (byte) 1);
-            b.putByte(33, (byte) 's');
-            b.putShort(34, (short) 2, java.nio.ByteOrder.LITTLE_ENDIAN);
-            h.encode(MessageType.BOOK_REQUEST, 0, 3, junkId);
-            send(ch, b, 32 + n, to);
+            final int n = new BookRequestFlyweight().wrap(b, 0).header(0, 3, junkId).encode("s".getBytes(StandardCharsets.US_ASCII), 2);
+            send(ch, b, n, to);
             Await.until("three drops counted", 5_000, () -> node.counters.get(CounterId.DROP_BAD_LENGTH) >= 1
                 && node.ss.counters().get(SharedStateCounter.DROP_BAD_BOOK) >= 1
                 && node.ss.counters().get(SharedStateCounter.DROP_BAD_BODY) >= 1);
