@@ -1,5 +1,6 @@
 package chisme.node.kademlia;
 
+import chisme.node.routing.Contact;
 import chisme.wire.NodeId;
 
 import java.io.IOException;
@@ -41,11 +42,11 @@ public final class ContactsFile {
         return id;
     }
 
-    public static void save(final Path dir, final List<KadContact> contacts) throws IOException {
+    public static void save(final Path dir, final List<Contact> contacts) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder b = new StringBuilder();
-        for (final KadContact c : contacts) {
-            b.append(c.id.toHex()).append(' ').append(c.address.getAddress().getHostAddress()).append(' ').append(c.port).append('\n');
+        for (final Contact c : contacts) {
+            b.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress()).append(' ').append(c.port()).append('\n');
         }
         writeAtomically(dir.resolve(CONTACTS), b.toString());
     }

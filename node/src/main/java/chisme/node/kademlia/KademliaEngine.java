@@ -8,17 +8,28 @@ import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.Responder;
 import chisme.node.rpc.ResponseListener;
 import chisme.node.rpc.RpcTracker;
+import chisme.node.routing.Contact;
+import chisme.node.routing.RoutingOutcome;
+import chisme.node.routing.RoutingTable;
 import chisme.node.transport.Clock;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.Transport;
 import chisme.store.StoreStatus;
 import chisme.store.Tuple;
 import chisme.store.TupleStore;
+import chisme.wire.FindNodeFlyweight;
+import chisme.wire.FindValueFlyweight;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.NodesFlyweight;
+import chisme.wire.PongFlyweight;
+import chisme.wire.StoreFlyweight;
+import chisme.wire.StoreResultFlyweight;
+import chisme.wire.StoreResultStatus;
+import chisme.wire.ValueFlyweight;
 import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -47,14 +58,26 @@ public final class KademliaEngine {
     private final Counters counters;
     private final RandomGenerator random;
     private final Dispatcher dispatcher;
-    private final BucketTable table;
+    private final RoutingTable table;
     private final TokenIssuer tokens;
-    private final KadContact[] closestScratch;
+    private final Contact[] closestScratch;
+    // Reusable flyweights: handlers run one at a time on the node thread.
+    private final PongFlyweight pong = new PongFlyweight();
+    private final FindNodeFlyweight findNode = new FindNodeFlyweight();
+    private final FindValueFlyweight findValue = new FindValueFlyweight();
+    private final NodesFlyweight nodes = new NodesFlyweight();
+    private final ValueFlyweight valueOut = new ValueFlyweight();
+    private final StoreFlyweight storeIn = new StoreFlyweight();
+    private final StoreFlyweight storeOut = new StoreFlyweight();
+    private final StoreResultFlyweight storeResult = new StoreResultFlyweight();
+    // Client side (lookups on this thread): requests built and replies read in place.
+    final FindNodeFlyweight findNodeOut = new FindNodeFlyweight();
+    final FindValueFlyweight findValueOut = new FindValueFlyweight();
+    final NodesFlyweight nodesIn = new NodesFlyweight();
+    final ValueFlyweight valueIn = new ValueFlyweight();
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final Set<NodeId> pingingHeads = new HashSet<>();
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
-    private HeaderFlyweight observed;
-    private final BucketTable.IdSupplier observedSender = () -> observed.sender();
     private boolean running;
 
     public KademliaEngine(final KademliaConfig config, final NodeId localId, final Transport transport, final Scheduler scheduler,
@@ -70,9 +93,12 @@ public final class KademliaEngine {
         this.counters = counters;
         this.random = random;
         this.dispatcher = new Dispatcher(localId, transport, scheduler, clock, counters, random, config.rpc());
-        this.table = new BucketTable(localId, config.k(), config.maxFailures(), config.replacementCacheSize());
+        // Every head ping is reported back (answer or timeout), so the table's re-ask guard only needs
+        // to outlast one RPC timeout.
+        this.table = new RoutingTable(localId, config.k(), config.maxFailures(), config.replacementCacheSize(),
+            2 * config.rpcTimeoutMs());
         this.tokens = new TokenIssuer(random, config.tokenRotationMs(), clock.nowMs());
-        this.closestScratch = new KadContact[config.k()];
+        this.closestScratch = new Contact[config.k()];
         dispatcher.registerRequestHandler(MessageType.PING, this::onPing);
         dispatcher.registerRequestHandler(MessageType.FIND_NODE, this::onFindNode);
         dispatcher.registerRequestHandler(MessageType.FIND_VALUE, this::onFindValue);
@@ -101,7 +127,8 @@ public final class KademliaEngine {
         return events;
     }
 
-    public BucketTable table() {
+    /** The routing table; read it on the node thread (or through {@link RoutingTable#snapshot()}). */
+    public RoutingTable table() {
         return table;
     }
 
@@ -161,17 +188,25 @@ public final class KademliaEngine {
         if (header.readOnly() || source.getPort() == 0) {
             return; // BEP 43: read-only peers never enter routing tables
         }
-        observed = header;
-        final int outcome = table.onMessage(header.senderHi(), header.senderMid(), header.senderLo(), observedSender,
-            source, verified, clock.nowMs());
-        if (outcome == BucketTable.NEEDS_VERIFY) {
-            verify(source);
-        } else if (outcome == BucketTable.BUCKET_FULL_PING_HEAD) {
-            pingHead(table.headToPing());
+        final int outcome = table.onMessage(header.senderHi(), header.senderMid(), header.senderLo(), source, verified,
+            clock.nowMs());
+        switch (outcome) {
+            // An unknown sender is pinged; its PONG (a reply, so verified) is what lets it into the table.
+            case RoutingOutcome.NEEDS_VERIFY -> verify(source);
+            // Paper 2.2: the newcomer waits in the replacement cache while the least-recently-seen head is pinged.
+            case RoutingOutcome.BUCKET_FULL_PING_HEAD -> pingHead(table.headToPing());
+            // An id/address mismatch is believed only from a verified reply (xlattice "Hardening"): ping the
+            // address; its PONG settles which id lives there now.
+            case RoutingOutcome.ADDRESS_CONFLICT -> {
+                counters.increment(CounterId.ADDRESS_CONFLICTS);
+                verify(source);
+            }
+            default -> {
+            }
         }
     }
 
-    /** An unknown sender is pinged; its PONG (a verified reply) is what lets it into the table. */
+    /** Pings an address so that its answer (verified) is reported to the table; bounded in number. */
     private void verify(final InetSocketAddress source) {
         if (verifying.size() >= config.maxPendingVerifications() || !verifying.add(source)) {
             return;
@@ -193,13 +228,18 @@ public final class KademliaEngine {
         }
     }
 
-    private void pingHead(final KadContact head) {
-        if (!pingingHeads.add(head.id)) {
+    /**
+     * Pings the head of a full bucket. Its PONG reaches the table through the dispatcher's observer as a
+     * verified message (the head moves to the tail); a timeout is reported with onFailure, which evicts
+     * it for the cached newcomer once it is stale.
+     */
+    private void pingHead(final Contact head) {
+        if (head == null || !pingingHeads.add(head.id())) {
             return;
         }
         counters.increment(CounterId.HEAD_PINGS);
-        final NodeId headId = head.id;
-        final long id = ping(head.address, new ResponseListener() {
+        final NodeId headId = head.id();
+        final long id = ping(head.address(), new ResponseListener() {
             @Override
             public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
                 pingingHeads.remove(headId);
@@ -208,20 +248,21 @@ public final class KademliaEngine {
             @Override
             public void onTimeout() {
                 pingingHeads.remove(headId);
-                counters.increment(CounterId.CONTACTS_FAILED);
-                if (table.onFailure(headId, true)) {
-                    events.record(clock.nowMs(), EventType.CONTACT, "evicted unresponsive head " + headId.shortHex());
-                }
+                onContactFailed(headId);
             }
         });
         if (id == 0) {
             pingingHeads.remove(headId);
+            onContactFailed(headId);
         }
     }
 
     void onContactFailed(final NodeId id) {
         counters.increment(CounterId.CONTACTS_FAILED);
-        table.onFailure(id, false);
+        if (table.onFailure(id, clock.nowMs()) == RoutingOutcome.EVICTED) {
+            counters.increment(CounterId.CONTACTS_EVICTED);
+            events.record(clock.nowMs(), EventType.CONTACT, "evicted unresponsive contact " + id.shortHex());
+        }
     }
 
     private long ping(final InetSocketAddress to, final ResponseListener listener) {
@@ -233,86 +274,88 @@ public final class KademliaEngine {
     private void onPing(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                         final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.PING_RECEIVED);
-        if (length != KadCodec.BODY) {
-            dispatcher.dropBadBody();
-            return;
-        }
+        // The dispatcher validated the frame (MessageDecoder: a PING is exactly a header).
         // PONG tells the requester its address as we see it (NAT discovery) and, in the header, our id (IDENTIFY).
         final byte[] ip = source.getAddress().getAddress();
-        r.reply(MessageType.PONG, KadCodec.encodePong(r.buffer(), Responder.BODY_OFFSET, ip, source.getPort()));
+        r.reply(MessageType.PONG, bodyLength(pong.wrap(r.buffer(), 0).encode(ip, source.getPort())));
     }
 
     /** The hot path: validate, closest(k) into a reusable array, encode in place, send. No allocation. */
     private void onFindNode(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                             final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.FIND_NODE_RECEIVED);
-        if (length != KadCodec.BODY + NodeId.BYTES) {
-            dispatcher.dropBadBody();
-            return;
-        }
-        replyNodes(buffer, offset + KadCodec.BODY, source, r);
+        findNode.wrap(buffer, offset); // length checked by the dispatcher (MessageDecoder.validate)
+        replyNodes(findNode.targetHi(), findNode.targetMid(), findNode.targetLo(), source, r);
     }
 
-    private void replyNodes(final DirectBuffer buffer, final int keyOffset, final InetSocketAddress source, final Responder r) {
-        final int n = table.closest(NodeId.readHi(buffer, keyOffset), NodeId.readMid(buffer, keyOffset),
-            NodeId.readLo(buffer, keyOffset), config.k(), closestScratch);
-        final long token = tokens.token(source, clock.nowMs());
-        final int bodyLength = KadCodec.encodeNodes(r.buffer(), Responder.BODY_OFFSET, token, closestScratch, n);
-        r.reply(MessageType.NODES, bodyLength);
+    /** NODES with the k closest verified contacts, IPv4 first (wire.md), encoded in place: no allocation. */
+    private void replyNodes(final long tHi, final long tMid, final int tLo, final InetSocketAddress source, final Responder r) {
+        final Contact[] cs = closestScratch;
+        final int n = table.closest(tHi, tMid, tLo, config.k(), cs);
+        int count4 = 0;
+        for (int i = 0; i < n; i++) {
+            if (!cs[i].isIpv6()) {
+                count4++;
+            }
+        }
+        final NodesFlyweight out = nodes.wrap(r.buffer(), 0);
+        final int length = out.encode(tokens.token(source, clock.nowMs()), count4, n - count4);
+        int i4 = 0;
+        int i6 = count4;
+        for (int i = 0; i < n; i++) {
+            final Contact c = cs[i];
+            out.putContact(c.isIpv6() ? i6++ : i4++, c.hi(), c.mid(), c.lo(), c.addressBytes(), c.port());
+        }
+        r.reply(MessageType.NODES, bodyLength(length));
+    }
+
+    private static int bodyLength(final int messageLength) {
+        return messageLength - MessageFlyweight.BODY_OFFSET;
     }
 
     private void onFindValue(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                              final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.FIND_VALUE_RECEIVED);
-        if (length != KadCodec.BODY + NodeId.BYTES) {
-            dispatcher.dropBadBody();
-            return;
-        }
         final long nowMs = clock.nowMs();
-        final NodeId key = NodeId.read(buffer, offset + KadCodec.BODY);
+        final FindValueFlyweight req = findValue.wrap(buffer, offset);
+        final NodeId key = req.keyAsNodeId();
         final Tuple t = store.get(key);
         if (t != null && t.expiresAtMs() > nowMs) {
-            final MutableDirectBuffer out = r.buffer();
-            final long ttlSeconds = (t.expiresAtMs() - nowMs) / 1000;
-            final int fixed = KadCodec.encodeValueHeader(out, Responder.BODY_OFFSET, tokens.token(source, nowMs),
-                t.publisher(), ttlSeconds, t.value().length);
-            out.putBytes(Responder.BODY_OFFSET + fixed, t.value());
-            r.reply(MessageType.VALUE, fixed + t.value().length);
+            final long ttlSeconds = Math.min(0xFFFF_FFFFL, Math.max(0, (t.expiresAtMs() - nowMs) / 1000));
+            final NodeId p = t.publisher();
+            final int replyLength = valueOut.wrap(r.buffer(), 0).encode(tokens.token(source, nowMs), p.hi(), p.mid(), p.lo(),
+                ttlSeconds, t.value());
+            r.reply(MessageType.VALUE, bodyLength(replyLength));
             return;
         }
-        replyNodes(buffer, offset + KadCodec.BODY, source, r);
+        replyNodes(key.hi(), key.mid(), key.lo(), source, r);
     }
 
     private void onStore(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                          final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.STORE_RECEIVED);
-        final int body = offset + KadCodec.BODY;
-        final int bodyLength = length - KadCodec.BODY;
         final long nowMs = clock.nowMs();
-        if (!KadCodec.validStore(buffer, body, bodyLength)) {
-            storeResult(r, KadCodec.STATUS_BAD_REQUEST, CounterId.STORE_BAD_REQUEST);
-            return;
-        }
-        if (!tokens.valid(buffer.getLong(body + 20, KadCodec.LE), source, nowMs)) {
+        // The dispatcher validated the frame: the value length field matches the datagram (MessageDecoder).
+        final StoreFlyweight req = storeIn.wrap(buffer, offset);
+        if (!tokens.valid(req.token(), source, nowMs)) {
             // BEP 5: only a peer that asked us from this address within the last two rotations may store.
-            storeResult(r, KadCodec.STATUS_BAD_TOKEN, CounterId.STORE_BAD_TOKEN);
+            storeResult(r, StoreResultStatus.BAD_TOKEN, CounterId.STORE_BAD_TOKEN);
             return;
         }
-        final int valueLength = bodyLength - KadCodec.STORE_FIXED;
+        final int valueLength = req.valueLength();
         if (valueLength > config.maxValueBytes() || valueLength > store.maxValueBytes()) {
-            storeResult(r, KadCodec.STATUS_TOO_LARGE, CounterId.STORE_TOO_LARGE);
+            storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
             return;
         }
-        final byte[] value = new byte[valueLength];
-        buffer.getBytes(body + KadCodec.STORE_FIXED, value);
-        final NodeId key = NodeId.read(buffer, body);
+        final byte[] value = req.copyValue();
+        final NodeId key = req.keyAsNodeId();
         if (!NodeId.sha1(value).equals(key)) {
             // Keys are content hashes (xlattice): a mismatch is a forgery or corruption, never stored.
-            storeResult(r, KadCodec.STATUS_KEY_MISMATCH, CounterId.STORE_KEY_MISMATCH);
+            storeResult(r, StoreResultStatus.KEY_MISMATCH, CounterId.STORE_KEY_MISMATCH);
             return;
         }
-        final NodeId publisher = NodeId.read(buffer, body + 28);
-        final long ttlMs = Math.min(config.expireAfterMs(), (buffer.getInt(body + 48, KadCodec.LE) & 0xFFFF_FFFFL) * 1000);
+        final NodeId publisher = req.publisherAsNodeId();
+        final long ttlMs = Math.min(config.expireAfterMs(), req.ttlSeconds() * 1000);
         final Tuple existing = store.get(key);
         final boolean original = existing != null && existing.original();
         final long publishedAtMs = original ? existing.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
@@ -320,20 +363,19 @@ public final class KademliaEngine {
         final StoreStatus status = store.put(new Tuple(key, value, publisher, publishedAtMs, expiresAtMs, original, nowMs));
         switch (status) {
             case OK, STALE -> {
-                storeResult(r, KadCodec.STATUS_OK, CounterId.STORE_OK);
+                storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
                 if (existing == null) {
                     events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
                 }
             }
-            case FULL -> storeResult(r, KadCodec.STATUS_STORE_FULL, CounterId.STORE_FULL);
-            case TOO_LARGE -> storeResult(r, KadCodec.STATUS_TOO_LARGE, CounterId.STORE_TOO_LARGE);
+            case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
+            case TOO_LARGE -> storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
         }
     }
 
     private void storeResult(final Responder r, final int status, final CounterId counter) {
         counters.increment(counter);
-        r.buffer().putByte(Responder.BODY_OFFSET, (byte) status);
-        r.reply(MessageType.STORE_RESULT, 1);
+        r.reply(MessageType.STORE_RESULT, bodyLength(storeResult.wrap(r.buffer(), 0).encode(status)));
     }
 
     // ---------------------------------------------------------------- operations (node thread)
@@ -346,7 +388,7 @@ public final class KademliaEngine {
     private void startLookup(final NodeId target, final boolean findValue, final Consumer<Lookup> done) {
         counters.increment(CounterId.LOOKUPS_STARTED);
         final long startMs = clock.nowMs();
-        table.touch(localId.bucketIndex(target), startMs);
+        table.touch(target, startMs); // a lookup into a bucket's range counts as activity (xlattice "Bucket refresh")
         final Lookup lookup = new Lookup(this, target, findValue, l -> {
             final LookupResult r = l.result();
             events.record(clock.nowMs(), EventType.LOOKUP, (findValue ? "find_value " : "find_node ") + target.shortHex()
@@ -355,8 +397,8 @@ public final class KademliaEngine {
                 + " in " + (clock.nowMs() - startMs) + " ms");
             done.accept(l);
         });
-        final KadContact[] initial = new KadContact[config.k()];
-        final int n = table.closest(target.hi(), target.mid(), target.lo(), config.k(), initial);
+        final Contact[] initial = new Contact[config.k()];
+        final int n = table.closest(target, config.k(), initial);
         lookup.start(initial, n);
     }
 
@@ -364,14 +406,14 @@ public final class KademliaEngine {
     void storeAt(final InetSocketAddress to, final long token, final NodeId key, final byte[] value, final NodeId publisher,
                  final long ttlSeconds, final IntConsumer done) {
         final RpcTracker tracker = tracker();
-        final MutableDirectBuffer b = tracker.requestBuffer();
-        final int fixed = KadCodec.encodeStoreHeader(b, RpcTracker.BODY_OFFSET, key, token, publisher, ttlSeconds, value.length);
-        b.putBytes(RpcTracker.BODY_OFFSET + fixed, value);
-        final long id = tracker.call(to, MessageType.STORE, fixed + value.length, config.rpcTimeoutMs(), new ResponseListener() {
+        final int length = storeOut.wrap(tracker.requestBuffer(), 0).encode(key, token, publisher,
+            Math.min(0xFFFF_FFFFL, Math.max(0, ttlSeconds)), value);
+        final long id = tracker.call(to, MessageType.STORE, bodyLength(length), config.rpcTimeoutMs(), new ResponseListener() {
             @Override
             public void onResponse(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len, final InetSocketAddress s) {
-                final int status = h.type() == MessageType.STORE_RESULT && len == KadCodec.BODY + 1
-                    ? buf.getByte(off + KadCodec.BODY) & 0xFF : KadCodec.STATUS_BAD_REQUEST;
+                // Responses were validated by the dispatcher; a STORE_RESULT is exactly 33 bytes.
+                final int status = h.type() == MessageType.STORE_RESULT
+                    ? storeResult.wrap(buf, off).status() : StoreResultStatus.BAD_REQUEST;
                 if (done != null) {
                     done.accept(status);
                 }
@@ -405,7 +447,7 @@ public final class KademliaEngine {
             final int[] ok = {0};
             for (final Lookup.Candidate c : targets) {
                 storeAt(c.address, c.token, key, value, publisher, ttlSeconds, status -> {
-                    if (status == KadCodec.STATUS_OK) {
+                    if (status == StoreResultStatus.OK) {
                         ok[0]++;
                     }
                     if (--pending[0] == 0) {
@@ -497,18 +539,20 @@ public final class KademliaEngine {
 
     private void selfLookupAndRefresh(final IntConsumer done) {
         lookup(localId, false, self -> {
-            final int nearest = table.nearestBucket();
-            final List<Integer> farther = new ArrayList<>();
-            for (int i = Math.max(0, nearest + 1); nearest >= 0 && i < NodeId.BITS; i++) {
-                farther.add(i);
+            // Buckets are numbered nearest first; those after our closest neighbour's bucket are refreshed.
+            // Targets are drawn before any lookup runs: lookups add contacts, and splits renumber buckets.
+            final int nearest = table.closestNeighbourBucket();
+            final List<NodeId> farther = new ArrayList<>();
+            for (int i = nearest + 1; nearest >= 0 && i < table.bucketCount(); i++) {
+                farther.add(table.randomIdInBucket(i, random));
             }
             if (farther.isEmpty()) {
                 joined(done);
                 return;
             }
             final int[] pending = {farther.size()};
-            for (final int bucket : farther) {
-                lookup(localId.randomInBucket(bucket, random), false, r -> {
+            for (final NodeId target : farther) {
+                lookup(target, false, r -> {
                     if (--pending[0] == 0) {
                         joined(done);
                     }
@@ -527,16 +571,20 @@ public final class KademliaEngine {
     /** Bucket refresh (xlattice): a bucket with no activity for tRefresh gets a lookup of a random id in its range. */
     void refreshStaleBuckets() {
         final long nowMs = clock.nowMs();
-        final int nearest = table.nearestBucket();
-        if (nearest < 0) {
-            return;
+        if (table.size() == 0) {
+            return; // nobody to ask: a lone node has nothing to refresh
         }
-        for (int i = nearest; i < NodeId.BITS; i++) {
-            if (nowMs - table.touchedMs(i) >= config.refreshIntervalMs()) {
-                counters.increment(CounterId.BUCKET_REFRESHES);
-                lookup(localId.randomInBucket(i, random), false, r -> {
-                });
+        // Draw every due target first: refresh lookups add contacts, and a split renumbers buckets.
+        final List<NodeId> due = new ArrayList<>();
+        for (int i = 0, n = table.bucketCount(); i < n; i++) {
+            if (nowMs - table.bucketLastTouchedMs(i) >= config.refreshIntervalMs()) {
+                due.add(table.randomIdInBucket(i, random));
             }
+        }
+        for (final NodeId target : due) {
+            counters.increment(CounterId.BUCKET_REFRESHES);
+            lookup(target, false, r -> {
+            });
         }
     }
 

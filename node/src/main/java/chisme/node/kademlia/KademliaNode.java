@@ -3,6 +3,7 @@ package chisme.node.kademlia;
 import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.metrics.Counters;
+import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
 import chisme.node.transport.Clock;
@@ -153,9 +154,11 @@ public final class KademliaNode implements AutoCloseable {
         if (value.length > config.maxValueBytes()) {
             throw new IllegalArgumentException("value of " + value.length + " B is over the " + config.maxValueBytes() + " B limit");
         }
-        final NodeId[] key = new NodeId[1];
-        final int copies = await(f -> key[0] = engine.publish(value, f::complete));
-        return new Published(key[0], copies);
+        // The key is known before the node thread runs anything: on a lone node engine.publish completes
+        // the future inside the call, so a key assigned from its return value could be read too early.
+        final NodeId key = NodeId.sha1(value);
+        final int copies = await(f -> engine.publish(value, f::complete));
+        return new Published(key, copies);
     }
 
     /** The value under {@code key}, from the local store or the network; empty when not found. */
@@ -177,8 +180,8 @@ public final class KademliaNode implements AutoCloseable {
     public List<ContactInfo> contacts() {
         return await(f -> {
             final List<ContactInfo> out = new ArrayList<>();
-            for (final KadContact c : engine.table().snapshot()) {
-                out.add(new ContactInfo(c.id, c.address, engine.localId().bucketIndex(c.id), c.lastSeenMs, c.failures));
+            for (final Contact c : engine.table().snapshot()) {
+                out.add(new ContactInfo(c.id(), c.address(), engine.localId().bucketIndex(c.id()), c.lastSeenMs(), c.failures()));
             }
             f.complete(out);
         });
@@ -217,7 +220,7 @@ public final class KademliaNode implements AutoCloseable {
         if (dataDir == null || !started) {
             return;
         }
-        final List<KadContact> snapshot = await(f -> f.complete(engine.table().snapshot()));
+        final List<Contact> snapshot = await(f -> f.complete(engine.table().snapshot()));
         try {
             ContactsFile.save(dataDir, snapshot);
         } catch (final IOException e) {

@@ -2,13 +2,21 @@ package chisme.node.kademlia;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.ResponseListener;
+import chisme.node.routing.Contact;
 import chisme.node.rpc.RpcTracker;
+import chisme.wire.FindNodeFlyweight;
+import chisme.wire.FindValueFlyweight;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.NodesFlyweight;
+import chisme.wire.ValueFlyweight;
 import org.agrona.DirectBuffer;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -54,10 +62,10 @@ final class Lookup {
         this.alpha = engine.config().alpha();
     }
 
-    void start(final KadContact[] initial, final int n) {
+    void start(final Contact[] initial, final int n) {
         seen.add(engine.localId());
         for (int i = 0; i < n; i++) {
-            add(initial[i].id, initial[i].address, 1);
+            add(initial[i].id(), initial[i].address(), 1);
         }
         step();
     }
@@ -81,9 +89,9 @@ final class Lookup {
     }
 
     LookupResult result() {
-        final List<KadContact> closest = new ArrayList<>();
+        final List<Contact> closest = new ArrayList<>();
         for (final Candidate c : answered()) {
-            closest.add(new KadContact(c.id, c.address));
+            closest.add(new Contact(c.id, c.address));
         }
         return new LookupResult(target, value, closest, rounds, queried, failed);
     }
@@ -122,9 +130,11 @@ final class Lookup {
 
     private void send(final Candidate c) {
         final RpcTracker tracker = engine.tracker();
-        target.write(tracker.requestBuffer(), RpcTracker.BODY_OFFSET);
+        final int length = findValue
+            ? engine.findValueOut.wrap(tracker.requestBuffer(), 0).encode(target)
+            : engine.findNodeOut.wrap(tracker.requestBuffer(), 0).encode(target);
         final long id = tracker.call(c.address, findValue ? MessageType.FIND_VALUE : MessageType.FIND_NODE,
-            NodeId.BYTES, engine.config().rpcTimeoutMs(), c);
+            length - MessageFlyweight.BODY_OFFSET, engine.config().rpcTimeoutMs(), c);
         queried++;
         if (id == 0) {
             c.state = FAILED;
@@ -160,6 +170,23 @@ final class Lookup {
         }
     }
 
+    /** Adds the contacts of a NODES reply to the shortlist (client side of a lookup: allocates). */
+    private void addNodes(final NodesFlyweight nodes, final int round) {
+        for (int i = 0, n = nodes.count(); i < n; i++) {
+            final int port = nodes.contactPort(i);
+            if (port == 0) {
+                continue; // port 0 is junk (kademlia.md "drop junk before allocating")
+            }
+            final byte[] ip = new byte[nodes.contactAddressLength(i)];
+            nodes.contactAddress(i, ip);
+            try {
+                add(nodes.contactIdAsNodeId(i), new InetSocketAddress(InetAddress.getByAddress(ip), port), round);
+            } catch (final UnknownHostException e) {
+                // cannot happen for 4 or 16 raw bytes; skip the contact
+            }
+        }
+    }
+
     final class Candidate implements ResponseListener {
         final NodeId id;
         final InetSocketAddress address;
@@ -181,28 +208,27 @@ final class Lookup {
             if (done) {
                 return;
             }
-            final int body = offset + KadCodec.BODY;
-            final int bodyLength = length - KadCodec.BODY;
-            final NodeId sender = header.sender();
-            if (!sender.equals(id)) {
+            // The dispatcher validated the whole frame for its type (MessageDecoder), so the flyweights
+            // below may read every field.
+            if (header.senderHi() != id.hi() || header.senderMid() != id.mid() || header.senderLo() != id.lo()) {
                 // The address answered with another id: the contact we were given is wrong or stale.
                 state = FAILED;
                 failed++;
-            } else if (header.type() == MessageType.NODES && KadCodec.validNodes(buffer, body, bodyLength)) {
+            } else if (header.type() == MessageType.NODES) {
                 state = ANSWERED;
-                token = KadCodec.nodesToken(buffer, body);
+                final NodesFlyweight nodes = engine.nodesIn.wrap(buffer, offset);
+                token = nodes.token();
                 hasToken = true;
-                KadCodec.forEachNode(buffer, body, (nid, addr) -> add(nid, addr, round + 1));
-            } else if (findValue && header.type() == MessageType.VALUE && KadCodec.validValue(buffer, body, bodyLength)) {
-                final int n = bodyLength - KadCodec.VALUE_FIXED;
-                final byte[] v = new byte[n];
-                buffer.getBytes(body + KadCodec.VALUE_FIXED, v);
+                addNodes(nodes, round + 1);
+            } else if (findValue && header.type() == MessageType.VALUE) {
+                final ValueFlyweight reply = engine.valueIn.wrap(buffer, offset);
+                final byte[] v = reply.copyValue();
                 if (NodeId.sha1(v).equals(target)) {
                     state = ANSWERED;
                     hasToken = false; // it has the value: not a path-caching target
                     value = v;
-                    valuePublisher = NodeId.read(buffer, body + 8);
-                    valueTtlSeconds = buffer.getInt(body + 28, KadCodec.LE) & 0xFFFF_FFFFL;
+                    valuePublisher = reply.publisherAsNodeId();
+                    valueTtlSeconds = reply.ttlSeconds();
                     finish();
                     return;
                 }

@@ -1,5 +1,6 @@
 package chisme.node.kademlia;
 
+import chisme.node.routing.Contact;
 import chisme.wire.NodeId;
 
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.List;
  * @param queried requests sent
  * @param failed  requests that timed out or got an unusable reply
  */
-public record LookupResult(NodeId target, byte[] value, List<KadContact> closest, int rounds, int queried, int failed) {
+public record LookupResult(NodeId target, byte[] value, List<Contact> closest, int rounds, int queried, int failed) {
     public boolean found() {
         return value != null;
     }

@@ -2,11 +2,12 @@ package chisme.node.rpc;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.wire.FragmentFlyweight;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
+
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -22,12 +23,14 @@ public final class Reassembler {
     private final RpcConfig config;
     private final Counters counters;
     private final List<Partial> partials = new ArrayList<>();
+    private final FragmentFlyweight flyweight;
     private final UnsafeBuffer complete;
     private long heldBytes;
 
     public Reassembler(final RpcConfig config, final Counters counters) {
         this.config = config;
         this.counters = counters;
+        this.flyweight = new FragmentFlyweight();
         this.complete = new UnsafeBuffer(new byte[config.maxMessageBytes()]);
     }
 
@@ -42,15 +45,16 @@ public final class Reassembler {
                            final long nowMs, final Sink sink) {
         counters.increment(CounterId.FRAGMENTS_RECEIVED);
         expire(nowMs);
-        if (length <= FragmentCodec.PAYLOAD_OFFSET) {
+        if (length <= FragmentFlyweight.PAYLOAD_OFFSET) {
             counters.increment(CounterId.DROP_BAD_FRAGMENT);
             return;
         }
-        final int messageId = buffer.getInt(offset + FragmentCodec.MESSAGE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        final int total = buffer.getInt(offset + FragmentCodec.TOTAL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        final int index = buffer.getShort(offset + FragmentCodec.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        final int count = buffer.getShort(offset + FragmentCodec.COUNT_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        final int payload = length - FragmentCodec.PAYLOAD_OFFSET;
+        final FragmentFlyweight f = flyweight.wrap(buffer, offset, length);
+        final int messageId = f.messageId();
+        final int total = f.totalLength();
+        final int index = f.index();
+        final int count = f.count();
+        final int payload = f.payloadLength();
         if (total <= 0 || total > config.maxMessageBytes() || count < 2 || index >= count || payload > total) {
             counters.increment(CounterId.DROP_BAD_FRAGMENT);
             return;
@@ -90,7 +94,7 @@ public final class Reassembler {
             return; // duplicate
         }
         p.received.set(index);
-        buffer.getBytes(offset + FragmentCodec.PAYLOAD_OFFSET, p.data, index * chunk, payload);
+        buffer.getBytes(f.payloadOffset(), p.data, index * chunk, payload);
         if (p.received.cardinality() == count) {
             remove(p);
             counters.increment(CounterId.MESSAGES_REASSEMBLED);

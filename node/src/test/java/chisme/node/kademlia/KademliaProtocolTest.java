@@ -7,6 +7,7 @@ import chisme.node.sim.SimTupleStore;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.StoreResultStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,17 +74,17 @@ class KademliaProtocolTest {
         final KademliaNode client = node(config(), new SimTupleStore(10, 65_536), null);
         final long token = tokenFrom(client, server);
         final byte[] v = "value".getBytes();
-        assertEquals(KadCodec.STATUS_BAD_TOKEN, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
+        assertEquals(StoreResultStatus.BAD_TOKEN, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
             store(NodeId.sha1(v), token ^ 1, v), 1_000)));
-        assertEquals(KadCodec.STATUS_KEY_MISMATCH, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
+        assertEquals(StoreResultStatus.KEY_MISMATCH, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
             store(NodeId.sha1("other".getBytes()), token, v), 1_000)));
         final byte[] big = new byte[2000];
-        assertEquals(KadCodec.STATUS_TOO_LARGE, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
+        assertEquals(StoreResultStatus.TOO_LARGE, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
             store(NodeId.sha1(big), token, big), 1_000)));
-        assertEquals(KadCodec.STATUS_OK, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
+        assertEquals(StoreResultStatus.OK, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
             store(NodeId.sha1(v), token, v), 1_000)));
         final byte[] v2 = "second".getBytes();
-        assertEquals(KadCodec.STATUS_STORE_FULL, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
+        assertEquals(StoreResultStatus.STORE_FULL, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
             store(NodeId.sha1(v2), token, v2), 1_000)));
         assertEquals(1, server.counters().get(CounterId.STORE_BAD_TOKEN));
         assertEquals(1, server.counters().get(CounterId.STORE_KEY_MISMATCH));

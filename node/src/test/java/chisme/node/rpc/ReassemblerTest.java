@@ -4,6 +4,7 @@ import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Transport;
+import chisme.wire.FragmentFlyweight;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -94,7 +95,7 @@ class ReassemblerTest {
         // Only the first fragment of each message arrives: ten partial messages from one source.
         int seen = 0;
         for (final byte[] f : capture.sent) {
-            final int index = new UnsafeBuffer(f).getShort(FragmentCodec.INDEX_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final int index = new UnsafeBuffer(f).getShort(FragmentFlyweight.INDEX_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
             if (index == 0) {
                 r.onFragment(new UnsafeBuffer(f), 0, f.length, SOURCE, 0, (b, o, l, s) -> { });
                 seen++;
@@ -114,11 +115,11 @@ class ReassemblerTest {
         final Counters counters = new Counters();
         final Reassembler r = new Reassembler(RpcConfig.DEFAULT, counters);
         final UnsafeBuffer f = new UnsafeBuffer(new byte[100]);
-        f.putInt(FragmentCodec.TOTAL_LENGTH_OFFSET, 1_000_000, java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putShort(FragmentCodec.COUNT_OFFSET, (short) 3, java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putInt(FragmentFlyweight.TOTAL_LENGTH_OFFSET, 1_000_000, java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putShort(FragmentFlyweight.COUNT_OFFSET, (short) 3, java.nio.ByteOrder.LITTLE_ENDIAN);
         r.onFragment(f, 0, 100, SOURCE, 0, (b, o, l, s) -> { });
-        f.putInt(FragmentCodec.TOTAL_LENGTH_OFFSET, 200, java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putShort(FragmentCodec.INDEX_OFFSET, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putInt(FragmentFlyweight.TOTAL_LENGTH_OFFSET, 200, java.nio.ByteOrder.LITTLE_ENDIAN);
+        f.putShort(FragmentFlyweight.INDEX_OFFSET, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
         r.onFragment(f, 0, 100, SOURCE, 0, (b, o, l, s) -> { });
         assertEquals(2, counters.get(CounterId.DROP_BAD_FRAGMENT));
         assertEquals(0, r.partialCount());
