@@ -142,16 +142,22 @@ final class Frames {
             }
             case MessageType.BUCKET_DIGEST -> {
                 final BucketDigestFlyweight d = new BucketDigestFlyweight().wrap(b, offset);
-                sum += d.nameAsString().length() + d.level() + d.prefix() + d.length();
+                sum += d.nameAsString().length() + d.level() + d.prefix() + d.length() + (d.hasAlignedPrefix() ? 1 : 0);
                 for (int i = 0; i < d.bucketCount(); i++) {
                     sum += d.bucketBookCount(i) + d.bucketHash(i);
                 }
             }
             case MessageType.BOOK_REQUEST -> {
                 final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, offset);
-                sum += r.nameAsString().length() + r.length();
+                sum += r.nameAsString().length() + r.length() + r.pairCount();
                 for (int i = 0; i < r.count(); i++) {
                     sum += r.keyHash(i);
+                }
+                if (r.isRangeRequest()) {
+                    sum += r.rangePrefixBits() + r.rangePrefix();
+                    for (int i = 0; i < r.pairCount(); i++) {
+                        sum += r.pairKeyHash(i) + r.pairEntryHash(i);
+                    }
                 }
             }
             case MessageType.BOOKS -> {

@@ -15,6 +15,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -168,6 +169,39 @@ class WirePropertiesTest {
             p = s.nextShelf(p);
         }
         assertEquals(len, p);
+    }
+
+    @Property(tries = 300)
+    void shouldRoundTripRandomBookRequestRanges(@ForAll("shelfName") byte[] name,
+                                                @ForAll @IntRange(min = 0, max = 32) int prefixBits, @ForAll int anyPrefix,
+                                                @ForAll @Size(max = 40) List<Long> hashes) {
+        // Keep only the top prefixBits bits: a range prefix is left-aligned with zeros below.
+        final int prefix = prefixBits == 0 ? 0 : anyPrefix & (int) (0xFFFF_FFFFL << (32 - prefixBits));
+        final int pairs = hashes.size() / 2;
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[4096]);
+        final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, 0).header(0, 1, Frames.SENDER);
+        final int len = r.encodeRange(name, prefixBits, prefix, pairs);
+        for (int i = 0; i < pairs; i++) {
+            r.putPair(i, hashes.get(2 * i), hashes.get(2 * i + 1));
+        }
+        final UnsafeBuffer e = exact(b, len);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(e, 0, len));
+        r.wrap(e, 0);
+        assertTrue(r.isRangeRequest());
+        assertTrue(r.nameEquals(name));
+        assertEquals(1 + 2 * pairs, r.count());
+        assertEquals(prefixBits, r.rangePrefixBits());
+        assertEquals(prefix, r.rangePrefix());
+        assertEquals(pairs, r.pairCount());
+        for (int i = 0; i < pairs; i++) {
+            assertEquals(hashes.get(2 * i), r.pairKeyHash(i));
+            assertEquals(hashes.get(2 * i + 1), r.pairEntryHash(i));
+        }
+        assertEquals(len, r.length());
+        if (prefixBits < 32) {
+            r.wrap(b, 0).putKeyHash(0, ((long) prefixBits << 32) | ((prefix | (1 << (31 - prefixBits))) & 0xFFFF_FFFFL));
+            assertFalse(r.isRangeRequest(), "a bit below the prefix is refused");
+        }
     }
 
     /** Validates; if OK, every field must be readable inside an exactly-sized buffer. */
