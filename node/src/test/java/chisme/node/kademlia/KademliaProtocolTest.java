@@ -7,6 +7,9 @@ import chisme.node.sim.SimTupleStore;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.NodesFlyweight;
+import chisme.wire.StoreFlyweight;
+import chisme.wire.StoreResultFlyweight;
 import chisme.wire.StoreResultStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,26 +48,24 @@ class KademliaProtocolTest {
         return new KademliaConfig().rpcTimeoutMs(300).maxValueBytes(1000).rpc(RpcConfig.DEFAULT.withRate(100_000, 100_000));
     }
 
+    /** The body of a STORE (what RpcClient.call sends after the header), built with the wire flyweight. */
     private static byte[] store(final NodeId key, final long token, final byte[] value) {
-        final UnsafeBuffer b = new UnsafeBuffer(new byte[56 + value.length]);
-        key.write(b, 0);
-        b.putLong(20, token, ByteOrder.LITTLE_ENDIAN);
-        new NodeId(1, 2, 3).write(b, 28);
-        b.putInt(48, 3600, ByteOrder.LITTLE_ENDIAN);
-        b.putInt(52, value.length, ByteOrder.LITTLE_ENDIAN);
-        b.putBytes(56, value);
-        return b.byteArray();
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[StoreFlyweight.VALUE_OFFSET + value.length]);
+        final int length = new StoreFlyweight().wrap(b, 0).encode(key, token, new NodeId(1, 2, 3), 3600, value);
+        final byte[] body = new byte[length - HeaderFlyweight.LENGTH];
+        b.getBytes(HeaderFlyweight.LENGTH, body);
+        return body;
     }
 
     private static long tokenFrom(final KademliaNode client, final KademliaNode server) throws Exception {
         final Response r = client.rpcClient().call(server.localAddress(), MessageType.FIND_NODE, new byte[20], 1_000);
         assertEquals(MessageType.NODES, r.type());
-        return r.buffer().getLong(HeaderFlyweight.LENGTH, ByteOrder.LITTLE_ENDIAN);
+        return new NodesFlyweight().wrap(r.buffer(), 0).token();
     }
 
     private static int status(final Response r) {
         assertEquals(MessageType.STORE_RESULT, r.type());
-        return r.message()[HeaderFlyweight.LENGTH];
+        return new StoreResultFlyweight().wrap(r.buffer(), 0).status();
     }
 
     @Test
