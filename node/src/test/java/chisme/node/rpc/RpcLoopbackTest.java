@@ -8,6 +8,8 @@ import chisme.node.transport.UdpTransport;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import chisme.wire.StoreFlyweight;
+import chisme.wire.ValueFlyweight;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,19 +57,15 @@ class RpcLoopbackTest {
         }
     }
 
-    /** STORE body: key 20, token 8, publisher 20, ttl 4, value length 4 (wire.md); VALUE body: token 8, publisher 20, ttl 4, length 4. */
-    private static final int STORE_FIXED = HeaderFlyweight.LENGTH + 56;
-    private static final int VALUE_FIXED = 36;
-
+    /** The body of a STORE carrying {@code value} (what RpcClient.call sends after the header). */
     private static byte[] storeBody(final byte[] value) {
-        final UnsafeBuffer b = new UnsafeBuffer(new byte[56 + value.length]);
-        b.putInt(52, value.length, java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.putBytes(56, value);
-        return b.byteArray();
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[StoreFlyweight.VALUE_OFFSET + value.length]);
+        final int length = new StoreFlyweight().wrap(b, 0).encode(new NodeId(0, 0, 0), 0, new NodeId(0, 0, 0), 0, value);
+        return Arrays.copyOfRange(b.byteArray(), HeaderFlyweight.LENGTH, length);
     }
 
     private static byte[] valueOf(final Response r) {
-        return Arrays.copyOfRange(r.message(), HeaderFlyweight.LENGTH + VALUE_FIXED, r.message().length);
+        return new ValueFlyweight().wrap(r.buffer(), 0).copyValue();
     }
 
     @BeforeEach
@@ -75,12 +73,12 @@ class RpcLoopbackTest {
         a = new Peer(1);
         b = new Peer(2);
         // Echo handler: answers a STORE with a VALUE carrying the same value bytes.
+        final StoreFlyweight store = new StoreFlyweight();
+        final ValueFlyweight value = new ValueFlyweight();
         a.dispatcher.registerRequestHandler(MessageType.STORE, (h, buf, off, len, from, r) -> {
-            final int n = len - STORE_FIXED;
-            r.buffer().putBytes(Responder.BODY_OFFSET, new byte[VALUE_FIXED - 4]);
-            r.buffer().putInt(Responder.BODY_OFFSET + VALUE_FIXED - 4, n, java.nio.ByteOrder.LITTLE_ENDIAN);
-            r.buffer().putBytes(Responder.BODY_OFFSET + VALUE_FIXED, buf, off + STORE_FIXED, n);
-            r.reply(MessageType.VALUE, VALUE_FIXED + n);
+            store.wrap(buf, off);
+            final int length = value.wrap(r.buffer(), 0).encode(0, 0, 0, 0, 0, buf, store.valueOffset(), store.valueLength());
+            r.reply(MessageType.VALUE, length - Responder.BODY_OFFSET);
         });
         a.start();
         b.start();
