@@ -252,8 +252,8 @@ public final class KademliaEngine {
             }
         });
         if (id == 0) {
+            // Not sent (our own call limit): no verdict on the head; the table asks again after its guard time.
             pingingHeads.remove(headId);
-            onContactFailed(headId);
         }
     }
 
