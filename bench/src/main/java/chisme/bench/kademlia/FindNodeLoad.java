@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * ratio, and bytes allocated by the node thread per answered request (ThreadMXBean). The generator sets
  * READ_ONLY (wire.md: load generators must not enter routing tables).
  * <pre>
- * java $FLAGS -cp bench/target-kad/benchmarks.jar chisme.bench.kademlia.FindNodeLoad [seconds] [window] [sources] [peers]
+ * java $FLAGS -cp bench/target-kc/benchmarks.jar chisme.bench.kademlia.FindNodeLoad [seconds] [window] [sources] [peers]
  * </pre>
  */
 public final class FindNodeLoad {
