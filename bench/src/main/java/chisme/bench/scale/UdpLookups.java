@@ -6,6 +6,7 @@ import chisme.bench.report.Plots;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.kademlia.LookupResult;
+import chisme.node.metrics.CounterId;
 import chisme.node.sim.SimTupleStore;
 import chisme.wire.NodeId;
 import org.knowm.xchart.XYChart;
@@ -33,7 +34,7 @@ final class UdpLookups {
         final long timeoutMs = args.longValue("timeout-ms", 300);
         final long seed = args.longValue("seed", 7);
         final Csv summary = new Csv("nodes", "phase", "lookups", "success_rate", "p50_ms", "p90_ms", "p99_ms", "max_ms",
-            "rounds_median", "rounds_mean", "join_s");
+            "rounds_median", "rounds_mean", "join_s", "rate_limited_drops", "calls_timed_out");
         final Csv raw = new Csv("nodes", "phase", "latency_ms", "rounds", "ok");
         final XYChart cdf = Plots.chart("Lookup latency on loopback (iterativeFindNode)", "latency (ms)", "fraction of lookups <= x",
             true, false);
@@ -75,6 +76,8 @@ final class UdpLookups {
         final double[] latencyMs = new double[lookups];
         final double[] rounds = new double[lookups];
         int ok = 0;
+        final long drops0 = sum(alive, CounterId.DROP_RATE_LIMITED);
+        final long timeouts0 = sum(alive, CounterId.CALLS_TIMED_OUT);
         for (int i = 0; i < lookups; i++) {
             final NodeId target = NodeId.random(random);
             final KademliaNode from = alive.get(random.nextInt(alive.size()));
@@ -100,15 +103,27 @@ final class UdpLookups {
         for (final double r : rounds) {
             meanRounds += r / lookups;
         }
+        // Requests dropped by the receivers' per-source rate limit (RpcConfig.DEFAULT: 50/s, burst 100) and calls
+        // that timed out: back-to-back lookups from few sources can exceed the limit, which shows up as timeouts.
+        final long drops = sum(alive, CounterId.DROP_RATE_LIMITED) - drops0;
+        final long timeouts = sum(alive, CounterId.CALLS_TIMED_OUT) - timeouts0;
         summary.row(n, phase, lookups, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), p.at(1.0), (int) pr.at(0.5),
-            meanRounds, joinS);
+            meanRounds, joinS, drops, timeouts);
         final double[] x = p.sorted();
         final double[] y = new double[x.length];
         for (int i = 0; i < y.length; i++) {
             y[i] = (i + 1.0) / y.length;
         }
         Plots.series(cdf, "N=" + n + ", " + phase, x, y);
-        System.out.printf("N=%d %s: success %.3f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, rounds median %d%n", n, phase,
-            (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), (int) pr.at(0.5));
+        System.out.printf("N=%d %s: success %.3f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, rounds median %d, rate-limited drops %d, timeouts %d%n",
+            n, phase, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), (int) pr.at(0.5), drops, timeouts);
+    }
+
+    private static long sum(final List<KademliaNode> nodes, final CounterId id) {
+        long total = 0;
+        for (final KademliaNode node : nodes) {
+            total += node.counters().get(id);
+        }
+        return total;
     }
 }
