@@ -35,6 +35,14 @@ public final class InMemoryTupleStore implements TupleStore {
             .averageValueBytes(Math.min(256, maxValueBytes)));
     }
 
+    /**
+     * A store limited by entry count only: room for {@code maxTuples} tuples of the largest size. What the
+     * simulator and most tests want (thousands of small stores in one JVM).
+     */
+    public static InMemoryTupleStore withCapacity(final int maxTuples, final int maxValueBytes) {
+        return new InMemoryTupleStore(maxTuples, (long) maxTuples * TupleLayout.recordBytes(maxValueBytes), maxValueBytes);
+    }
+
     @Override
     public StoreStatus put(final Tuple tuple) {
         final int length = tuple.value().length;

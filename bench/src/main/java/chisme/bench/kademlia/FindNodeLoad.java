@@ -1,10 +1,11 @@
 package chisme.bench.kademlia;
 
+import chisme.bench.report.UdpEcho;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -46,10 +47,10 @@ public final class FindNodeLoad {
             .rpc(RpcConfig.DEFAULT.withRate(10_000_000, 10_000_000));
 
         final List<KademliaNode> others = new ArrayList<>();
-        final KademliaNode node = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+        final KademliaNode node = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1000, 65_536), null);
         node.start();
         for (int i = 0; i < peers; i++) {
-            final KademliaNode p = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+            final KademliaNode p = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1000, 65_536), null);
             p.start();
             p.join(node.localAddress());
             others.add(p);
@@ -67,7 +68,7 @@ public final class FindNodeLoad {
         final long allocAfter = mx.getThreadAllocatedBytes(tid);
         final long answered = node.counters().get(CounterId.REQUESTS_ANSWERED) - answeredBefore;
 
-        try (Echo echo = new Echo(lo)) {
+        try (UdpEcho echo = new UdpEcho(lo)) {
             drive(echo.address(), Math.max(1, seconds / 2), window, sources);
             final double echoRps = drive(echo.address(), seconds, window, sources);
             System.out.printf("FIND_NODE node: %.0f req/s, bare UDP echo: %.0f req/s, ratio %.2f (window %d, sources %d)%n",
@@ -136,46 +137,5 @@ public final class FindNodeLoad {
             c.close();
         }
         return replies / (double) seconds;
-    }
-
-    /** A bare Java UDP echo loop: the baseline the node is compared with. */
-    static final class Echo implements AutoCloseable {
-        private final DatagramChannel channel;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Echo(final InetAddress lo) throws Exception {
-            channel = DatagramChannel.open();
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.bind(new InetSocketAddress(lo, 0));
-            thread = new Thread(this::run, "udp-echo");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        InetSocketAddress address() throws Exception {
-            return (InetSocketAddress) channel.getLocalAddress();
-        }
-
-        private void run() {
-            final ByteBuffer b = BufferUtil.allocateDirectAligned(2048, 64);
-            try {
-                while (running) {
-                    b.clear();
-                    final java.net.SocketAddress from = channel.receive(b);
-                    b.flip();
-                    channel.send(b, from);
-                }
-            } catch (final Exception e) {
-                // closed
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            running = false;
-            channel.close();
-            thread.join(1000);
-        }
     }
 }

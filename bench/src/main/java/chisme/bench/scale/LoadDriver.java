@@ -72,43 +72,4 @@ final class LoadDriver {
             return replies / ((now - startNs) / 1e9);
         }
     }
-
-    /** A bare Java UDP echo loop on one platform thread: the baseline the node is compared with. */
-    static final class Echo implements AutoCloseable {
-        private final DatagramChannel channel;
-        private final Thread thread;
-
-        Echo() throws IOException {
-            channel = DatagramChannel.open();
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            thread = new Thread(this::run, "udp-echo");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        InetSocketAddress address() throws IOException {
-            return (InetSocketAddress) channel.getLocalAddress();
-        }
-
-        private void run() {
-            final ByteBuffer b = BufferUtil.allocateDirectAligned(2048, 64);
-            try {
-                while (channel.isOpen()) {
-                    b.clear();
-                    final java.net.SocketAddress from = channel.receive(b);
-                    b.flip();
-                    channel.send(b, from);
-                }
-            } catch (final IOException e) {
-                // closed: the loop ends
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            channel.close();
-            thread.join(1_000);
-        }
-    }
 }

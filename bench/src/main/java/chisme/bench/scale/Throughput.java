@@ -1,10 +1,11 @@
 package chisme.bench.scale;
 
+import chisme.bench.report.UdpEcho;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.MessageType;
 import chisme.bench.report.Csv;
 
@@ -31,11 +32,11 @@ final class Throughput {
         final InetAddress lo = InetAddress.getByName("127.0.0.1");
         // One generator is one source: raise the per-source rate limit for the run (as FindNodeLoad does).
         final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(500).rpc(RpcConfig.DEFAULT.withRate(10_000_000, 10_000_000));
-        final KademliaNode node = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+        final KademliaNode node = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1000, 65_536), null);
         node.start();
         final List<KademliaNode> others = new ArrayList<>();
         for (int i = 0; i < peers; i++) {
-            final KademliaNode p = KademliaNode.udp(config, lo, 0, new SimTupleStore(1000, 65_536), null);
+            final KademliaNode p = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1000, 65_536), null);
             p.start();
             p.join(node.localAddress());
             others.add(p);
@@ -46,7 +47,7 @@ final class Throughput {
         System.out.printf("node table: %d contacts (FIND_NODE answers carry up to k=20)%n", node.contacts().size());
         final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final Csv csv = new Csv("round", "request", "node_rps", "echo_rps", "ratio", "alloc_bytes_per_request", "answered");
-        try (LoadDriver.Echo echo = new LoadDriver.Echo()) {
+        try (UdpEcho echo = new UdpEcho(lo)) {
             for (final int type : new int[]{MessageType.PING, MessageType.FIND_NODE}) {
                 LoadDriver.drive(node.localAddress(), type, seconds / 2, window); // warm-up
             }

@@ -7,7 +7,7 @@ import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.kademlia.LookupResult;
 import chisme.node.metrics.CounterId;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.knowm.xchart.XYChart;
 
@@ -45,7 +45,7 @@ final class UdpLookups {
             final List<KademliaNode> nodes = new ArrayList<>();
             final long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                final KademliaNode node = KademliaNode.udp(config, lo, 0, new SimTupleStore(1_000, 65_536), null);
+                final KademliaNode node = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1_000, 65_536), null);
                 node.start();
                 if (i > 0) {
                     node.join(nodes.get(random.nextInt(nodes.size())).localAddress());

@@ -31,6 +31,7 @@ import chisme.wire.StoreResultStatus;
 import chisme.wire.ValueFlyweight;
 import org.agrona.DirectBuffer;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +64,8 @@ public final class KademliaEngine {
     private final Contact[] closestScratch;
     // Reusable flyweights: handlers run one at a time on the node thread.
     private final PongFlyweight pong = new PongFlyweight();
+    private InetAddress lastSourceAddress;
+    private byte[] lastSourceAddressBytes;
     private final FindNodeFlyweight findNode = new FindNodeFlyweight();
     private final FindValueFlyweight findValue = new FindValueFlyweight();
     private final NodesFlyweight nodes = new NodesFlyweight();
@@ -276,8 +279,26 @@ public final class KademliaEngine {
         counters.increment(CounterId.PING_RECEIVED);
         // The dispatcher validated the frame (MessageDecoder: a PING is exactly a header).
         // PONG tells the requester its address as we see it (NAT discovery) and, in the header, our id (IDENTIFY).
-        final byte[] ip = source.getAddress().getAddress();
-        r.reply(MessageType.PONG, bodyLength(pong.wrap(r.buffer(), 0).encode(ip, source.getPort())));
+        r.reply(MessageType.PONG, bodyLength(pong.wrap(r.buffer(), 0).encode(addressBytes(source), source.getPort())));
+    }
+
+    /**
+     * Raw bytes of the source address without allocating on the common paths: a known contact's cached
+     * bytes, else the bytes of the previous requester when it is the same InetAddress object (the
+     * channel reuses the address object of a repeating sender). InetAddress.getAddress() clones an
+     * array on every call (24 B per PING before this).
+     */
+    private byte[] addressBytes(final InetSocketAddress source) {
+        final Contact known = table.find(source);
+        if (known != null) {
+            return known.addressBytes();
+        }
+        final InetAddress address = source.getAddress();
+        if (address != lastSourceAddress) {
+            lastSourceAddress = address;
+            lastSourceAddressBytes = address.getAddress();
+        }
+        return lastSourceAddressBytes;
     }
 
     /** The hot path: validate, closest(k) into a reusable array, encode in place, send. No allocation. */

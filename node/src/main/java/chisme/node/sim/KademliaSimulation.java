@@ -1,5 +1,6 @@
 package chisme.node.sim;
 
+import chisme.store.InMemoryTupleStore;
 import chisme.node.event.EventLog;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaEngine;
@@ -47,7 +48,7 @@ public final class KademliaSimulation {
             final SimNetwork.Host host = network.addHost();
             final SplittableRandom r = random.split();
             final KademliaEngine e = new KademliaEngine(config, NodeId.random(r), host, host, network.clock(),
-                new SimTupleStore(100_000, config.maxValueBytes()), new EventLog(16), new Counters(), r);
+                InMemoryTupleStore.withCapacity(100_000, config.maxValueBytes()), new EventLog(16), new Counters(), r);
             host.execute(e::start);
             final List<InetSocketAddress> bootstrap = new ArrayList<>();
             final List<KademliaEngine> alive = aliveNodes();

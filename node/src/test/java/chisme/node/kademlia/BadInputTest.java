@@ -2,7 +2,7 @@ package chisme.node.kademlia;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -37,7 +37,7 @@ class BadInputTest {
     void shouldSurviveJunkAndRateLimitFloods() throws Exception {
         final InetAddress lo = InetAddress.getByName("127.0.0.1");
         final KademliaConfig cfg = new KademliaConfig().rpcTimeoutMs(300).rpc(RpcConfig.DEFAULT.withRate(50, 100));
-        a = KademliaNode.udp(cfg, lo, 0, new SimTupleStore(10, 65_536), null);
+        a = KademliaNode.udp(cfg, lo, 0, InMemoryTupleStore.withCapacity(10, 65_536), null);
         a.start();
         final SplittableRandom r = new SplittableRandom(5);
         int sent = 0;
@@ -63,7 +63,7 @@ class BadInputTest {
         }
         // Still serving: a fresh peer (another source... but the same IP, whose bucket the flood drained) gets through
         // once tokens refill, bounded wait.
-        b = KademliaNode.udp(cfg, lo, 0, new SimTupleStore(10, 65_536), null);
+        b = KademliaNode.udp(cfg, lo, 0, InMemoryTupleStore.withCapacity(10, 65_536), null);
         b.start();
         boolean ok = false;
         final long deadlineNs = System.nanoTime() + 10_000_000_000L;

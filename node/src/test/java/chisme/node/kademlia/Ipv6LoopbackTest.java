@@ -1,7 +1,7 @@
 package chisme.node.kademlia;
 
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -37,7 +37,7 @@ class Ipv6LoopbackTest {
         }
         final KademliaConfig cfg = new KademliaConfig().rpcTimeoutMs(300).rpc(RpcConfig.DEFAULT.withRate(100_000, 100_000));
         for (int i = 0; i < 6; i++) {
-            final KademliaNode n = KademliaNode.udp(cfg, v6, 0, new SimTupleStore(100, 65_536), null);
+            final KademliaNode n = KademliaNode.udp(cfg, v6, 0, InMemoryTupleStore.withCapacity(100, 65_536), null);
             nodes.add(n);
             n.start();
             if (i > 0) {

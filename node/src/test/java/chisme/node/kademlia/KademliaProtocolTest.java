@@ -3,7 +3,7 @@ package chisme.node.kademlia;
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.Response;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -37,7 +37,7 @@ class KademliaProtocolTest {
         nodes.forEach(KademliaNode::close);
     }
 
-    private KademliaNode node(final KademliaConfig config, final SimTupleStore store, final Path dir) throws Exception {
+    private KademliaNode node(final KademliaConfig config, final InMemoryTupleStore store, final Path dir) throws Exception {
         final KademliaNode n = KademliaNode.udp(config, InetAddress.getByName("127.0.0.1"), 0, store, dir);
         nodes.add(n);
         n.start();
@@ -70,8 +70,8 @@ class KademliaProtocolTest {
 
     @Test
     void shouldRefuseStoresWithBadTokenWrongKeyTooLargeOrFullStore() throws Exception {
-        final KademliaNode server = node(config(), new SimTupleStore(1, 65_536), null);
-        final KademliaNode client = node(config(), new SimTupleStore(10, 65_536), null);
+        final KademliaNode server = node(config(), InMemoryTupleStore.withCapacity(1, 65_536), null);
+        final KademliaNode client = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), null);
         final long token = tokenFrom(client, server);
         final byte[] v = "value".getBytes();
         assertEquals(StoreResultStatus.BAD_TOKEN, status(client.rpcClient().call(server.localAddress(), MessageType.STORE,
@@ -95,8 +95,8 @@ class KademliaProtocolTest {
 
     @Test
     void shouldIdentifyAndNeverAddUnverifiedSenders() throws Exception {
-        final KademliaNode a = node(config(), new SimTupleStore(10, 65_536), null);
-        final KademliaNode b = node(config(), new SimTupleStore(10, 65_536), null);
+        final KademliaNode a = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), null);
+        final KademliaNode b = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), null);
         assertEquals(b.id(), a.identify(b.localAddress()).orElseThrow());
         assertTrue(a.contacts().stream().anyMatch(c -> c.id().equals(b.id())), "a PONG verifies the contact");
         // A sender that never answers our verification ping must not enter the table.
@@ -131,14 +131,14 @@ class KademliaProtocolTest {
 
     @Test
     void shouldRejoinFromSavedContactsWithTheSameId(@TempDir final Path dir) throws Exception {
-        final KademliaNode seed = node(config(), new SimTupleStore(10, 65_536), null);
-        final KademliaNode other = node(config(), new SimTupleStore(10, 65_536), null);
+        final KademliaNode seed = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), null);
+        final KademliaNode other = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), null);
         other.join(seed.localAddress());
-        final KademliaNode first = node(config(), new SimTupleStore(10, 65_536), dir.resolve("n"));
+        final KademliaNode first = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), dir.resolve("n"));
         assertTrue(first.join(seed.localAddress()) >= 2);
         final NodeId id = first.id();
         first.close();
-        final KademliaNode again = node(config(), new SimTupleStore(10, 65_536), dir.resolve("n"));
+        final KademliaNode again = node(config(), InMemoryTupleStore.withCapacity(10, 65_536), dir.resolve("n"));
         assertEquals(id, again.id());
         assertTrue(again.rejoin() >= 2, "rejoined through saved contacts without a bootstrap address");
     }

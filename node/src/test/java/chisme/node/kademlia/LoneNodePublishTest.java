@@ -1,6 +1,6 @@
 package chisme.node.kademlia;
 
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ class LoneNodePublishTest {
     @Test
     void shouldReturnTheKeyOfEveryPublishOnALoneNode() throws Exception {
         try (KademliaNode n = KademliaNode.udp(new KademliaConfig(), InetAddress.getByName("127.0.0.1"), 0,
-            new SimTupleStore(1_000, 65_536), null)) {
+            InMemoryTupleStore.withCapacity(1_000, 65_536), null)) {
             n.start();
             for (int i = 0; i < 200; i++) {
                 final byte[] value = ("valor " + i).getBytes();

@@ -2,7 +2,7 @@ package chisme.node.kademlia;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class LoopbackNetworkTest {
         final InetAddress lo = InetAddress.getByName("127.0.0.1");
         final SplittableRandom random = new SplittableRandom(64);
         for (int i = 0; i < NODES; i++) {
-            final KademliaNode n = KademliaNode.udp(testConfig(), lo, 0, new SimTupleStore(10_000, 65_536), null);
+            final KademliaNode n = KademliaNode.udp(testConfig(), lo, 0, InMemoryTupleStore.withCapacity(10_000, 65_536), null);
             nodes.add(n);
             n.start();
             if (i > 0) {

@@ -1,5 +1,6 @@
 package chisme.node.sim;
 
+import chisme.store.InMemoryTupleStore;
 import chisme.node.event.EventLog;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaEngine;
@@ -31,7 +32,7 @@ class RoutingProtocolTest {
 
     private Node node(final NodeId id) {
         final SimNetwork.Host host = network.addHost();
-        final KademliaEngine e = new KademliaEngine(config, id, host, host, network.clock(), new SimTupleStore(100, 1000),
+        final KademliaEngine e = new KademliaEngine(config, id, host, host, network.clock(), InMemoryTupleStore.withCapacity(100, 1000),
             new EventLog(64), new Counters(), new SplittableRandom(id.lo()));
         host.execute(e::start);
         return new Node(e, host);

@@ -3,7 +3,7 @@ package chisme.bench.scale.micro;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.sim.SimTupleStore;
+import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,8 +44,8 @@ public class RpcRoundTripBenchmark {
         // The default per-source limit (RpcConfig.DEFAULT: 50 requests/s, burst 100) would make this a benchmark
         // of the rate limiter: one caller is one source. Raised for the run, as kademlia's FindNodeLoad does.
         final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(1_000).rpc(RpcConfig.DEFAULT.withRate(10_000_000, 10_000_000));
-        callee = KademliaNode.udp(config, lo, 0, new SimTupleStore(100, 65_536), null);
-        caller = KademliaNode.udp(config, lo, 0, new SimTupleStore(100, 65_536), null);
+        callee = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(100, 65_536), null);
+        caller = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(100, 65_536), null);
         callee.start();
         caller.start();
         calleeAddress = callee.localAddress();
