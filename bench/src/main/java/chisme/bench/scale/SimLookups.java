@@ -85,7 +85,7 @@ final class SimLookups {
     /** Rounds histogram and success from the simulation, plus messages the lookups sent and received (-1: not known). */
     private record Stats(Rounds rounds, int total, int ok, long messages) {
         static Stats of(final KademliaSimulation.Stats s) {
-            return new Stats(new Rounds(s.histogram()), s.total(), s.succeeded(), -1);
+            return new Stats(new Rounds(s.histogram()), s.total(), s.succeeded(), s.messages());
         }
 
         double successRate() {

@@ -31,7 +31,9 @@ public final class Reassembler {
         this.config = config;
         this.counters = counters;
         this.flyweight = new FragmentFlyweight();
-        this.complete = new UnsafeBuffer(new byte[config.maxMessageBytes()]);
+        // Wraps the finished partial's own array on completion (no copy) rather than holding a
+        // maxMessageBytes (70 KB) buffer per node that only fragmented messages ever used.
+        this.complete = new UnsafeBuffer(new byte[0]);
     }
 
     /** Callback for a reassembled message; the bytes are valid only during the call. */
@@ -98,7 +100,7 @@ public final class Reassembler {
         if (p.received.cardinality() == count) {
             remove(p);
             counters.increment(CounterId.MESSAGES_REASSEMBLED);
-            complete.putBytes(0, p.data, 0, total);
+            complete.wrap(p.data, 0, total);
             sink.onMessage(complete, 0, total, source);
         }
     }

@@ -5,7 +5,7 @@ import chisme.node.metrics.Counters;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.NodeId;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 import java.net.InetSocketAddress;
 
@@ -18,8 +18,11 @@ import java.net.InetSocketAddress;
 public final class Responder {
     /** Where a reply's body starts in {@link #buffer()}. */
     public static final int BODY_OFFSET = HeaderFlyweight.LENGTH;
+    /** Initial reply buffer size: a full NODES reply (k = 20 contacts) fits, so FIND_NODE never grows it. */
+    private static final int INITIAL_BYTES = 2048;
 
-    private final UnsafeBuffer buffer;
+    private final ExpandableArrayBuffer buffer;
+    private final int maxBodyBytes;
     private final HeaderFlyweight header = new HeaderFlyweight();
     private final MessageSender sender;
     private final Counters counters;
@@ -33,7 +36,10 @@ public final class Responder {
         this.sender = sender;
         this.counters = counters;
         this.localId = localId;
-        this.buffer = new UnsafeBuffer(new byte[capacity]);
+        // Grows on demand up to capacity (the maximum message size) instead of holding 70 KB per node from
+        // the start: only VALUE/BOOKS replies longer than a datagram need more, and growth happens once.
+        this.buffer = new ExpandableArrayBuffer(Math.min(capacity, INITIAL_BYTES));
+        this.maxBodyBytes = capacity - BODY_OFFSET;
         header.wrap(buffer, 0);
     }
 
@@ -44,14 +50,14 @@ public final class Responder {
         this.replied = false;
     }
 
-    /** The reply buffer: write the body from {@link #BODY_OFFSET}. Capacity is the maximum message size. */
+    /** The reply buffer: write the body from {@link #BODY_OFFSET}. It grows as written, up to the maximum message size. */
     public MutableDirectBuffer buffer() {
         return buffer;
     }
 
     /** Largest body that fits. */
     public int maxBodyBytes() {
-        return buffer.capacity() - BODY_OFFSET;
+        return maxBodyBytes;
     }
 
     /** The requester's address. */

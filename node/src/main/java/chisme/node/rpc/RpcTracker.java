@@ -8,7 +8,7 @@ import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
@@ -30,7 +30,7 @@ public final class RpcTracker {
     private final NodeId localId;
     private final RandomGenerator random;
     private final int maxInFlight;
-    private final UnsafeBuffer request;
+    private final ExpandableArrayBuffer request;
     private final HeaderFlyweight header = new HeaderFlyweight();
     private int flags;
 
@@ -42,7 +42,10 @@ public final class RpcTracker {
         this.localId = localId;
         this.random = random;
         this.maxInFlight = config.maxCallsInFlight();
-        this.request = new UnsafeBuffer(new byte[config.maxMessageBytes()]);
+        // Starts at one datagram and grows (once, on the first large STORE/gossip request) up to
+        // maxMessageBytes: most nodes never send a fragmented request, and an eager 70 KB buffer per node
+        // was most of a simulated node's heap. FIND_NODE requests fit the initial size: no allocation.
+        this.request = new ExpandableArrayBuffer(Math.min(config.maxDatagramBytes(), config.maxMessageBytes()));
         header.wrap(request, 0);
     }
 

@@ -93,8 +93,7 @@ public final class KademliaSimulation {
             final LookupResult[] out = new LookupResult[1];
             hostOf(from).execute(() -> from.lookup(key, true, r -> out[0] = r));
             network.runWhile(() -> out[0] == null, network.nowMs() + 600_000, 50_000_000);
-            s.add(out[0] != null && out[0].found() && Arrays.equals(out[0].value(), publishedValues.get(which)),
-                out[0] == null ? 0 : out[0].rounds());
+            s.add(out[0] != null && out[0].found() && Arrays.equals(out[0].value(), publishedValues.get(which)), out[0]);
         }
         return s;
     }
@@ -115,7 +114,7 @@ public final class KademliaSimulation {
                 }
             }
             final boolean ok = out[0] != null && !out[0].closest().isEmpty() && out[0].closest().get(0).id().equals(best);
-            s.add(ok, out[0] == null ? 0 : out[0].rounds());
+            s.add(ok, out[0]);
         }
         return s;
     }
@@ -155,8 +154,15 @@ public final class KademliaSimulation {
         private final int[] roundsHistogram = new int[64];
         private int total;
         private int succeeded;
+        private long messages;
 
-        void add(final boolean ok, final int rounds) {
+        void add(final boolean ok, final LookupResult result) {
+            final int rounds = result == null ? 0 : result.rounds();
+            if (result != null) {
+                // The lookup's own traffic: one request per node queried, one reply per node that answered
+                // (other nodes' maintenance in the same virtual time is not counted).
+                messages += 2L * result.queried() - result.failed();
+            }
             total++;
             if (ok) {
                 succeeded++;
@@ -170,6 +176,11 @@ public final class KademliaSimulation {
 
         public int succeeded() {
             return succeeded;
+        }
+
+        /** Requests sent plus replies received by the lookups themselves. */
+        public long messages() {
+            return messages;
         }
 
         public double successRate() {
