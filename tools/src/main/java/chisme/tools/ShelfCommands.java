@@ -81,17 +81,19 @@ final class ShelfCommands extends CliCommand implements Runnable {
         }
     }
 
-    @Command(name = "get", description = "Print the shelf as {key: data}.")
-    static final class Get extends ClientCommand {
+    /** get and dump: print one shelf as JSON, differing only in the admin operation. */
+    abstract static class PrintShelf extends ClientCommand {
         @Parameters(paramLabel = "SHELF")
         String shelf;
         @Option(names = "--compact", description = "one line instead of indented JSON")
         boolean compact;
 
+        abstract String op();
+
         @Override
         public Integer call() {
             final String s = shelf(shelf);
-            printJson(this, call("shelf.get", g -> {
+            printJson(this, call(op(), g -> {
                 g.writeStringField("shelf", s);
                 g.writeBooleanField("known", true);
             }), compact);
@@ -99,21 +101,19 @@ final class ShelfCommands extends CliCommand implements Runnable {
         }
     }
 
-    @Command(name = "dump", description = "Print the shelf's full entries (author, version, TTL, data).")
-    static final class Dump extends ClientCommand {
-        @Parameters(paramLabel = "SHELF")
-        String shelf;
-        @Option(names = "--compact", description = "one line instead of indented JSON")
-        boolean compact;
-
+    @Command(name = "get", description = "Print the shelf as {key: data}.")
+    static final class Get extends PrintShelf {
         @Override
-        public Integer call() {
-            final String s = shelf(shelf);
-            printJson(this, call("shelf.dump", g -> {
-                g.writeStringField("shelf", s);
-                g.writeBooleanField("known", true);
-            }), compact);
-            return ExitCode.OK;
+        String op() {
+            return "shelf.get";
+        }
+    }
+
+    @Command(name = "dump", description = "Print the shelf's full entries (author, version, TTL, data).")
+    static final class Dump extends PrintShelf {
+        @Override
+        String op() {
+            return "shelf.dump";
         }
     }
 

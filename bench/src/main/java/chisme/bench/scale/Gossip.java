@@ -1,5 +1,6 @@
 package chisme.bench.scale;
 
+import chisme.bench.sharedstate.BenchNode;
 import chisme.bench.report.Csv;
 import chisme.bench.report.Plots;
 import chisme.node.sharedstate.SharedStateConfig;
@@ -101,10 +102,10 @@ final class Gossip {
                                  final Csv csv) throws InterruptedException {
         final SplittableRandom random = new SplittableRandom(11);
         final List<int[]> edges = edges(topology, n, random);
-        final List<GossipNode> nodes = new ArrayList<>();
+        final List<BenchNode> nodes = new ArrayList<>();
         final List<SharedStateConfig> configs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            nodes.add(new GossipNode("n" + i, 1_000 + i));
+            nodes.add(new BenchNode("n" + i, 1_000 + i));
             configs.add(config("n" + i, syncMs));
         }
         for (final int[] e : edges) {
@@ -155,7 +156,7 @@ final class Gossip {
                 case "ring" -> List.of(0);
                 default -> List.of(random.nextInt(n), random.nextInt(n)).stream().distinct().toList();
             };
-            final GossipNode fresh = new GossipNode("new", 9_999);
+            final BenchNode fresh = new BenchNode("new", 9_999);
             final SharedStateConfig c = config("new", syncMs);
             for (final int a : attach) {
                 c.staticNeighbour("127.0.0.1:" + nodes.get(a).address().getPort());
@@ -170,20 +171,20 @@ final class Gossip {
             row(csv, topology, n, edges, "new node catches up (" + attach.size() + " neighbour" + (attach.size() > 1 ? "s" : "") + ")",
                 books, ok, t0, b0, nodes, background, attach.size() * (json + 2));
         } finally {
-            for (final GossipNode g : nodes) {
+            for (final BenchNode g : nodes) {
                 g.close();
             }
         }
     }
 
     /** One LibreMesh cron round over every edge: each end POSTs its full map and gets the full merged map back. */
-    private static long libremeshRound(final List<GossipNode> nodes, final int edges) {
+    private static long libremeshRound(final List<BenchNode> nodes, final int edges) {
         final long json = nodes.get(0).sharedState().dumpLibremesh(SHELF).getBytes(StandardCharsets.UTF_8).length;
         return 2L * edges * 2 * json;
     }
 
     private static void row(final Csv csv, final String topology, final int n, final List<int[]> edges, final String scenario,
-                            final int books, final boolean ok, final long t0, final long b0, final List<GossipNode> nodes,
+                            final int books, final boolean ok, final long t0, final long b0, final List<BenchNode> nodes,
                             final double background, final long libremesh) throws InterruptedException {
         final long timeMs = (System.nanoTime() - t0) / 1_000_000;
         Thread.sleep(100); // replies and relays in flight when convergence was seen are counted after their send
@@ -195,7 +196,7 @@ final class Gossip {
     }
 
     /** Polls until every node holds {@code books} books with the same shelf hash; false on timeout. */
-    private static boolean converge(final List<GossipNode> nodes, final int books, final long timeoutMs) throws InterruptedException {
+    private static boolean converge(final List<BenchNode> nodes, final int books, final long timeoutMs) throws InterruptedException {
         final long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         while (System.nanoTime() < deadline) {
             final SharedStateEngine.ShelfInfo first = nodes.get(0).shelf(SHELF);
@@ -212,9 +213,9 @@ final class Gossip {
         return false;
     }
 
-    private static long total(final List<GossipNode> nodes) {
+    private static long total(final List<BenchNode> nodes) {
         long sum = 0;
-        for (final GossipNode g : nodes) {
+        for (final BenchNode g : nodes) {
             sum += g.txBytes();
         }
         return sum;
@@ -242,7 +243,7 @@ final class Gossip {
         final double[][] y = new double[4][sizes.length];
         for (int s = 0; s < sizes.length; s++) {
             final int size = sizes[s];
-            try (GossipNode a = new GossipNode("a", 1); GossipNode b = new GossipNode("b", 2)) {
+            try (BenchNode a = new BenchNode("a", 1); BenchNode b = new BenchNode("b", 2)) {
                 // Rounds an hour apart: only the rounds asked for here run, so the bytes are exact.
                 a.start(config("a", 3_600_000));
                 b.start(config("b", 3_600_000).staticNeighbour("127.0.0.1:" + a.address().getPort()));

@@ -6,6 +6,7 @@ import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcConfig;
 import chisme.node.sharedstate.SharedState;
 import chisme.node.sharedstate.SharedStateConfig;
+import chisme.node.sharedstate.SharedStateEngine;
 import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.UdpTransport;
@@ -17,8 +18,11 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.SplittableRandom;
 
-/** One real shared-state node on 127.0.0.1 for the harness (same assembly as the daemon's). */
-final class BenchNode implements AutoCloseable {
+/**
+ * One real shared-state node on 127.0.0.1 for the harnesses (UDP transport, node thread, dispatcher,
+ * in-memory books): the daemon's assembly without the DHT. Used by SharedStateBench and the scale harness.
+ */
+public final class BenchNode implements AutoCloseable {
     final Counters counters = new Counters();
     final UdpTransport udp;
     final NodeAgent agent;
@@ -26,7 +30,7 @@ final class BenchNode implements AutoCloseable {
     final InMemoryBookStore store = new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536);
     SharedState ss;
 
-    BenchNode(final String name, final long seed) {
+    public BenchNode(final String name, final long seed) {
         try {
             udp = UdpTransport.open(InetAddress.getByName("127.0.0.1"), 0, counters);
         } catch (final UnknownHostException e) {
@@ -38,11 +42,11 @@ final class BenchNode implements AutoCloseable {
             RpcConfig.DEFAULT.withRate(100_000, 100_000));
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return udp.localAddress();
     }
 
-    BenchNode start(final SharedStateConfig config) {
+    public BenchNode start(final SharedStateConfig config) {
         ss = new SharedState(config, store, dispatcher, agent, Clock.SYSTEM, System::currentTimeMillis, null);
         ss.localAddress(address());
         ss.start();
@@ -51,8 +55,22 @@ final class BenchNode implements AutoCloseable {
         return this;
     }
 
+    public SharedState sharedState() {
+        return ss;
+    }
+
+    /** Books and shelf hash of {@code shelf} (0 books when absent). */
+    public SharedStateEngine.ShelfInfo shelf(final String shelf) {
+        for (final SharedStateEngine.ShelfInfo s : ss.shelves()) {
+            if (s.shelf().equals(shelf)) {
+                return s;
+            }
+        }
+        return new SharedStateEngine.ShelfInfo(shelf, 0, 0, 0);
+    }
+
     /** UDP payload bytes this node has sent (all datagrams, fragments included; no IP/UDP headers). */
-    long txBytes() {
+    public long txBytes() {
         return counters.get(CounterId.TX_BYTES);
     }
 
@@ -62,7 +80,9 @@ final class BenchNode implements AutoCloseable {
 
     @Override
     public void close() {
-        ss.close();
+        if (ss != null) {
+            ss.close();
+        }
         agent.close();
         store.close();
     }
