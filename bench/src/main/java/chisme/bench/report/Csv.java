@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** A CSV table built in memory and written once (small: one row per measured point). */
@@ -31,6 +32,58 @@ public final class Csv {
 
     public List<String[]> rows() {
         return rows;
+    }
+
+    /**
+     * Reads a table this class wrote (first line the column names, plain comma-separated values: the
+     * harness never writes commas or quotes inside a value). A ragged line is an error naming the file.
+     */
+    public static Csv read(final Path file) {
+        final List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException(file + ": empty, expected a header line");
+        }
+        final Csv csv = new Csv(lines.get(0).split(",", -1));
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isEmpty()) {
+                continue;
+            }
+            final String[] r = lines.get(i).split(",", -1);
+            if (r.length != csv.columns.length) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + r.length + " values for " + csv.columns.length + " columns");
+            }
+            csv.rows.add(r);
+        }
+        return csv;
+    }
+
+    /** Appends the rows of {@code other}, which must have the same columns. */
+    public Csv append(final Csv other) {
+        if (!Arrays.equals(columns, other.columns)) {
+            throw new IllegalArgumentException("columns differ: " + Arrays.toString(columns) + " and " + Arrays.toString(other.columns));
+        }
+        rows.addAll(other.rows);
+        return this;
+    }
+
+    /** The value of {@code column} in {@code row} (a row of this table). */
+    public String value(final String[] row, final String column) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(column)) {
+                return row[i];
+            }
+        }
+        throw new IllegalArgumentException("no column " + column + " in " + Arrays.toString(columns));
+    }
+
+    /** The value of {@code column} in {@code row} as a number. */
+    public double number(final String[] row, final String column) {
+        return Double.parseDouble(value(row, column));
     }
 
     /** Writes the table to {@code file} (parent directories created), replacing it. */

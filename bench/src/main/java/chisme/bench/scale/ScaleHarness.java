@@ -9,10 +9,11 @@ import java.util.Arrays;
  * to bench/results/ and PNG plots to docs/plots/ (paths settable with --results= and --plots=).
  * <pre>
  * bench/scale throughput   [--seconds=4 --window=32 --peers=40]
- * bench/scale lookups-udp  [--sizes=16,64,256 --lookups=200 --kill=0.3 --timeout-ms=300]
- * bench/scale lookups-sim  [--sizes=1000,2000,4000 --lookups=500 --churn=0.3 --seed=42]
+ * bench/scale lookups-udp  [--sizes=16,64,256 --lookups=200 --kill=0.3 --timeout-ms=300 --loopback=distinct|shared]
+ * bench/scale lookups-sim  [--sizes=1000,2000,4000 --lookups=500 --churn=0.3 --seed=42 --table=lookups_sim]
  * bench/scale gossip       [--nodes=50 --inserts=1000 --topologies=line,ring,mesh --shelf-sizes=10,100,1000,10000]
  * bench/scale footprint    [--items=10000 --xmx=64m]
+ * bench/scale plot         redraws every plot from the CSV tables already in --results (no measuring)
  * bench/scale all          (each of the above with its defaults)
  * </pre>
  */
@@ -22,7 +23,7 @@ public final class ScaleHarness {
 
     public static void main(final String[] argv) throws Exception {
         if (argv.length == 0) {
-            System.err.println("usage: bench/scale throughput|lookups-udp|lookups-sim|gossip|footprint|all [--flag=value ...]");
+            System.err.println("usage: bench/scale throughput|lookups-udp|lookups-sim|gossip|footprint|plot|all [--flag=value ...]");
             System.exit(2);
         }
         System.out.println("# " + Machine.describe() + "; command: bench/scale " + String.join(" ", argv));
@@ -33,6 +34,7 @@ public final class ScaleHarness {
             case "lookups-sim" -> SimLookups.run(args);
             case "gossip" -> Gossip.run(args);
             case "footprint" -> Footprint.run(args);
+            case "plot" -> ReportPlots.run(args);
             case "all" -> {
                 Throughput.run(args);
                 UdpLookups.run(args);

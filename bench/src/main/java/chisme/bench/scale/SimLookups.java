@@ -1,7 +1,6 @@
 package chisme.bench.scale;
 
 import chisme.bench.report.Csv;
-import chisme.bench.report.Plots;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.sim.KademliaSimulation;
 import chisme.node.sim.SimNetwork;
@@ -11,7 +10,6 @@ import chisme.wire.NodeId;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.knowm.xchart.XYChart;
 
 /**
  * Lookups in the simulated network under virtual time ({@link KademliaSimulation}: the production engine
@@ -29,11 +27,12 @@ final class SimLookups {
         final int values = args.integer("values", 100);
         final double churn = args.decimal("churn", 0.3);
         final long seed = args.longValue("seed", 42);
+        final String table = args.string("table", "lookups_sim");
+        if (!table.matches("lookups_sim[A-Za-z0-9_-]*")) {
+            throw new IllegalArgumentException("--table must start with lookups_sim (letters, digits, _ and - after it), got " + table);
+        }
         final Csv csv = new Csv("nodes", "log2_n", "goal_rounds", "phase", "op", "lookups", "success_rate", "rounds_median",
             "rounds_p90", "rounds_max", "rounds_mean", "messages_per_lookup", "build_wall_s", "heap_used_mb");
-        final double[] xs = new double[sizes.length];
-        final double[][] mean = new double[4][sizes.length];
-        final double[] goal = new double[sizes.length];
         for (int s = 0; s < sizes.length; s++) {
             final int n = sizes[s];
             final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(1_000);
@@ -44,10 +43,7 @@ final class SimLookups {
             sim.publish(values, 200);
             final int goalRounds = (int) Math.ceil(Math.log(n) / Math.log(config.k())) + 1;
             final double log2n = Math.log(n) / Math.log(2);
-            xs[s] = n;
-            goal[s] = goalRounds;
             System.out.printf("N=%d built in %.1f s wall (%.0f s virtual)%n", n, buildS, sim.network().nowMs() / 1e3);
-            int series = 0;
             for (final String phase : new String[]{"all up", "churn"}) {
                 if (phase.equals("churn")) {
                     sim.churn(churn);
@@ -59,27 +55,16 @@ final class SimLookups {
                         st.total, st.successRate(), st.rounds.quantile(0.5), st.rounds.quantile(0.9), st.rounds.quantile(1.0),
                         st.rounds.mean(), st.messages < 0 ? "" : String.format("%.1f", (double) st.messages / st.total), buildS,
                         (rt.totalMemory() - rt.freeMemory()) >> 20);
-                    mean[series++][s] = st.rounds.mean();
                     System.out.printf("N=%d %s %s: success %.4f, %s, messages/lookup %s%n", n, phase, op, st.successRate(), st.rounds,
                         st.messages < 0 ? "n/a" : String.format("%.1f", (double) st.messages / st.total));
                 }
             }
         }
         csv.print("simulated lookups (k=20, alpha=3, virtual time)");
-        csv.write(args.results().resolve("lookups_sim.csv"));
-        final XYChart chart = Plots.chart("Lookup rounds against N (simulated, k=20, alpha=3)", "N (nodes)", "rounds", true, false);
-        final String[] names = {"find_node mean", "get mean", "find_node mean, " + Math.round(churn * 100) + "% stopped",
-            "get mean, " + Math.round(churn * 100) + "% stopped"};
-        for (int i = 0; i < 4; i++) {
-            Plots.series(chart, names[i], xs, mean[i]);
-        }
-        Plots.series(chart, "goal: ceil(log2 N / log2 k) + 1", xs, goal);
-        final double[] log2 = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            log2[i] = Math.log(xs[i]) / Math.log(20); // log2 N / log2 k
-        }
-        Plots.series(chart, "log2 N / log2 k", xs, log2);
-        Plots.save(chart, args.plots().resolve("lookup-rounds.png"));
+        // --table names the CSV: a long single-size run (50,000 nodes: 22 minutes) is kept in its own
+        // lookups_sim_<N>.csv, and the plot joins every lookups_sim*.csv of the results directory.
+        csv.write(args.results().resolve(table + ".csv"));
+        ReportPlots.rounds(ReportPlots.simTables(args.results()), args.plots().resolve(ReportPlots.ROUNDS_PNG));
     }
 
     /** Rounds histogram and success from the simulation, plus messages the lookups sent and received (-1: not known). */

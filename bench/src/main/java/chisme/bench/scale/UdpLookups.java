@@ -2,16 +2,15 @@ package chisme.bench.scale;
 
 import chisme.bench.report.Csv;
 import chisme.bench.report.Percentiles;
-import chisme.bench.report.Plots;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.kademlia.LookupResult;
 import chisme.node.metrics.CounterId;
 import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
-import org.knowm.xchart.XYChart;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -36,16 +35,17 @@ final class UdpLookups {
         final Csv summary = new Csv("nodes", "phase", "lookups", "success_rate", "p50_ms", "p90_ms", "p99_ms", "max_ms",
             "rounds_median", "rounds_mean", "join_s", "rate_limited_drops", "calls_timed_out");
         final Csv raw = new Csv("nodes", "phase", "latency_ms", "rounds", "ok");
-        final XYChart cdf = Plots.chart("Lookup latency on loopback (iterativeFindNode)", "latency (ms)", "fraction of lookups <= x",
-            true, false);
-        final InetAddress lo = InetAddress.getByName("127.0.0.1");
+        final String loopback = args.string("loopback", "distinct");
+        if (!loopback.equals("distinct") && !loopback.equals("shared")) {
+            throw new IllegalArgumentException("--loopback must be distinct or shared, got " + loopback);
+        }
         final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(timeoutMs);
         for (final int n : sizes) {
             final SplittableRandom random = new SplittableRandom(seed + n);
             final List<KademliaNode> nodes = new ArrayList<>();
             final long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                final KademliaNode node = KademliaNode.udp(config, lo, 0, InMemoryTupleStore.withCapacity(1_000, 65_536), null);
+                final KademliaNode node = KademliaNode.udp(config, address(loopback, i), 0, InMemoryTupleStore.withCapacity(1_000, 65_536), null);
                 node.start();
                 if (i > 0) {
                     node.join(nodes.get(random.nextInt(nodes.size())).localAddress());
@@ -54,13 +54,13 @@ final class UdpLookups {
             }
             final double joinS = (System.nanoTime() - t0) / 1e9;
             System.out.printf("N=%d: joined in %.1f s%n", n, joinS);
-            measure(n, "all up", nodes, lookups, random, summary, raw, cdf, joinS);
+            measure(n, "all up", nodes, lookups, random, summary, raw, joinS);
             final List<KademliaNode> alive = new ArrayList<>(nodes);
             final int toKill = (int) Math.round(n * kill);
             for (int i = 0; i < toKill; i++) {
                 alive.remove(random.nextInt(alive.size())).close();
             }
-            measure(n, String.format("%d%% killed", Math.round(kill * 100)), alive, lookups, random, summary, raw, cdf, joinS);
+            measure(n, String.format("%d%% killed", Math.round(kill * 100)), alive, lookups, random, summary, raw, joinS);
             for (final KademliaNode node : alive) {
                 node.close();
             }
@@ -68,11 +68,24 @@ final class UdpLookups {
         summary.print("lookups over real UDP on loopback (k=20, alpha=3, rpc timeout " + timeoutMs + " ms)");
         summary.write(args.results().resolve("lookups_udp.csv"));
         raw.write(args.results().resolve("lookups_udp_latency.csv"));
-        Plots.save(cdf, args.plots().resolve("lookup-latency.png"));
+        ReportPlots.latency(raw, args.plots().resolve(ReportPlots.LATENCY_PNG));
+    }
+
+    /**
+     * Node {@code i}'s bind address. "distinct": its own 127.0.x.y (Linux answers the whole 127.0.0.0/8 on
+     * lo), as on a mesh where every router has its own IP; the per-source rate limit (RpcConfig: 50
+     * requests/s, burst 100, per IP) then applies per node as in the field. "shared": every node on
+     * 127.0.0.1, so all nodes share one rate-limit budget at each receiver (how the first runs were made).
+     */
+    private static InetAddress address(final String loopback, final int i) throws UnknownHostException {
+        if (loopback.equals("shared")) {
+            return InetAddress.getByName("127.0.0.1");
+        }
+        return InetAddress.getByAddress(new byte[]{127, 0, (byte) (1 + i / 250), (byte) (1 + i % 250)});
     }
 
     private static void measure(final int n, final String phase, final List<KademliaNode> alive, final int lookups,
-                                final SplittableRandom random, final Csv summary, final Csv raw, final XYChart cdf, final double joinS) {
+                                final SplittableRandom random, final Csv summary, final Csv raw, final double joinS) {
         final double[] latencyMs = new double[lookups];
         final double[] rounds = new double[lookups];
         int ok = 0;
@@ -109,12 +122,6 @@ final class UdpLookups {
         final long timeouts = sum(alive, CounterId.CALLS_TIMED_OUT) - timeouts0;
         summary.row(n, phase, lookups, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), p.at(1.0), (int) pr.at(0.5),
             meanRounds, joinS, drops, timeouts);
-        final double[] x = p.sorted();
-        final double[] y = new double[x.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (i + 1.0) / y.length;
-        }
-        Plots.series(cdf, "N=" + n + ", " + phase, x, y);
         System.out.printf("N=%d %s: success %.3f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, rounds median %d, rate-limited drops %d, timeouts %d%n",
             n, phase, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), (int) pr.at(0.5), drops, timeouts);
     }
