@@ -1,5 +1,6 @@
 package chisme.node.sharedstate;
 
+import chisme.store.Book;
 import chisme.wire.BookRequestFlyweight;
 import chisme.wire.BooksFlyweight;
 import chisme.wire.BucketDigestFlyweight;
@@ -18,6 +19,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -119,6 +121,12 @@ public final class GossipCodec {
     public int appendBook(final byte[] key, final NodeId authorId, final byte[] author, final long version, final long ttlMs,
                           final boolean tombstone, final byte[] data) {
         return books.appendBook(key, authorId, author, version, ttlSeconds(ttlMs), tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0, data);
+    }
+
+    /** The author name as carried: UTF-8, cut at the wire's 255 bytes. */
+    static byte[] authorBytes(final Book b) {
+        final byte[] a = b.authorName() == null ? new byte[0] : b.authorName().getBytes(StandardCharsets.UTF_8);
+        return a.length > 255 ? Arrays.copyOf(a, 255) : a;
     }
 
     /** Whole seconds on the wire, rounded up so a book never arrives already expired; capped at the u32. */

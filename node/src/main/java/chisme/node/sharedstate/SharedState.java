@@ -163,7 +163,7 @@ public final class SharedState implements AutoCloseable {
                 result.complete(new SyncResult(0, 0, 0, 0));
                 return;
             }
-            final List<SharedStateEngine.Round> rounds = new ArrayList<>();
+            final List<SyncRound> rounds = new ArrayList<>();
             for (final InetSocketAddress n : to) {
                 engine.startRound(n, List.of(shelf), r -> {
                     rounds.add(r);
@@ -171,7 +171,7 @@ public final class SharedState implements AutoCloseable {
                         int ok = 0;
                         int books = 0;
                         long bytes = 0;
-                        for (final SharedStateEngine.Round x : rounds) {
+                        for (final SyncRound x : rounds) {
                             ok += x.failed() ? 0 : 1;
                             books += x.booksReceived();
                             bytes += x.bytes();

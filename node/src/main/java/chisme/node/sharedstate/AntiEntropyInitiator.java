@@ -1,0 +1,246 @@
+package chisme.node.sharedstate;
+
+import chisme.node.rpc.Dispatcher;
+import chisme.node.rpc.RpcTracker;
+import chisme.node.transport.Clock;
+import chisme.node.transport.Scheduler;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * Our side of anti-entropy (docs/shared-state.md "Anti-entropy"): every sync interval a
+ * {@link SyncRound} with each neighbour for the shelves that are due; SHELF_DIGEST, then BUCKET_DIGEST
+ * narrowing where a shelf differs, then BOOK_REQUEST for the differing books. Pull only: each node fetches
+ * what it lacks. A round cut by its byte budget gets a follow-up soon. Node thread only.
+ */
+final class AntiEntropyInitiator {
+    /** A key list at or below this size is sent instead of narrowing further (16 bytes per key). */
+    static final int LEAF_KEYS = 48;
+    /** Calls one round keeps in flight (replies are fragmented: the reassembler holds 4 per source). */
+    static final int ROUND_CALLS_IN_FLIGHT = 2;
+    /** A SHELF_DIGEST request stays in one datagram (1232 - 32 header). */
+    static final int MAX_DIGEST_BODY = 1_200;
+    /** Delay of the follow-up round after a round cut short by its budget. */
+    static final long FOLLOW_UP_MS = 50;
+
+    private final SharedStateEngine engine;
+    private final SharedStateConfig config;
+    private final Dispatcher dispatcher;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final SharedStateCounters counters;
+    private final Neighbours neighbours;
+    private final GossipCodec codec;
+    private final Map<String, Long> nextRoundMs = new HashMap<>();
+    private final Set<InetSocketAddress> followUps = new HashSet<>();
+
+    AntiEntropyInitiator(final SharedStateEngine engine, final SharedStateConfig config, final Dispatcher dispatcher,
+                         final Scheduler scheduler, final Clock clock, final RandomGenerator random,
+                         final SharedStateCounters counters, final Neighbours neighbours, final GossipCodec codec) {
+        this.engine = engine;
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.random = random;
+        this.counters = counters;
+        this.neighbours = neighbours;
+        this.codec = codec;
+    }
+
+    SharedStateConfig config() {
+        return config;
+    }
+
+    SharedStateCounters counters() {
+        return counters;
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Starts the periodic rounds. */
+    void start() {
+        scheduler.schedule(engine.jittered(engine.baseIntervalMs()) / 2, this::gossipTick);
+    }
+
+    private void gossipTick() {
+        if (!engine.running()) {
+            return;
+        }
+        try {
+            final long nowMs = clock.nowMs();
+            final List<String> due = new ArrayList<>();
+            final Set<String> all = new java.util.TreeSet<>(config.shelves().keySet());
+            for (final Map.Entry<String, ShelfIndex> e : engine.indexes().entrySet()) {
+                if (e.getValue().count() > 0) {
+                    all.add(e.getKey());
+                }
+            }
+            for (final String s : all) {
+                final Long next = nextRoundMs.get(s);
+                if (next == null || next <= nowMs) {
+                    due.add(s);
+                    nextRoundMs.put(s, nowMs + engine.jittered(config.shelf(s).syncIntervalMs()));
+                }
+            }
+            // A node holding no shelf still asks: the reply names the neighbour's shelves, so it learns them.
+            if (!due.isEmpty() || all.isEmpty()) {
+                for (final InetSocketAddress n : neighbours.current()) {
+                    startRound(n, due, null);
+                }
+            }
+        } finally {
+            scheduler.schedule(engine.jittered(Math.max(10, engine.baseIntervalMs() / 2)), this::gossipTick);
+        }
+    }
+
+    /**
+     * Starts an anti-entropy round with {@code neighbour} for {@code shelves} (pull: we fetch what it
+     * has that we lack; it does the same with us on its own rounds). {@code done} gets the round.
+     */
+    void startRound(final InetSocketAddress neighbour, final List<String> shelves, final Consumer<SyncRound> done) {
+        final SyncRound round = new SyncRound(this, neighbour, done);
+        counters.increment(SharedStateCounter.ROUNDS_STARTED);
+        final List<GossipCodec.ShelfDigest> digests = new ArrayList<>();
+        int bytes = 1;
+        final List<String> order = new ArrayList<>(shelves);
+        if (order.size() > 1) {
+            // More shelves than one datagram holds are rotated: a random subset each round, so none starves.
+            java.util.Collections.shuffle(order, java.util.Random.from(random));
+        }
+        for (final String s : order) {
+            if (digests.size() >= GossipCodec.MAX_DIGEST_SHELVES || bytes + GossipCodec.shelfDigestBytes(s) > MAX_DIGEST_BODY) {
+                break;
+            }
+            digests.add(engine.digestOf(s));
+            bytes += GossipCodec.shelfDigestBytes(s);
+        }
+        final RpcTracker t = dispatcher.tracker();
+        final int n = codec.encodeShelfDigests(t.requestBuffer(), 0, digests);
+        round.call(MessageType.SHELF_DIGEST, n, (buf, off, len) -> {
+            final List<GossipCodec.ShelfDigest> theirs = codec.decodeShelfDigests(buf, off, len);
+            if (theirs == null) {
+                counters.increment(SharedStateCounter.DROP_BAD_BODY);
+                return;
+            }
+            boolean equal = true;
+            for (final GossipCodec.ShelfDigest d : theirs) {
+                final GossipCodec.ShelfDigest mine = engine.digestOf(d.shelf());
+                if (d.count() == 0 || (mine.count() == d.count() && mine.hashHi() == d.hashHi() && mine.hashLo() == d.hashLo())) {
+                    continue;
+                }
+                equal = false;
+                if (mine.count() == 0) {
+                    round.queue(() -> requestBooks(round, d.shelf(), 0, 0));
+                } else {
+                    round.queue(() -> requestBuckets(round, d.shelf(), 0, 0));
+                }
+            }
+            if (equal) {
+                counters.increment(SharedStateCounter.ROUNDS_EQUAL);
+            }
+        });
+    }
+
+    private void requestBuckets(final SyncRound round, final String shelf, final int level, final long prefix) {
+        final RpcTracker t = dispatcher.tracker();
+        final int n = codec.encodeBucketDigest(t.requestBuffer(), 0, shelf, level, prefix, null, null);
+        round.call(MessageType.BUCKET_DIGEST, n, (buf, off, len) -> {
+            final GossipCodec.BucketDigest theirs = codec.decodeBucketDigest(buf, off, len);
+            if (theirs == null || theirs.counts().length != ShelfIndex.FANOUT || !theirs.shelf().equals(shelf)
+                || theirs.level() != level || theirs.prefix() != prefix) {
+                counters.increment(SharedStateCounter.DROP_BAD_BODY);
+                return;
+            }
+            final int[] counts = new int[ShelfIndex.FANOUT];
+            final long[] sums = new long[ShelfIndex.FANOUT];
+            engine.index(shelf).buckets(level, prefix, counts, sums);
+            for (int b = 0; b < ShelfIndex.FANOUT; b++) {
+                if (theirs.counts()[b] == 0 || (theirs.counts()[b] == counts[b] && theirs.hashes()[b] == sums[b])) {
+                    continue; // pull only: an empty bucket over there has nothing for us
+                }
+                final long child = level == 0 ? b : (prefix << 6) | b;
+                final int childLevel = level + 1;
+                if (counts[b] <= LEAF_KEYS || childLevel >= ShelfIndex.MAX_LEVEL) {
+                    round.queue(() -> requestBooks(round, shelf, childLevel, child));
+                } else {
+                    round.queue(() -> requestBuckets(round, shelf, childLevel, child));
+                }
+            }
+        });
+    }
+
+    private void requestBooks(final SyncRound round, final String shelf, final int level, final long prefix) {
+        final List<ShelfIndex.Entry> mine = engine.index(shelf).entriesUnder(level, prefix);
+        if (mine.size() > LEAF_KEYS && level < ShelfIndex.MAX_LEVEL) {
+            requestBuckets(round, shelf, level, prefix); // we learnt too much since queueing: narrow instead
+            return;
+        }
+        final int max = Math.min(mine.size(), GossipCodec.MAX_REQUEST_PAIRS);
+        final long[] keys = new long[max];
+        final long[] entryHashes = new long[max];
+        for (int i = 0; i < max; i++) {
+            keys[i] = mine.get(i).keyHash();
+            entryHashes[i] = mine.get(i).hashLo();
+        }
+        final RpcTracker t = dispatcher.tracker();
+        final int n = codec.encodeBookRequest(t.requestBuffer(), 0, shelf, level, prefix, keys, entryHashes);
+        round.call(MessageType.BOOK_REQUEST, n, (buf, off, len) -> {
+            final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
+            if (books == null || !books.shelf().equals(shelf)) {
+                counters.increment(SharedStateCounter.DROP_BAD_BODY);
+                return;
+            }
+            int changed = 0;
+            for (final GossipCodec.WireBook wb : books.books()) {
+                final SharedStateEngine.MergeResult m = engine.merge(shelf, wb, round.neighbour);
+                changed += m == SharedStateEngine.MergeResult.CHANGED || m == SharedStateEngine.MergeResult.TTL_REFRESHED ? 1 : 0;
+            }
+            round.addBooksReceived(books.books().size());
+            // BOOKS has no "more" flag: a reply past half the cut size may have been cut, so ask again
+            // (the new request lists what we now hold, so only the rest comes back). Only when the reply
+            // taught us something: copies older than ours would come back the same way forever.
+            if (changed > 0 && len - HeaderFlyweight.LENGTH > SharedStateEngine.MAX_BOOKS_BODY / 2) {
+                round.queue(() -> requestBooks(round, shelf, level, prefix));
+            }
+        });
+    }
+
+    /** Called by a round when it is over. */
+    void finished(final SyncRound round) {
+        if (round.incomplete()) {
+            counters.increment(SharedStateCounter.ROUNDS_INCOMPLETE);
+            scheduleFollowUp(round.neighbour);
+        }
+    }
+
+    /** After a round cut short by its budget, the next one with that neighbour comes soon, not a full interval later. */
+    private void scheduleFollowUp(final InetSocketAddress neighbour) {
+        if (!followUps.add(neighbour)) {
+            return;
+        }
+        scheduler.schedule(Math.min(FOLLOW_UP_MS, engine.baseIntervalMs()), () -> {
+            followUps.remove(neighbour);
+            if (engine.running()) {
+                startRound(neighbour, new ArrayList<>(engine.indexes().keySet()), null);
+            }
+        });
+    }
+}
