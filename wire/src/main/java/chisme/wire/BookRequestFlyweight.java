@@ -5,7 +5,9 @@ package chisme.wire;
  * version or we lack (found to differ by SHELF_DIGEST / BUCKET_DIGEST). The u64 words are: word 0 the range
  * ({@code prefix bits << 32 | left-aligned prefix}, as in BUCKET_DIGEST), then (key hash, entry hash low
  * word) pairs of the books the requester holds there, so the count is odd (docs/shared-state.md
- * "Anti-entropy"). Answered by BOOKS.
+ * "Anti-entropy"). With {@link HeaderFlyweight#FLAG_CONTINUED} in the header, word 1 is a cursor: only books
+ * whose key hash is above it (unsigned) are wanted, and the pairs follow it, so the count is even. Answered
+ * by BOOKS.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -22,10 +24,20 @@ package chisme.wire;
  *  |   pair i: key hash u64 LE | entry hash low word u64 LE        |  C + 10 + 16 * i
  *  |                              ...                              |
  *  +---------------------------------------------------------------+  C + 2 + 8 * count
+ *
+ *  with FLAG_CONTINUED (flags bit 1):
+ *  +---------------------------------------------------------------+
+ *  |   word 0: range (as above)                                    |  C + 2
+ *  +---------------------------------------------------------------+
+ *  |   word 1: cursor = key hash u64 LE; only keys above it wanted |  C + 10
+ *  +---------------------------------------------------------------+
+ *  |   pair i: key hash u64 LE | entry hash low word u64 LE        |  C + 18 + 16 * i
+ *  +---------------------------------------------------------------+  C + 2 + 8 * count
  * </pre>
  * {@link MessageDecoder#validate} checks the framing only (name, {@code count} words present); a receiver
- * then checks {@link #isRangeRequest()} before reading the range and the pairs. Encode with
- * {@link #encodeRange} and {@link #putPair}; {@link #encode(byte[], int)} / {@link #putKeyHash} write raw words.
+ * then checks {@link #isRangeRequest()} before reading the range, cursor and pairs. Encode with
+ * {@link #encodeRange} (or {@link #encodeRangeAfter} with a cursor) and {@link #putPair};
+ * {@link #encode(byte[], int)} / {@link #putKeyHash} write raw words.
  */
 public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyweight> {
     public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
@@ -33,7 +45,7 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
     /** Shortest frame that can hold the fixed fields (empty name, no hashes). */
     public static final int MIN_LENGTH = NAME_OFFSET + 2;
     /** Most (key hash, entry hash) pairs after the range word: the word count is a u16. */
-    public static final int MAX_PAIRS = (0xFFFF - 1) / 2;
+    public static final int MAX_PAIRS = (0xFFFF - 2) / 2;
 
     public BookRequestFlyweight() {
         super(MessageType.BOOK_REQUEST);
@@ -52,24 +64,51 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
     }
 
     /**
-     * Writes name, count {@code 1 + 2 * pairCount} and the range word for the top {@code prefixBits} bits of
+     * Writes name, count {@code 1 + 2 * pairCount} and the range word, clears {@link HeaderFlyweight#FLAG_CONTINUED} for the top {@code prefixBits} bits of
      * {@code prefix} (left-aligned, bits below zero: checked); returns the total length. Then write each
      * pair with {@link #putPair}.
      */
     public int encodeRange(final byte[] shelfName, final int prefixBits, final int prefix, final int pairCount) {
-        if (pairCount < 0 || pairCount > MAX_PAIRS || !BucketDigestFlyweight.isAlignedPrefix(prefixBits, prefix)) {
-            throw new IllegalArgumentException("0.." + MAX_PAIRS + " pairs and an aligned prefix of 0..32 bits, got "
-                + pairCount + ", " + prefixBits + ", " + Integer.toHexString(prefix));
-        }
+        checkRange(pairCount, prefixBits, prefix);
+        continuedFlag(false);
         final int length = encode(shelfName, 1 + 2 * pairCount);
         putKeyHash(0, ((long) prefixBits << 32) | (prefix & 0xFFFF_FFFFL));
         return length;
     }
 
-    /** Writes pair {@code i} (key hash, low word of the entry hash) after the range word. */
+    /**
+     * As {@link #encodeRange} with a cursor: sets {@link HeaderFlyweight#FLAG_CONTINUED} in the header (a
+     * caller writing the header afterwards must set it too), count {@code 2 + 2 * pairCount}, the range word
+     * and word 1 = {@code cursor} (only keys whose hash is above it, unsigned, are wanted); returns the total
+     * length. Then write each pair with {@link #putPair}.
+     */
+    public int encodeRangeAfter(final byte[] shelfName, final int prefixBits, final int prefix, final long cursor,
+                                final int pairCount) {
+        checkRange(pairCount, prefixBits, prefix);
+        continuedFlag(true);
+        final int length = encode(shelfName, 2 + 2 * pairCount);
+        putKeyHash(0, ((long) prefixBits << 32) | (prefix & 0xFFFF_FFFFL));
+        putKeyHash(1, cursor);
+        return length;
+    }
+
+    private static void checkRange(final int pairCount, final int prefixBits, final int prefix) {
+        if (pairCount < 0 || pairCount > MAX_PAIRS || !BucketDigestFlyweight.isAlignedPrefix(prefixBits, prefix)) {
+            throw new IllegalArgumentException("0.." + MAX_PAIRS + " pairs and an aligned prefix of 0..32 bits, got "
+                + pairCount + ", " + prefixBits + ", " + Integer.toHexString(prefix));
+        }
+    }
+
+    private void continuedFlag(final boolean on) {
+        final int flags = mutableBuffer.getByte(offset + HeaderFlyweight.FLAGS_OFFSET) & 0xFF;
+        final int next = on ? flags | HeaderFlyweight.FLAG_CONTINUED : flags & ~HeaderFlyweight.FLAG_CONTINUED;
+        mutableBuffer.putByte(offset + HeaderFlyweight.FLAGS_OFFSET, (byte) next);
+    }
+
+    /** Writes pair {@code i} (key hash, low word of the entry hash) after the range word (and the cursor, if continued). */
     public BookRequestFlyweight putPair(final int i, final long keyHash, final long entryHash) {
-        putKeyHash(1 + 2 * i, keyHash);
-        return putKeyHash(2 + 2 * i, entryHash);
+        putKeyHash(firstPairWord() + 2 * i, keyHash);
+        return putKeyHash(firstPairWord() + 1 + 2 * i, entryHash);
     }
 
     /** Writes raw word {@code i}. */
@@ -109,13 +148,24 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         return buffer.getLong(hashesIndex() + i * 8, LE);
     }
 
+    /** True if the header has {@link HeaderFlyweight#FLAG_CONTINUED}: word 1 is a cursor. */
+    public boolean continued() {
+        return (flags() & HeaderFlyweight.FLAG_CONTINUED) != 0;
+    }
+
+    /** Word index of the first pair: 1, or 2 after a cursor. */
+    private int firstPairWord() {
+        return continued() ? 2 : 1;
+    }
+
     /**
-     * True if the words form a range request: an odd count (range word plus whole pairs), at most 32 prefix
-     * bits and no prefix bit set below them. Reads nothing past the frame after {@link MessageDecoder#validate}.
+     * True if the words form a range request: a range word, a cursor word when {@link #continued()}, then
+     * whole pairs (so an odd count, or an even count of at least 2 when continued), at most 32 prefix bits and
+     * no prefix bit set below them. Reads nothing past the frame after {@link MessageDecoder#validate}.
      */
     public boolean isRangeRequest() {
         final int count = count();
-        if ((count & 1) == 0) {
+        if (count < firstPairWord() || ((count - firstPairWord()) & 1) != 0) {
             return false;
         }
         final long range = keyHash(0);
@@ -133,17 +183,22 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         return (int) keyHash(0);
     }
 
-    /** Number of (key hash, entry hash) pairs after the range word. */
+    /** The cursor (word 1): only keys whose hash is above it, unsigned, are wanted; only when {@link #continued()}. */
+    public long cursor() {
+        return keyHash(1);
+    }
+
+    /** Number of (key hash, entry hash) pairs after the range word (and the cursor). */
     public int pairCount() {
-        return Math.max(0, (count() - 1) / 2);
+        return Math.max(0, (count() - firstPairWord()) / 2);
     }
 
     public long pairKeyHash(final int i) {
-        return keyHash(1 + 2 * i);
+        return keyHash(firstPairWord() + 2 * i);
     }
 
     public long pairEntryHash(final int i) {
-        return keyHash(2 + 2 * i);
+        return keyHash(firstPairWord() + 1 + 2 * i);
     }
 
     @Override

@@ -39,6 +39,21 @@ import org.agrona.MutableDirectBuffer;
  * Books have variable length: iterate with {@link #firstBook()} / {@link #nextBook(int)}, which return book
  * positions (indexes into {@link #buffer()}). Encode with {@link #encode(byte[])} then {@link #appendBook}.
  * Messages above one datagram are sent as FRAGMENTs.
+ * <p>
+ * Header flags: {@link HeaderFlyweight#FLAG_CONTINUED} on a reply to BOOK_REQUEST says the responder stopped
+ * early: more books of the asked range follow, in ascending unsigned key-hash order, after the last book
+ * here (ask again with that key hash as the cursor). {@link HeaderFlyweight#FLAG_DEFLATED}: everything after
+ * the header is a raw DEFLATE stream (RFC 1951) of the body above, inflating to at most
+ * {@link WireLimits#MAX_MESSAGE} - 32 bytes:
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |            header (32 bytes, flags bit 2 = DEFLATED)          |  0
+ *  +---------------------------------------------------------------+
+ *  |   raw DEFLATE stream of name length .. last book's data ...   |  32
+ *  +---------------------------------------------------------------+  32 + stream length (>= 1)
+ * </pre>
+ * Such a frame is validated only as "non-empty body"; this flyweight must wrap the inflated message
+ * ({@link BodyInflater}), never the deflated one.
  */
 public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;

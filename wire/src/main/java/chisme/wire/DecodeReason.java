@@ -12,7 +12,10 @@ public final class DecodeReason {
     /** A version other than {@link HeaderFlyweight#VERSION}: version 1 accepts only version 1. */
     public static final int BAD_VERSION = 3;
     public static final int UNKNOWN_TYPE = 4;
-    /** A length or count field points past the end, or the frame has trailing bytes. */
+    /**
+     * A length or count field points past the end, or the frame has trailing bytes; for a deflated body
+     * ({@link BodyInflater}): a truncated or corrupt stream, or bytes after its end.
+     */
     public static final int BAD_LENGTH = 5;
     /** NODES with more than {@link WireLimits#MAX_CONTACTS} contacts. */
     public static final int TOO_MANY_CONTACTS = 6;
@@ -20,13 +23,15 @@ public final class DecodeReason {
     public static final int BAD_FAMILY = 7;
     /** Shelf name empty, longer than 64 bytes or outside {@code [A-Za-z0-9_-]}. */
     public static final int BAD_NAME = 8;
-    /** A value, message, count or level above its limit in {@link WireLimits}. */
+    /** A value, message, count or level above its limit in {@link WireLimits}; a deflated body inflating past its bound. */
     public static final int TOO_LARGE = 9;
     /** FRAGMENT fields inconsistent (index >= count, count < 2, payload larger than the total ...). */
     public static final int BAD_FRAGMENT = 10;
+    /** A flag bit not allowed on the frame's type ({@link HeaderFlyweight#FLAG_DEFLATED} on anything but BOOKS or a FRAGMENT of one). */
+    public static final int BAD_FLAGS = 11;
 
     /** Number of reasons including OK: size of a per-reason counter array. */
-    public static final int COUNT = 11;
+    public static final int COUNT = 12;
 
     private DecodeReason() {
     }
@@ -45,6 +50,7 @@ public final class DecodeReason {
             case BAD_NAME -> "BAD_NAME";
             case TOO_LARGE -> "TOO_LARGE";
             case BAD_FRAGMENT -> "BAD_FRAGMENT";
+            case BAD_FLAGS -> "BAD_FLAGS";
             default -> "UNKNOWN";
         };
     }

@@ -22,7 +22,10 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+  32
  * </pre>
  * Flags: bit 0 {@link #FLAG_READ_ONLY} (BEP 43: the sender answers nothing and must not be added
- * to routing tables: CLI probes and load generators set it).
+ * to routing tables: CLI probes and load generators set it); bit 1 {@link #FLAG_CONTINUED} (BOOKS: the
+ * responder stopped early and more books of the asked range follow; BOOK_REQUEST: word 1 is a cursor);
+ * bit 2 {@link #FLAG_DEFLATED} (BOOKS only: the body is a raw DEFLATE stream, see {@link BodyInflater}).
+ * Other bits are zero when sent and ignored on receive.
  * <p>
  * A flyweight: {@link #wrap} it over a buffer, read or write fields in place, no allocation.
  * It does not validate; call {@link MessageDecoder#validate} on received bytes first.
@@ -32,6 +35,19 @@ public final class HeaderFlyweight {
     public static final int VERSION = 1;
     public static final int LENGTH = 32;
     public static final int FLAG_READ_ONLY = 0x01;
+    /**
+     * On a BOOKS reply: the responder stopped early; more books of the asked range follow, in ascending
+     * unsigned key-hash order, after the last book of this reply. On a BOOK_REQUEST: word 1 (after the
+     * range word) is a cursor, only books whose key hash is above it (unsigned) are wanted.
+     */
+    public static final int FLAG_CONTINUED = 0x02;
+    /**
+     * BOOKS only: everything after the header is a raw DEFLATE stream (RFC 1951) of the plain BOOKS body,
+     * at most {@link WireLimits#MAX_MESSAGE} - {@link #LENGTH} bytes once inflated. A FRAGMENT of such a
+     * message carries it too (fragments keep the original's flags); on any other type the frame is dropped as
+     * {@link DecodeReason#BAD_FLAGS}.
+     */
+    public static final int FLAG_DEFLATED = 0x04;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = MAGIC_OFFSET + 1;
@@ -110,6 +126,16 @@ public final class HeaderFlyweight {
 
     public boolean readOnly() {
         return (flags() & FLAG_READ_ONLY) != 0;
+    }
+
+    /** True if {@link #FLAG_CONTINUED} is set. */
+    public boolean continued() {
+        return (flags() & FLAG_CONTINUED) != 0;
+    }
+
+    /** True if {@link #FLAG_DEFLATED} is set. */
+    public boolean deflated() {
+        return (flags() & FLAG_DEFLATED) != 0;
     }
 
     public long transactionId() {

@@ -9,7 +9,9 @@ import java.nio.ByteOrder;
  * header, then the exact body length its type's own length and count fields imply, plus names, counts and
  * size limits. Reads nothing outside {@code [offset, offset + length)}, never throws and never allocates,
  * whatever the bytes: a hostile network must not be able to kill or slow the receive loop. After
- * {@link DecodeReason#OK} the matching flyweight may read every field without further checks.
+ * {@link DecodeReason#OK} the matching flyweight may read every field without further checks, except for a
+ * BOOKS frame with {@link HeaderFlyweight#FLAG_DEFLATED}: its body is only known to be non-empty; inflate it
+ * with {@link BodyInflater} and validate the plain message before reading it.
  */
 public final class MessageDecoder {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -37,6 +39,16 @@ public final class MessageDecoder {
         }
         if (length > WireLimits.MAX_MESSAGE) {
             return DecodeReason.TOO_LARGE;
+        }
+        if ((buffer.getByte(offset + HeaderFlyweight.FLAGS_OFFSET) & HeaderFlyweight.FLAG_DEFLATED) != 0) {
+            // Only BOOKS may be deflated; its body is opaque until inflated (BodyInflater), then validated again.
+            // A FRAGMENT carries its original's header flags: checked as a fragment, its whole message later.
+            if (type == MessageType.BOOKS) {
+                return length > HeaderFlyweight.LENGTH ? DecodeReason.OK : DecodeReason.TOO_SHORT;
+            }
+            if (type != MessageType.FRAGMENT) {
+                return DecodeReason.BAD_FLAGS;
+            }
         }
         return switch (type) {
             case MessageType.PING -> length == PingFlyweight.LENGTH ? DecodeReason.OK : DecodeReason.BAD_LENGTH;

@@ -48,8 +48,10 @@ class MessageDecoderTest {
     @Test
     void shouldIgnoreUnknownFlagBits() {
         final int len = sample(MessageType.PING);
-        b.putByte(HeaderFlyweight.FLAGS_OFFSET, (byte) 0xFE);
+        b.putByte(HeaderFlyweight.FLAGS_OFFSET, (byte) (0xFE & ~HeaderFlyweight.FLAG_DEFLATED));
         assertEquals(DecodeReason.OK, validate(len));
+        b.putByte(HeaderFlyweight.FLAGS_OFFSET, (byte) 0xFE);
+        assertEquals(DecodeReason.BAD_FLAGS, validate(len), "DEFLATED is known, and allowed on BOOKS only");
     }
 
     @Test

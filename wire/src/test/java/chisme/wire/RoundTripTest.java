@@ -239,8 +239,12 @@ class RoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> r.encodeRange(Frames.SHELF, 0, 0, BookRequestFlyweight.MAX_PAIRS + 1));
         final BookRequestFlyweight full = new BookRequestFlyweight().wrap(new UnsafeBuffer(new byte[600_000]), 0);
         full.encodeRange(Frames.SHELF, 0, 0, BookRequestFlyweight.MAX_PAIRS);
-        assertEquals(0xFFFF, full.count(), "the most pairs fill the u16 word count");
+        assertEquals(0xFFFF - 2, full.count(), "the most pairs leave room for a cursor in the u16 word count");
         assertTrue(full.isRangeRequest());
+        full.encodeRangeAfter(Frames.SHELF, 0, 0, -1L, BookRequestFlyweight.MAX_PAIRS);
+        assertEquals(0xFFFF - 1, full.count(), "range, cursor and the most pairs fit the u16 word count");
+        assertTrue(full.isRangeRequest());
+        assertEquals(BookRequestFlyweight.MAX_PAIRS, full.pairCount());
     }
 
     @Test

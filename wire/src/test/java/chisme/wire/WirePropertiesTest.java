@@ -174,13 +174,14 @@ class WirePropertiesTest {
     @Property(tries = 300)
     void shouldRoundTripRandomBookRequestRanges(@ForAll("shelfName") byte[] name,
                                                 @ForAll @IntRange(min = 0, max = 32) int prefixBits, @ForAll int anyPrefix,
-                                                @ForAll @Size(max = 40) List<Long> hashes) {
+                                                @ForAll @Size(max = 40) List<Long> hashes,
+                                                @ForAll boolean continued, @ForAll long cursor) {
         // Keep only the top prefixBits bits: a range prefix is left-aligned with zeros below.
         final int prefix = prefixBits == 0 ? 0 : anyPrefix & (int) (0xFFFF_FFFFL << (32 - prefixBits));
         final int pairs = hashes.size() / 2;
         final UnsafeBuffer b = new UnsafeBuffer(new byte[4096]);
         final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, 0).header(0, 1, Frames.SENDER);
-        final int len = r.encodeRange(name, prefixBits, prefix, pairs);
+        final int len = continued ? r.encodeRangeAfter(name, prefixBits, prefix, cursor, pairs) : r.encodeRange(name, prefixBits, prefix, pairs);
         for (int i = 0; i < pairs; i++) {
             r.putPair(i, hashes.get(2 * i), hashes.get(2 * i + 1));
         }
@@ -189,7 +190,11 @@ class WirePropertiesTest {
         r.wrap(e, 0);
         assertTrue(r.isRangeRequest());
         assertTrue(r.nameEquals(name));
-        assertEquals(1 + 2 * pairs, r.count());
+        assertEquals(continued, r.continued());
+        assertEquals((continued ? 2 : 1) + 2 * pairs, r.count());
+        if (continued) {
+            assertEquals(cursor, r.cursor());
+        }
         assertEquals(prefixBits, r.rangePrefixBits());
         assertEquals(prefix, r.rangePrefix());
         assertEquals(pairs, r.pairCount());
@@ -204,16 +209,82 @@ class WirePropertiesTest {
         }
     }
 
-    /** Validates; if OK, every field must be readable inside an exactly-sized buffer. */
+    /**
+     * Validates; if OK, every field must be readable inside an exactly-sized buffer. A deflated BOOKS frame is
+     * inflated (bounded) and the plain message validated and read the same way.
+     */
     private static int checkAnyBytes(final byte[] bytes) {
         final UnsafeBuffer b = new UnsafeBuffer(bytes);
         final int reason = MessageDecoder.validate(b, 0, bytes.length);
         assertTrue(reason >= 0 && reason < DecodeReason.COUNT);
-        if (reason == DecodeReason.OK) {
+        if (reason == DecodeReason.OK && new HeaderFlyweight().wrap(b, 0).deflated()) {
+            final int inflated = inflate(b, bytes.length);
+            if (inflated == DecodeReason.OK) {
+                final UnsafeBuffer plain = exact(INFLATED, HeaderFlyweight.LENGTH + INFLATER.length());
+                plain.putByte(HeaderFlyweight.FLAGS_OFFSET, (byte) 0);
+                if (MessageDecoder.validate(plain, 0, plain.capacity()) == DecodeReason.OK) {
+                    Frames.readAll(plain, 0, plain.capacity());
+                }
+            }
+        } else if (reason == DecodeReason.OK) {
             Frames.readAll(b, 0, bytes.length);
         }
         return reason;
     }
+
+    private static final BodyInflater INFLATER = new BodyInflater();
+    private static final UnsafeBuffer INFLATED = new UnsafeBuffer(new byte[WireLimits.MAX_MESSAGE + 64]);
+    private static final int BODY_BOUND = WireLimits.MAX_MESSAGE - HeaderFlyweight.LENGTH;
+
+    /** Inflates the body of a deflated frame of {@code length} bytes into {@link #INFLATED} after its header; checks the bound. */
+    private static int inflate(final UnsafeBuffer b, final int length) {
+        INFLATED.putBytes(0, b, 0, HeaderFlyweight.LENGTH);
+        INFLATED.setMemory(WireLimits.MAX_MESSAGE, 64, (byte) 0x5A);
+        final int reason = INFLATER.inflate(b, HeaderFlyweight.LENGTH, length - HeaderFlyweight.LENGTH, INFLATED,
+            HeaderFlyweight.LENGTH, BODY_BOUND);
+        assertTrue(reason == DecodeReason.OK || reason == DecodeReason.TOO_LARGE || reason == DecodeReason.BAD_LENGTH,
+            DecodeReason.name(reason));
+        assertTrue(reason != DecodeReason.OK || INFLATER.length() <= BODY_BOUND);
+        for (int i = WireLimits.MAX_MESSAGE; i < WireLimits.MAX_MESSAGE + 64; i++) {
+            assertEquals(0x5A, INFLATED.getByte(i) & 0xFF, "the inflater wrote past its bound");
+        }
+        return reason;
+    }
+
+    /** A deflated BOOKS frame carrying {@code stream} as its body. */
+    private static byte[] deflatedFrame(final byte[] stream) {
+        final byte[] bytes = new byte[HeaderFlyweight.LENGTH + stream.length];
+        final UnsafeBuffer b = new UnsafeBuffer(bytes);
+        new HeaderFlyweight().wrap(b, 0).encode(MessageType.BOOKS, HeaderFlyweight.FLAG_DEFLATED, 7, Frames.SENDER);
+        b.putBytes(HeaderFlyweight.LENGTH, stream);
+        return bytes;
+    }
+
+    @Property(tries = 2000)
+    void shouldNeverThrowOrOverrunInflatingRandomBytes(@ForAll @Size(min = 1, max = 1500) byte[] stream) {
+        final byte[] frame = deflatedFrame(stream);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(new UnsafeBuffer(frame), 0, frame.length));
+        checkAnyBytes(frame);
+    }
+
+    @Property(tries = 2000)
+    void shouldNeverThrowOrOverrunInflatingMutatedStreams(@ForAll @IntRange(min = 0, max = 100_000) int position,
+                                                         @ForAll byte value, @ForAll boolean bomb) {
+        // A valid deflated BOOKS sample (or a bomb: 1 MB of zeros) with one byte changed.
+        final UnsafeBuffer plain = new UnsafeBuffer(new byte[WireLimits.MAX_MESSAGE]);
+        final int len = Frames.sample(MessageType.BOOKS, plain);
+        final byte[] input = bomb ? new byte[1_000_000] : Arrays.copyOfRange(plain.byteArray(), HeaderFlyweight.LENGTH, len);
+        final UnsafeBuffer stream = new UnsafeBuffer(new byte[4_096]);
+        final int n = DEFLATER.deflate(new UnsafeBuffer(input), 0, input.length, stream, 0, 4_096);
+        assertTrue(n > 0);
+        final byte[] s = Arrays.copyOf(stream.byteArray(), n);
+        final int unchanged = inflate(new UnsafeBuffer(deflatedFrame(s)), HeaderFlyweight.LENGTH + n);
+        assertEquals(bomb ? DecodeReason.TOO_LARGE : DecodeReason.OK, unchanged);
+        s[position % n] = value;
+        checkAnyBytes(deflatedFrame(s));
+    }
+
+    private static final BodyDeflater DEFLATER = new BodyDeflater(6);
 
     @Property(tries = 2000)
     void shouldNeverThrowOnRandomBytes(@ForAll @Size(max = 1500) byte[] bytes) {

@@ -44,6 +44,7 @@ public final class Dispatcher implements DatagramHandler {
         DROP_BY_REASON[DecodeReason.BAD_NAME] = CounterId.DROP_BAD_NAME;
         DROP_BY_REASON[DecodeReason.TOO_LARGE] = CounterId.DROP_OVERSIZED;
         DROP_BY_REASON[DecodeReason.BAD_FRAGMENT] = CounterId.DROP_BAD_FRAGMENT;
+        DROP_BY_REASON[DecodeReason.BAD_FLAGS] = CounterId.DROP_BAD_FLAGS;
     }
 
     private final NodeId localId;

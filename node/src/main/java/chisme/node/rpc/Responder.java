@@ -67,11 +67,16 @@ public final class Responder {
 
     /** Sends the reply of {@code type} with {@code bodyLength} body bytes already written. At most once per request. */
     public boolean reply(final int type, final int bodyLength) {
+        return reply(type, 0, bodyLength);
+    }
+
+    /** As {@link #reply(int, int)} with {@code extraFlags} (e.g. CONTINUED, DEFLATED) or'ed into the header flags. */
+    public boolean reply(final int type, final int extraFlags, final int bodyLength) {
         if (replied) {
             return false;
         }
         replied = true;
-        header.encode(type, flags, transactionId, localId);
+        header.encode(type, flags | extraFlags, transactionId, localId);
         counters.increment(CounterId.REQUESTS_ANSWERED);
         return sender.send(buffer, 0, BODY_OFFSET + bodyLength, destination);
     }

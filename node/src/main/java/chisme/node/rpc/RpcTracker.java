@@ -73,6 +73,12 @@ public final class RpcTracker {
      */
     public long call(final InetSocketAddress to, final int type, final int bodyLength, final long timeoutMs,
                      final ResponseListener listener) {
+        return call(to, type, 0, bodyLength, timeoutMs, listener);
+    }
+
+    /** As {@link #call(InetSocketAddress, int, int, long, ResponseListener)} with {@code extraFlags} or'ed into this request's header flags. */
+    public long call(final InetSocketAddress to, final int type, final int extraFlags, final int bodyLength, final long timeoutMs,
+                     final ResponseListener listener) {
         if (pending.size() >= maxInFlight) {
             counters.increment(CounterId.CALLS_REJECTED_IN_FLIGHT);
             return 0;
@@ -81,7 +87,7 @@ public final class RpcTracker {
         do {
             id = random.nextLong();
         } while (id == 0 || pending.containsKey(id));
-        header.encode(type, flags, id, localId);
+        header.encode(type, flags | extraFlags, id, localId);
         if (!sender.send(request, 0, BODY_OFFSET + bodyLength, to)) {
             return 0;
         }
