@@ -21,7 +21,9 @@ import java.util.random.RandomGenerator;
  * Our side of anti-entropy (docs/shared-state.md "Anti-entropy"): every sync interval a
  * {@link SyncRound} with each neighbour for the shelves that are due; SHELF_DIGEST, then BUCKET_DIGEST
  * narrowing where a shelf differs, then BOOK_REQUEST for the differing books. Pull only: each node fetches
- * what it lacks. A round cut by its byte budget gets a follow-up soon. Node thread only.
+ * what it lacks. A reply cut short (CONTINUED) is asked again from a cursor, the key hash of its last book.
+ * A shelf we hold (almost) nothing of is fetched whole from one neighbour ({@link BulkCatchUps}). A round cut
+ * by its budget gets a follow-up soon, which resumes a bulk fetch where it stopped. Node thread only.
  */
 final class AntiEntropyInitiator {
     /** A key list at or below this size is sent instead of narrowing further (16 bytes per key). */
@@ -44,6 +46,7 @@ final class AntiEntropyInitiator {
     private final GossipCodec codec;
     private final Map<String, Long> nextRoundMs = new HashMap<>();
     private final Set<InetSocketAddress> followUps = new HashSet<>();
+    private final BulkCatchUps bulks;
 
     AntiEntropyInitiator(final SharedStateEngine engine, final SharedStateConfig config, final Dispatcher dispatcher,
                          final Scheduler scheduler, final Clock clock, final RandomGenerator random,
@@ -57,6 +60,13 @@ final class AntiEntropyInitiator {
         this.counters = counters;
         this.neighbours = neighbours;
         this.codec = codec;
+        // A fetch with no reply for a few call timeouts is given up (a failed call also ends it at once).
+        this.bulks = new BulkCatchUps(4 * config.callTimeoutMs() + FOLLOW_UP_MS);
+    }
+
+    /** Bulk catch-ups in progress (tests). */
+    BulkCatchUps bulks() {
+        return bulks;
     }
 
     SharedStateConfig config() {
@@ -147,11 +157,13 @@ final class AntiEntropyInitiator {
                     continue;
                 }
                 equal = false;
-                if (mine.count() == 0) {
-                    round.queue(() -> requestBooks(round, d.shelf(), 0, 0));
-                } else {
+                final long nowMs = clock.nowMs();
+                final BulkCatchUps.Fetch bulk = bulks.claim(d.shelf(), round, mine.count(), d.count(), nowMs);
+                if (bulk != null) {
+                    round.queue(() -> requestBulk(round, bulk));
+                } else if (!bulks.busy(d.shelf(), nowMs)) {
                     round.queue(() -> requestBuckets(round, d.shelf(), 0, 0));
-                }
+                } // else another neighbour is sending us this whole shelf: asking this one too would double the bytes
             }
             if (equal) {
                 counters.increment(SharedStateCounter.ROUNDS_EQUAL);
@@ -179,7 +191,7 @@ final class AntiEntropyInitiator {
                 final long child = level == 0 ? b : (prefix << 6) | b;
                 final int childLevel = level + 1;
                 if (counts[b] <= LEAF_KEYS || childLevel >= ShelfIndex.MAX_LEVEL) {
-                    round.queue(() -> requestBooks(round, shelf, childLevel, child));
+                    round.queue(() -> requestBooks(round, shelf, childLevel, child, false, 0));
                 } else {
                     round.queue(() -> requestBuckets(round, shelf, childLevel, child));
                 }
@@ -187,44 +199,104 @@ final class AntiEntropyInitiator {
         });
     }
 
-    private void requestBooks(final SyncRound round, final String shelf, final int level, final long prefix) {
-        final List<ShelfIndex.Entry> mine = engine.index(shelf).entriesUnder(level, prefix);
-        if (mine.size() > LEAF_KEYS && level < ShelfIndex.MAX_LEVEL) {
+    /**
+     * Asks for the books under (level, prefix) that we lack or hold in another version, listing what we hold
+     * there; with {@code continued}, only above {@code cursor} (the previous reply was cut short).
+     */
+    private void requestBooks(final SyncRound round, final String shelf, final int level, final long prefix,
+                              final boolean continued, final long cursor) {
+        final ShelfIndex index = engine.index(shelf);
+        if (!continued && index.entriesUnder(level, prefix).size() > LEAF_KEYS && level < ShelfIndex.MAX_LEVEL) {
             requestBuckets(round, shelf, level, prefix); // we learnt too much since queueing: narrow instead
             return;
         }
-        final int max = Math.min(mine.size(), GossipCodec.MAX_REQUEST_PAIRS);
-        final long[] keys = new long[max];
-        final long[] entryHashes = new long[max];
-        for (int i = 0; i < max; i++) {
+        final List<ShelfIndex.Entry> mine = new ArrayList<>();
+        for (final ShelfIndex.Entry e : index.ascending(level, prefix, continued, cursor)) {
+            if (mine.size() == GossipCodec.MAX_REQUEST_PAIRS) {
+                break;
+            }
+            mine.add(e);
+        }
+        final long[] keys = new long[mine.size()];
+        final long[] entryHashes = new long[mine.size()];
+        for (int i = 0; i < keys.length; i++) {
             keys[i] = mine.get(i).keyHash();
             entryHashes[i] = mine.get(i).hashLo();
         }
         final RpcTracker t = dispatcher.tracker();
-        final int n = codec.encodeBookRequest(t.requestBuffer(), 0, shelf, level, prefix, keys, entryHashes);
-        round.call(MessageType.BOOK_REQUEST, n, (buf, off, len) -> {
+        final int n = continued
+            ? codec.encodeBookRequestAfter(t.requestBuffer(), 0, shelf, level, prefix, cursor, keys, entryHashes)
+            : codec.encodeBookRequest(t.requestBuffer(), 0, shelf, level, prefix, keys, entryHashes);
+        round.call(MessageType.BOOK_REQUEST, continued ? HeaderFlyweight.FLAG_CONTINUED : 0, n, (buf, off, len) -> {
             final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
             if (books == null || !books.shelf().equals(shelf)) {
                 counters.increment(SharedStateCounter.DROP_BAD_BODY);
                 return;
             }
-            int changed = 0;
             for (final GossipCodec.WireBook wb : books.books()) {
-                final SharedStateEngine.MergeResult m = engine.merge(shelf, wb, round.neighbour);
-                changed += m == SharedStateEngine.MergeResult.CHANGED || m == SharedStateEngine.MergeResult.TTL_REFRESHED ? 1 : 0;
+                engine.merge(shelf, wb, round.neighbour);
             }
             round.addBooksReceived(books.books().size());
-            // BOOKS has no "more" flag: a reply past half the cut size may have been cut, so ask again
-            // (the new request lists what we now hold, so only the rest comes back). Only when the reply
-            // taught us something: copies older than ours would come back the same way forever.
-            if (changed > 0 && len - HeaderFlyweight.LENGTH > SharedStateEngine.MAX_BOOKS_BODY / 2) {
-                round.queue(() -> requestBooks(round, shelf, level, prefix));
+            if (progressed(books, continued, cursor)) {
+                // Cut short: the rest of the range follows the last book's key hash (progress is certain, and
+                // the loop is bounded by the round's byte budget).
+                final long next = lastKeyHash(books);
+                round.queue(() -> requestBooks(round, shelf, level, prefix, true, next));
             }
         });
     }
 
+    /** Fetches the next part of a bulk catch-up: the whole shelf above the cursor, no key list (we hold almost nothing). */
+    private void requestBulk(final SyncRound round, final BulkCatchUps.Fetch fetch) {
+        final RpcTracker t = dispatcher.tracker();
+        final long[] none = new long[0];
+        final boolean continued = fetch.hasCursor;
+        final long cursor = fetch.cursor;
+        final int n = continued
+            ? codec.encodeBookRequestAfter(t.requestBuffer(), 0, fetch.shelf, 0, 0, cursor, none, none)
+            : codec.encodeBookRequest(t.requestBuffer(), 0, fetch.shelf, 0, 0, none, none);
+        round.call(MessageType.BOOK_REQUEST, continued ? HeaderFlyweight.FLAG_CONTINUED : 0, n, (buf, off, len) -> {
+            final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
+            if (books == null || !books.shelf().equals(fetch.shelf)) {
+                counters.increment(SharedStateCounter.DROP_BAD_BODY);
+                bulks.end(fetch); // junk from the server: the next round starts over, with any neighbour
+                return;
+            }
+            for (final GossipCodec.WireBook wb : books.books()) {
+                engine.merge(fetch.shelf, wb, round.neighbour, false);
+            }
+            round.addBooksReceived(books.books().size());
+            if (!progressed(books, continued, cursor)) {
+                bulks.end(fetch); // the whole shelf is here (or the server stopped making progress)
+                return;
+            }
+            fetch.advance(lastKeyHash(books), clock.nowMs());
+            round.queue(() -> requestBulk(round, fetch));
+        });
+    }
+
+    /**
+     * True if a reply says more follows (CONTINUED) and made progress: it has books and the last one's key hash
+     * lies above the cursor asked with. A continued reply without progress is junk: counted, not asked again.
+     */
+    private boolean progressed(final GossipCodec.Books books, final boolean hadCursor, final long cursor) {
+        if (!books.continued()) {
+            return false;
+        }
+        if (books.books().isEmpty() || (hadCursor && Long.compareUnsigned(lastKeyHash(books), cursor) <= 0)) {
+            counters.increment(SharedStateCounter.DROP_BAD_BODY);
+            return false;
+        }
+        return true;
+    }
+
+    private long lastKeyHash(final GossipCodec.Books books) {
+        return engine.keyHash(books.books().get(books.books().size() - 1).key());
+    }
+
     /** Called by a round when it is over. */
     void finished(final SyncRound round) {
+        bulks.roundFinished(round);
         if (round.incomplete()) {
             counters.increment(SharedStateCounter.ROUNDS_INCOMPLETE);
             scheduleFollowUp(round.neighbour);

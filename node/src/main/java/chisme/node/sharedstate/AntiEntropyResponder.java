@@ -130,13 +130,19 @@ final class AntiEntropyResponder {
             known.put(r.keyHashes()[i], r.entryHashes()[i]);
         }
         final String shelf = r.shelf();
-        final int limit = Responder.BODY_OFFSET + Math.min(SharedStateEngine.MAX_BOOKS_BODY, responder.maxBodyBytes());
+        // Cut at MAX_BOOKS_BODY; the first book always goes in (any valid book fits the message limit), and
+        // books sharing a key hash are never split across replies while they fit it (a cursor skips the rest).
+        final int cut = Responder.BODY_OFFSET + Math.min(SharedStateEngine.MAX_BOOKS_BODY, responder.maxBodyBytes());
+        final int hardLimit = Responder.BODY_OFFSET + responder.maxBodyBytes();
         int p = codec.beginBooks(responder.buffer(), 0, shelf);
         int n = 0;
+        boolean continued = false;
+        long lastKeyHash = 0;
         final ShelfIndex index = engine.indexOrNull(shelf);
         if (index != null) {
             final long nowMs = clock.nowMs();
-            for (final ShelfIndex.Entry e : index.entriesUnder(r.level(), r.prefix())) {
+            // Ascending unsigned key hash from the cursor: a reply cut short is resumed after its last book.
+            for (final ShelfIndex.Entry e : index.ascending(r.level(), r.prefix(), r.continued(), r.cursor())) {
                 final Long theirs = known.get(e.keyHash());
                 if (theirs != null && theirs == e.hashLo()) {
                     continue;
@@ -147,19 +153,29 @@ final class AntiEntropyResponder {
                 }
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);
                 final byte[] author = GossipCodec.authorBytes(b);
-                if (p + GossipCodec.bookBytes(key, author, b.data().length) > limit || n == 0xFFFF) {
-                    break; // the requester sees a full reply and asks again for the rest
+                final int end = p + GossipCodec.bookBytes(key, author, b.data().length);
+                final boolean sameHash = n > 0 && e.keyHash() == lastKeyHash;
+                if (n == 0xFFFF || end > hardLimit || (n > 0 && end > cut && !sameHash)) {
+                    continued = true; // the requester asks again from the last key hash of this reply
+                    break;
                 }
                 p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data());
                 n++;
+                lastKeyHash = e.keyHash();
             }
         }
-        reply(responder, MessageType.BOOKS, p - Responder.BODY_OFFSET);
+        final int length = codec.deflateBooks(responder.buffer(), 0, p);
+        final int flags = (continued ? HeaderFlyweight.FLAG_CONTINUED : 0) | (length < p ? HeaderFlyweight.FLAG_DEFLATED : 0);
+        reply(responder, MessageType.BOOKS, flags, length - Responder.BODY_OFFSET);
         counters.increment(SharedStateCounter.BOOK_REQUESTS_ANSWERED);
     }
 
     private void reply(final Responder responder, final int type, final int bodyLength) {
-        responder.reply(type, bodyLength);
+        reply(responder, type, 0, bodyLength);
+    }
+
+    private void reply(final Responder responder, final int type, final int flags, final int bodyLength) {
+        responder.reply(type, flags, bodyLength);
         counters.add(SharedStateCounter.GOSSIP_TX_BYTES, HeaderFlyweight.LENGTH + bodyLength);
     }
 

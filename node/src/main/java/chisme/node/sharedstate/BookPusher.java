@@ -127,7 +127,9 @@ final class BookPusher {
             if (n == 0) {
                 continue;
             }
-            pushHeader.encode(MessageType.BOOKS, 0, random.nextLong(), localId);
+            final int length = codec.deflateBooks(pushBuffer, 0, p);
+            pushHeader.encode(MessageType.BOOKS, length < p ? HeaderFlyweight.FLAG_DEFLATED : 0, random.nextLong(), localId);
+            p = length;
             dispatcher.sender().send(pushBuffer, 0, p, to);
             counters.increment(SharedStateCounter.PUSH_SENT);
             counters.add(SharedStateCounter.PUSH_BOOKS_SENT, n);

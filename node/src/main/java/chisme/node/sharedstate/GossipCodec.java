@@ -1,6 +1,8 @@
 package chisme.node.sharedstate;
 
 import chisme.store.Book;
+import chisme.wire.BodyDeflater;
+import chisme.wire.BodyInflater;
 import chisme.wire.BookRequestFlyweight;
 import chisme.wire.BooksFlyweight;
 import chisme.wire.BucketDigestFlyweight;
@@ -11,7 +13,9 @@ import chisme.wire.MessageFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import chisme.wire.ShelfDigestFlyweight;
+import chisme.wire.WireLimits;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteBuffer;
@@ -31,9 +35,11 @@ import java.util.List;
  * merge (gossip is a slow path, docs/shared-state.md "Gossip").
  * <p>
  * Decoders take a whole message (header included), check it with {@link MessageDecoder#validate} and the
- * rules above, and return null for junk (the caller drops and counts it); they never throw. Encoders write
- * the body of a message starting at {@code offset} (the RPC layer writes the header) and return the body
- * length. Holds flyweights: one instance per thread.
+ * rules above, and return null for junk (the caller drops and counts it); they never throw. A deflated
+ * BOOKS body ({@link HeaderFlyweight#FLAG_DEFLATED}) is inflated into a scratch buffer of this codec first,
+ * bounded by the message limit. Encoders write the body of a message starting at {@code offset} (the RPC
+ * layer writes the header) and return the body length; {@link #deflateBooks} compresses a BOOKS body in
+ * place when that makes it shorter. Holds flyweights and zlib state: one instance per thread.
  */
 public final class GossipCodec {
     /** Most shelves in one SHELF_DIGEST. */
@@ -42,6 +48,15 @@ public final class GossipCodec {
     public static final int MAX_REQUEST_PAIRS = BookRequestFlyweight.MAX_PAIRS;
     /** Key-hash bits per tree level: the wire's level field counts prefix bits, we step 6 at a time (64 buckets). */
     public static final int BITS_PER_LEVEL = 6;
+    /** BOOKS bodies shorter than this are sent plain: a few books gain little and cost a zlib call. */
+    public static final int DEFLATE_MIN_BODY = 512;
+    /**
+     * Deflate level for BOOKS bodies: zlib's default, 6. Measured on a 59,960-byte BOOKS body of 629
+     * dnsmasq-hosts books (the benchmarks' books) on the x86 build machine: level 1 gives 6,710 bytes in ~100 us,
+     * level 6 gives 5,820 bytes (13% fewer) in ~410 us. Radio airtime is what a mesh runs out of; 0.4 ms of CPU
+     * per 60 kB (150 MB/s, or a few ms on a router) is not (docs/shared-state.md "Compression").
+     */
+    public static final int DEFLATE_LEVEL = 6;
 
     private static final int BODY_OFFSET = MessageFlyweight.BODY_OFFSET;
 
@@ -49,6 +64,10 @@ public final class GossipCodec {
     private final BucketDigestFlyweight bucketDigest = new BucketDigestFlyweight();
     private final BookRequestFlyweight bookRequest = new BookRequestFlyweight();
     private final BooksFlyweight books = new BooksFlyweight();
+    // zlib state and scratch are made on first use: most nodes never exchange large BOOKS bodies.
+    private BodyDeflater deflater;
+    private BodyInflater inflater;
+    private ExpandableArrayBuffer scratch;
 
     /** One shelf's summary. */
     public record ShelfDigest(String shelf, int count, long hashHi, long hashLo) {
@@ -58,8 +77,12 @@ public final class GossipCodec {
     public record BucketDigest(String shelf, int level, long prefix, int[] counts, long[] hashes) {
     }
 
-    /** "Send me your books under (level, prefix) except these exact entries." */
-    public record BookRequest(String shelf, int level, long prefix, long[] keyHashes, long[] entryHashes) {
+    /**
+     * "Send me your books under (level, prefix) except these exact entries", and with {@code continued}
+     * only those whose key hash is above {@code cursor} (unsigned).
+     */
+    public record BookRequest(String shelf, int level, long prefix, boolean continued, long cursor, long[] keyHashes,
+                              long[] entryHashes) {
     }
 
     /** A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded up). */
@@ -67,8 +90,8 @@ public final class GossipCodec {
                            boolean tombstone, byte[] data) {
     }
 
-    /** A BOOKS body. */
-    public record Books(String shelf, List<WireBook> books) {
+    /** A BOOKS body; {@code continued}: a reply cut short, more books of the asked range follow. */
+    public record Books(String shelf, List<WireBook> books, boolean continued) {
     }
 
     // ---- encoders: the message starts at offset; return the body length
@@ -105,6 +128,60 @@ public final class GossipCodec {
             bookRequest.putPair(i, keyHashes[i], entryHashes[i]);
         }
         return length - BODY_OFFSET;
+    }
+
+    /**
+     * As {@link #encodeBookRequest} with a cursor (word 1): only books whose key hash is above {@code cursor}
+     * (unsigned) are wanted. The request must be sent with {@link HeaderFlyweight#FLAG_CONTINUED}.
+     */
+    public int encodeBookRequestAfter(final MutableDirectBuffer b, final int offset, final String shelf, final int level,
+                                      final long prefix, final long cursor, final long[] keyHashes, final long[] entryHashes) {
+        final int length = bookRequest.wrap(b, offset)
+            .encodeRangeAfter(ascii(shelf), level * BITS_PER_LEVEL, toWire(level, prefix), cursor, keyHashes.length);
+        for (int i = 0; i < keyHashes.length; i++) {
+            bookRequest.putPair(i, keyHashes[i], entryHashes[i]);
+        }
+        return length - BODY_OFFSET;
+    }
+
+    /**
+     * Deflates the body of the BOOKS message of {@code length} bytes at {@code offset} in place when it is at
+     * least {@link #DEFLATE_MIN_BODY} bytes and the stream is shorter. Returns the message length afterwards:
+     * smaller than {@code length} means deflated, and the caller must send it with
+     * {@link HeaderFlyweight#FLAG_DEFLATED}; equal means left plain. {@code b} must be backed by a byte array.
+     */
+    public int deflateBooks(final MutableDirectBuffer b, final int offset, final int length) {
+        final int body = length - BODY_OFFSET;
+        if (body < DEFLATE_MIN_BODY) {
+            return length;
+        }
+        if (deflater == null) {
+            deflater = new BodyDeflater(DEFLATE_LEVEL);
+        }
+        final ExpandableArrayBuffer out = scratch();
+        final int n = deflater.deflate(b, offset + BODY_OFFSET, body, out, 0, body - 1);
+        if (n < 0) {
+            return length;
+        }
+        b.putBytes(offset + BODY_OFFSET, out, 0, n);
+        return BODY_OFFSET + n;
+    }
+
+    private ExpandableArrayBuffer scratch() {
+        if (scratch == null) {
+            scratch = new ExpandableArrayBuffer(4_096);
+        }
+        return scratch;
+    }
+
+    /** Frees the zlib state (also freed by the JVM's cleaner if this is never called). */
+    public void close() {
+        if (deflater != null) {
+            deflater.close();
+        }
+        if (inflater != null) {
+            inflater.close();
+        }
     }
 
     /** Bytes one book adds to a BOOKS message. */
@@ -220,12 +297,34 @@ public final class GossipCodec {
             keys[i] = r.pairKeyHash(i);
             hashes[i] = r.pairEntryHash(i);
         }
-        return new BookRequest(r.nameAsString(), bits / BITS_PER_LEVEL, fromWire(bits, r.rangePrefix()), keys, hashes);
+        final boolean continued = r.continued();
+        return new BookRequest(r.nameAsString(), bits / BITS_PER_LEVEL, fromWire(bits, r.rangePrefix()), continued,
+            continued ? r.cursor() : 0, keys, hashes);
     }
 
-    public Books decodeBooks(final DirectBuffer b, final int offset, final int length) {
-        if (!valid(b, offset, length, MessageType.BOOKS)) {
+    /** A BOOKS message, plain or deflated (inflated here first, bounded); null when junk. */
+    public Books decodeBooks(final DirectBuffer message, final int messageOffset, final int messageLength) {
+        if (!valid(message, messageOffset, messageLength, MessageType.BOOKS)) {
             return null;
+        }
+        DirectBuffer b = message;
+        int offset = messageOffset;
+        final boolean continued = (message.getByte(messageOffset + HeaderFlyweight.FLAGS_OFFSET) & HeaderFlyweight.FLAG_CONTINUED) != 0;
+        if ((message.getByte(messageOffset + HeaderFlyweight.FLAGS_OFFSET) & HeaderFlyweight.FLAG_DEFLATED) != 0) {
+            if (inflater == null) {
+                inflater = new BodyInflater();
+            }
+            final ExpandableArrayBuffer plain = scratch();
+            plain.putBytes(0, message, messageOffset, BODY_OFFSET);
+            plain.putByte(HeaderFlyweight.FLAGS_OFFSET, (byte) 0);
+            // Bounded by the message limit: a decompression bomb stops there and is dropped.
+            if (inflater.inflate(message, messageOffset + BODY_OFFSET, messageLength - BODY_OFFSET, plain, BODY_OFFSET,
+                WireLimits.MAX_MESSAGE - BODY_OFFSET) != DecodeReason.OK
+                || !valid(plain, 0, BODY_OFFSET + inflater.length(), MessageType.BOOKS)) {
+                return null;
+            }
+            b = plain;
+            offset = 0;
         }
         final BooksFlyweight k = books.wrap(b, offset);
         final int n = k.count();
@@ -244,7 +343,7 @@ public final class GossipCodec {
             out.add(new WireBook(key, k.bookAuthorAsNodeId(book), authorName, k.bookVersion(book),
                 k.bookTtlSeconds(book) * 1_000L, k.bookTombstone(book), k.copyBookData(book)));
         }
-        return new Books(k.nameAsString(), out);
+        return new Books(k.nameAsString(), out, continued);
     }
 
     private static boolean valid(final DirectBuffer b, final int offset, final int length, final int type) {

@@ -274,6 +274,15 @@ public final class SharedStateEngine {
     enum MergeResult { CHANGED, TTL_REFRESHED, EQUAL, STALE, DROPPED }
 
     MergeResult merge(final String shelf, final GossipCodec.WireBook wb, final InetSocketAddress source) {
+        return merge(shelf, wb, source, true);
+    }
+
+    /**
+     * Merges a remote book; an accepted one is pushed on to the other neighbours when {@code relay} (a bulk
+     * catch-up does not relay: we were empty, so what we fetch is what the neighbourhood already has, and any
+     * neighbour lacking some of it pulls it in its own rounds).
+     */
+    MergeResult merge(final String shelf, final GossipCodec.WireBook wb, final InetSocketAddress source, final boolean relay) {
         final ShelfConfig sc = config.shelf(shelf);
         if (wb.ttlMs() == 0) {
             counters.increment(SharedStateCounter.DROP_BAD_BOOK);
@@ -333,7 +342,9 @@ public final class SharedStateEngine {
         }
         counters.increment(SharedStateCounter.BOOKS_ACCEPTED);
         indexBook(index(shelf), toStore);
-        queuePush(shelf, wb.key(), source);
+        if (relay) {
+            queuePush(shelf, wb.key(), source);
+        }
         if (result == MergeResult.CHANGED && visiblyDifferent(local, remote)) {
             hooks.trigger(shelf);
         }
@@ -395,6 +406,11 @@ public final class SharedStateEngine {
     /** Queues a changed book for the next push (null source = a local change). */
     void queuePush(final String shelf, final String key, final InetSocketAddress source) {
         pusher.queue(shelf, key, source);
+    }
+
+    /** 64-bit key hash of a book key (the bucket tree and cursor position). */
+    long keyHash(final String key) {
+        return hashes.keyHash(key);
     }
 
     /** Summary of a shelf (count 0 when we hold nothing of it). */

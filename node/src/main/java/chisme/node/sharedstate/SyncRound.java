@@ -70,11 +70,16 @@ public final class SyncRound {
 
     /** Sends the request already written in the tracker's request buffer and hands its reply to {@code handler}. */
     void call(final int type, final int bodyLength, final BodyHandler handler) {
+        call(type, 0, bodyLength, handler);
+    }
+
+    /** As {@link #call(int, int, BodyHandler)} with header flags (e.g. CONTINUED on a BOOK_REQUEST with a cursor). */
+    void call(final int type, final int flags, final int bodyLength, final BodyHandler handler) {
         final int size = HeaderFlyweight.LENGTH + bodyLength;
         bytes += size;
         inFlight++;
         initiator.counters().add(SharedStateCounter.GOSSIP_TX_BYTES, size);
-        final long id = initiator.dispatcher().tracker().call(neighbour, type, bodyLength, initiator.config().callTimeoutMs(),
+        final long id = initiator.dispatcher().tracker().call(neighbour, type, flags, bodyLength, initiator.config().callTimeoutMs(),
             new ResponseListener() {
                 @Override
                 public void onResponse(final HeaderFlyweight header, final DirectBuffer buffer, final int offset, final int length,

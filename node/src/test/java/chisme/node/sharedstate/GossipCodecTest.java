@@ -109,6 +109,67 @@ class GossipCodecTest {
     }
 
     @Test
+    void shouldRoundTripAContinuedBookRequest() {
+        final int n = codec.encodeBookRequestAfter(buf, 0, "s", 1, 5, 0xF000_0000_0000_0001L, new long[] {7}, new long[] {8});
+        new HeaderFlyweight().wrap(buf, 0).encode(MessageType.BOOK_REQUEST, HeaderFlyweight.FLAG_CONTINUED, 1, SENDER);
+        final GossipCodec.BookRequest r = codec.decodeBookRequest(buf, 0, H + n);
+        assertNotNull(r);
+        assertTrue(r.continued());
+        assertEquals(0xF000_0000_0000_0001L, r.cursor());
+        assertEquals(1, r.level());
+        assertEquals(5, r.prefix());
+        assertArrayEquals(new long[] {7}, r.keyHashes());
+        assertArrayEquals(new long[] {8}, r.entryHashes());
+        header(0, MessageType.BOOK_REQUEST); // the same words without the flag: the pair is cut in half
+        assertNull(codec.decodeBookRequest(buf, 0, H + n), "4 words without CONTINUED are no range + pairs");
+    }
+
+    @Test
+    void shouldDeflateLargeBooksBodiesAndReadThemBack() {
+        final NodeId author = NodeId.random(new SplittableRandom(2));
+        int p = codec.beginBooks(buf, 0, "dnsmasq-hosts");
+        for (int i = 0; i < 300; i++) {
+            p = codec.appendBook(("10.0.1." + i).getBytes(StandardCharsets.UTF_8), author, "node-a".getBytes(StandardCharsets.UTF_8),
+                i, 60_000, false, ("{\"host\":\"node-" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        final int deflated = codec.deflateBooks(buf, 0, p);
+        assertTrue(deflated < p / 3, "repetitive books shrink: " + p + " -> " + deflated);
+        new HeaderFlyweight().wrap(buf, 0).encode(MessageType.BOOKS, HeaderFlyweight.FLAG_DEFLATED | HeaderFlyweight.FLAG_CONTINUED, 1, SENDER);
+        final GossipCodec.Books b = codec.decodeBooks(buf, 0, deflated);
+        assertEquals(300, b.books().size());
+        assertTrue(b.continued());
+        assertEquals("10.0.1.299", b.books().get(299).key());
+        assertEquals("{\"host\":\"node-299\"}", new String(b.books().get(299).data(), StandardCharsets.UTF_8));
+        buf.putByte(H + deflated / 2, (byte) (buf.getByte(H + deflated / 2) ^ 0x5A));
+        assertNull(codec.decodeBooks(buf, 0, deflated), "a corrupted stream is junk, not an exception");
+        final int small = codec.beginBooks(buf, 0, "s");
+        assertEquals(small, codec.deflateBooks(buf, 0, small), "bodies under 512 bytes stay plain");
+    }
+
+    @Test
+    void shouldListEntriesInAscendingUnsignedKeyHashOrderFromACursor() {
+        final ShelfIndex index = new ShelfIndex();
+        final long[] hashes = {-1L, 5L, Long.MIN_VALUE, 0L, 0x7FFF_FFFF_FFFF_FFFFL, 5L};
+        for (int i = 0; i < hashes.length; i++) {
+            index.put("k" + i, hashes[i], i, i);
+        }
+        final List<Long> all = new java.util.ArrayList<>();
+        index.ascending(0, 0, false, 0).forEach(e -> all.add(e.keyHash()));
+        assertEquals(List.of(0L, 5L, 5L, 0x7FFF_FFFF_FFFF_FFFFL, Long.MIN_VALUE, -1L), all);
+        final List<Long> after = new java.util.ArrayList<>();
+        index.ascending(0, 0, true, 5L).forEach(e -> after.add(e.keyHash()));
+        assertEquals(List.of(0x7FFF_FFFF_FFFF_FFFFL, Long.MIN_VALUE, -1L), after, "strictly above the cursor, unsigned");
+        assertTrue(!index.ascending(0, 0, true, -1L).iterator().hasNext(), "nothing above the largest hash");
+        final List<Long> upperHalf = new java.util.ArrayList<>();
+        index.ascending(1, 32, false, 0).forEach(e -> upperHalf.add(e.keyHash())); // top 6 bits 100000
+        assertEquals(List.of(Long.MIN_VALUE), upperHalf);
+        index.remove("k2");
+        final List<Long> removed = new java.util.ArrayList<>();
+        index.ascending(0, 0, true, 0x7FFF_FFFF_FFFF_FFFFL).forEach(e -> removed.add(e.keyHash()));
+        assertEquals(List.of(-1L), removed);
+    }
+
+    @Test
     void shouldRoundTripBooks() {
         final NodeId author = NodeId.random(new SplittableRandom(1));
         codec.beginBooks(buf, 0, "shelf");

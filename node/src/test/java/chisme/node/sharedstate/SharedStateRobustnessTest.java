@@ -3,6 +3,7 @@ package chisme.node.sharedstate;
 import chisme.node.metrics.CounterId;
 import chisme.store.StoreConfig;
 import chisme.store.Stores;
+import chisme.wire.BodyDeflater;
 import chisme.wire.BookRequestFlyweight;
 import chisme.wire.BooksFlyweight;
 import chisme.wire.HeaderFlyweight;
@@ -70,6 +71,52 @@ class SharedStateRobustnessTest {
             assertEquals("{}", node.ss.get("s"), "nothing stored from junk");
             node.ss.insert("s", "{\"still\": \"alive\"}");
             assertEquals("{\"still\":\"alive\"}", node.ss.get("s"));
+        }
+    }
+
+    @Test
+    void shouldDropAndCountJunkCatchUpFrames() throws IOException {
+        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
+             DatagramChannel ch = DatagramChannel.open()) {
+            final InetSocketAddress to = node.address();
+            final NodeId junkId = NodeId.random(new SplittableRandom(10));
+            final UnsafeBuffer b = new UnsafeBuffer(new byte[4_096]);
+            final HeaderFlyweight h = new HeaderFlyweight().wrap(b, 0);
+            // 1. A deflated BOOKS push whose body is not a DEFLATE stream.
+            h.encode(MessageType.BOOKS, HeaderFlyweight.FLAG_DEFLATED, 1, junkId);
+            for (int i = 0; i < 200; i++) {
+                b.putByte(HeaderFlyweight.LENGTH + i, (byte) (i * 37 + 0xFF));
+            }
+            send(ch, b, HeaderFlyweight.LENGTH + 200, to);
+            // 2. A deflate bomb: 1 MB of zeros in ~1 KB; inflating stops at the message limit and drops it.
+            final int bomb = new BodyDeflater(9).deflate(new UnsafeBuffer(new byte[1_000_000]), 0, 1_000_000, b,
+                HeaderFlyweight.LENGTH, 2_000);
+            assertTrue(bomb > 0 && bomb < 1_200, "fits one datagram: " + bomb);
+            h.encode(MessageType.BOOKS, HeaderFlyweight.FLAG_DEFLATED, 2, junkId);
+            send(ch, b, HeaderFlyweight.LENGTH + bomb, to);
+            // 3. A CONTINUED BOOK_REQUEST with an odd word count: range and cursor, then half a pair.
+            final BookRequestFlyweight r = new BookRequestFlyweight().wrap(b, 0).header(HeaderFlyweight.FLAG_CONTINUED, 3, junkId);
+            send(ch, b, r.encode("s".getBytes(StandardCharsets.US_ASCII), 3), to);
+            // 4. FLAG_DEFLATED on a SHELF_DIGEST: refused by the wire decoder.
+            h.encode(MessageType.SHELF_DIGEST, HeaderFlyweight.FLAG_DEFLATED, 4, junkId);
+            b.putByte(HeaderFlyweight.LENGTH, (byte) 0);
+            send(ch, b, HeaderFlyweight.LENGTH + 1, to);
+            Await.until("four drops counted", 5_000, () -> node.ss.counters().get(SharedStateCounter.DROP_BAD_BODY) >= 3
+                && node.counters.get(CounterId.DROP_BAD_FLAGS) >= 1);
+            assertEquals("{}", node.ss.get("s"), "nothing stored from junk");
+            // Still serving, and a real deflated push is merged.
+            final BooksFlyweight books = new BooksFlyweight().wrap(b, 0).header(HeaderFlyweight.FLAG_DEFLATED, 5, junkId);
+            books.encode("s".getBytes(StandardCharsets.US_ASCII));
+            final int plain = books.appendBook("k".getBytes(StandardCharsets.UTF_8), junkId, new byte[0], 1, 10, 0,
+                "{\"ok\":1}".getBytes(StandardCharsets.UTF_8));
+            final UnsafeBuffer d = new UnsafeBuffer(new byte[4_096]);
+            d.putBytes(0, b, 0, HeaderFlyweight.LENGTH);
+            final int n = new BodyDeflater(6).deflate(b, HeaderFlyweight.LENGTH, plain - HeaderFlyweight.LENGTH, d,
+                HeaderFlyweight.LENGTH, 4_000);
+            send(ch, d, HeaderFlyweight.LENGTH + n, to);
+            Await.until("the valid deflated push merged", 5_000, () -> node.ss.get("s").equals("{\"k\":{\"ok\":1}}"));
+            node.ss.insert("s", "{\"still\": \"alive\"}");
+            assertTrue(node.ss.get("s").contains("\"still\":\"alive\""));
         }
     }
 

@@ -87,6 +87,9 @@ final class TestNode implements AutoCloseable {
     static final class CuttableTransport implements Transport {
         private final UdpTransport inner;
         final Set<InetSocketAddress> blocked = ConcurrentHashMap.newKeySet();
+        /** When above 0: the first source that has sent us this many datagrams over 1,000 bytes is cut off (dies mid-transfer). */
+        volatile int cutAfterLargeDatagrams;
+        private final java.util.Map<InetSocketAddress, java.util.concurrent.atomic.AtomicInteger> large = new ConcurrentHashMap<>();
 
         CuttableTransport(final UdpTransport inner) {
             this.inner = inner;
@@ -108,6 +111,12 @@ final class TestNode implements AutoCloseable {
         @Override
         public void start(final DatagramHandler handler) {
             inner.start((b, o, l, s) -> {
+                final int cutAfter = cutAfterLargeDatagrams;
+                if (cutAfter > 0 && l > 1_000
+                    && large.computeIfAbsent(s, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet() >= cutAfter) {
+                    blocked.add(s);
+                    cutAfterLargeDatagrams = 0; // only the first source to get there dies
+                }
                 if (!blocked.contains(s)) {
                     handler.onDatagram(b, o, l, s);
                 }
