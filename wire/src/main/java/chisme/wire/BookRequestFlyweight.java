@@ -64,9 +64,9 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
     }
 
     /**
-     * Writes name, count {@code 1 + 2 * pairCount} and the range word, clears {@link HeaderFlyweight#FLAG_CONTINUED} for the top {@code prefixBits} bits of
-     * {@code prefix} (left-aligned, bits below zero: checked); returns the total length. Then write each
-     * pair with {@link #putPair}.
+     * Writes name, count {@code 1 + 2 * pairCount} and the range word for the top {@code prefixBits} bits of
+     * {@code prefix} (left-aligned, bits below zero: checked) and clears {@link HeaderFlyweight#FLAG_CONTINUED}
+     * in the header; returns the total length. Then write each pair with {@link #putPair}.
      */
     public int encodeRange(final byte[] shelfName, final int prefixBits, final int prefix, final int pairCount) {
         checkRange(pairCount, prefixBits, prefix);
