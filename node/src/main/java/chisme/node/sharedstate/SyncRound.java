@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * (docs/shared-state.md "Anti-entropy"). What each call asks and does with its reply is the
  * {@link AntiEntropyInitiator}'s; this class only runs the queue and keeps the tally. Node thread only.
  */
-public final class SyncRound {
+final class SyncRound {
     /** Reply handler: the whole reply message (header included), already of the expected type. */
     @FunctionalInterface
     interface BodyHandler {
