@@ -33,6 +33,7 @@ public final class NodeConfig {
     private int k = 20;
     private int alpha = 3;
     private long rpcTimeoutMs = 2_000;
+    private long lookupStallMs = 250;
     private long refreshIntervalS = 3_600;
     private long replicateIntervalS = 3_600;
     private long republishIntervalS = 86_400;
@@ -101,7 +102,7 @@ public final class NodeConfig {
 
     /** The Kademlia settings derived from this configuration. */
     public KademliaConfig kademliaConfig() {
-        return new KademliaConfig().k(k).alpha(alpha).rpcTimeoutMs(rpcTimeoutMs)
+        return new KademliaConfig().k(k).alpha(alpha).rpcTimeoutMs(rpcTimeoutMs).lookupStallMs(lookupStallMs)
             .refreshIntervalMs(refreshIntervalS * 1000).replicateIntervalMs(replicateIntervalS * 1000)
             .republishIntervalMs(republishIntervalS * 1000).expireAfterMs(Math.max(1000, expireAfterS * 1000))
             .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity);
@@ -226,6 +227,8 @@ public final class NodeConfig {
     public NodeConfig alpha(final int v) { alpha = v; return this; }
     public long rpcTimeoutMs() { return rpcTimeoutMs; }
     public NodeConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    public long lookupStallMs() { return lookupStallMs; }
+    public NodeConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
     public long refreshIntervalS() { return refreshIntervalS; }
     public NodeConfig refreshIntervalS(final long v) { refreshIntervalS = v; return this; }
     public long replicateIntervalS() { return replicateIntervalS; }

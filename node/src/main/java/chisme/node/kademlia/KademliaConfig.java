@@ -12,6 +12,7 @@ public final class KademliaConfig {
     private int k = 20;
     private int alpha = 3;
     private long rpcTimeoutMs = 2_000;
+    private long lookupStallMs = 250;
     private long refreshIntervalMs = 3_600_000;
     private long replicateIntervalMs = 3_600_000;
     private long republishIntervalMs = 86_400_000;
@@ -34,6 +35,14 @@ public final class KademliaConfig {
     /** Timeout of one RPC. */
     public long rpcTimeoutMs() { return rpcTimeoutMs; }
     public KademliaConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    /**
+     * A lookup request unanswered this long stops holding one of the alpha slots, so the lookup goes on
+     * with the next candidate instead of waiting for the timeout (paper 2.3: nodes that fail to respond
+     * quickly are removed from consideration until and unless they do respond). It may still answer until
+     * {@link #rpcTimeoutMs()}; equal to the timeout, lookups wait as before.
+     */
+    public long lookupStallMs() { return lookupStallMs; }
+    public KademliaConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
     /** tRefresh: a bucket untouched this long gets a lookup of a random id in its range. */
     public long refreshIntervalMs() { return refreshIntervalMs; }
     public KademliaConfig refreshIntervalMs(final long v) { refreshIntervalMs = v; return this; }
@@ -77,6 +86,7 @@ public final class KademliaConfig {
         require(k >= 1 && k <= 32, "k in [1, 32] (a NODES reply carries at most 32 contacts)");
         require(alpha >= 1 && alpha <= k, "alpha in [1, k]");
         require(rpcTimeoutMs >= 1, "rpcTimeoutMs >= 1");
+        require(lookupStallMs >= 1, "lookupStallMs >= 1");
         require(refreshIntervalMs >= 1 && replicateIntervalMs >= 1 && republishIntervalMs >= 1, "timer intervals >= 1 ms");
         require(expireAfterMs >= 1000, "expireAfterMs >= 1 s");
         require(expiryCheckIntervalMs >= 1, "expiryCheckIntervalMs >= 1");

@@ -659,4 +659,9 @@ public final class KademliaEngine {
             events.record(clock.nowMs(), EventType.EXPIRE, "expired " + n + " values");
         }
     }
+
+    /** The node thread's timers (lookups schedule their stall timers here). */
+    Scheduler scheduler() {
+        return scheduler;
+    }
 }

@@ -29,6 +29,11 @@ import java.util.function.Consumer;
  * requests in flight, non-responders dropped, and the paper's termination rule: it ends when the k closest
  * nodes seen (not counting failed ones) have all answered. FIND_VALUE ends at the first VALUE whose
  * SHA-1 matches the key, then caches it at the closest node that answered without it (path caching).
+ * <p>
+ * A request unanswered after {@link KademliaConfig#lookupStallMs()} is "stalled": it frees its alpha slot
+ * and leaves consideration, so the lookup goes on with the next candidate instead of waiting for the RPC
+ * timeout (paper 2.3: "nodes that fail to respond quickly are removed from consideration until and unless
+ * they do respond"); if it answers before the timeout it is used like any other answer.
  */
 final class Lookup {
     private static final int FRESH = 0;
@@ -115,7 +120,7 @@ final class Lookup {
         int considered = 0;
         for (int i = 0; i < shortlist.size() && considered < k; i++) {
             final Candidate c = shortlist.get(i);
-            if (c.state == FAILED) {
+            if (c.state == FAILED || (c.state == WAITING && c.stalled)) {
                 continue;
             }
             considered++;
@@ -144,6 +149,9 @@ final class Lookup {
         c.state = WAITING;
         inFlight++;
         rounds = Math.max(rounds, c.round);
+        if (engine.config().lookupStallMs() < engine.config().rpcTimeoutMs()) {
+            engine.scheduler().schedule(engine.config().lookupStallMs(), c::stall);
+        }
     }
 
     private void finish() {
@@ -192,6 +200,8 @@ final class Lookup {
         final InetSocketAddress address;
         final int round;
         int state = FRESH;
+        /** Waiting longer than lookupStallMs: no longer counted in flight nor among the k considered. */
+        boolean stalled;
         long token;
         boolean hasToken;
 
@@ -201,10 +211,29 @@ final class Lookup {
             this.round = round;
         }
 
+        /** Stall timer: still waiting, so give the alpha slot to the next candidate. */
+        void stall() {
+            if (done || state != WAITING || stalled) {
+                return;
+            }
+            stalled = true;
+            inFlight--;
+            engine.counters().increment(CounterId.LOOKUP_REQUESTS_STALLED);
+            step();
+        }
+
+        /** The call ended (reply or timeout): its alpha slot is free unless the stall timer freed it already. */
+        private void release() {
+            if (!stalled) {
+                inFlight--;
+            }
+            stalled = false;
+        }
+
         @Override
         public void onResponse(final HeaderFlyweight header, final DirectBuffer buffer, final int offset, final int length,
                                final InetSocketAddress source) {
-            inFlight--;
+            release();
             if (done) {
                 return;
             }
@@ -244,7 +273,7 @@ final class Lookup {
 
         @Override
         public void onTimeout() {
-            inFlight--;
+            release();
             state = FAILED;
             failed++;
             engine.onContactFailed(id);

@@ -31,4 +31,30 @@ class KademliaSimulationTest {
         assertTrue(gets.successRate() == 1.0, gets.toString());
         assertTrue(getsChurn.successRate() >= 0.99, getsChurn.toString());
     }
+
+    /**
+     * With 30% of the nodes dead, a lookup that waits for every timeout (stall = timeout) spends seconds of
+     * virtual time per lookup; with the stall rule (default 250 ms, above the simulator's 10-100 ms round
+     * trips) it moves on and must take far less, with the same success.
+     */
+    @Test
+    void shouldMoveOnFromDeadContactsAfterTheStallInsteadOfTheTimeout() {
+        final double waiting = meanLookupVirtualMs(new KademliaConfig().rpcTimeoutMs(2_000).lookupStallMs(2_000));
+        final double stalling = meanLookupVirtualMs(new KademliaConfig().rpcTimeoutMs(2_000));
+        System.out.printf("mean find_node virtual time with 30%% dead: %.0f ms waiting for timeouts, %.0f ms with stall 250 ms%n",
+            waiting, stalling);
+        assertTrue(waiting > 2_000, "without the stall rule a dead contact costs a whole timeout: " + waiting);
+        assertTrue(stalling < waiting / 3, "stall " + stalling + " ms vs " + waiting + " ms");
+    }
+
+    private static double meanLookupVirtualMs(final KademliaConfig config) {
+        final KademliaSimulation sim = new KademliaSimulation(config, 7);
+        sim.grow(300);
+        sim.churn(0.3);
+        final int lookups = 100;
+        final long t0 = sim.network().nowMs();
+        final KademliaSimulation.Stats stats = sim.findNodes(lookups);
+        assertTrue(stats.successRate() >= 0.99, stats.toString());
+        return (double) (sim.network().nowMs() - t0) / lookups;
+    }
 }
