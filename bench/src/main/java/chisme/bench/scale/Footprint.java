@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * Each JVM profile of {@code --profiles} is measured in turn. "default" is what this machine's ergonomics
  * pick (G1: it has 2 CPUs and 24 GiB). "router" is what the same JVM picks by itself on a router with
  * less than 1,792 MB of RAM (the serial collector: JDK's server-class-machine rule) plus smaller code
- * cache and thread stacks, set explicitly so the figure is reproducible here.
+ * cache and thread stacks, set explicitly so the figure is reproducible here. "memory" and "router-memory"
+ * are the same with the daemon's {@code store = memory} (no Chronicle Map: nothing persists across restarts).
  */
 final class Footprint {
     private Footprint() {
@@ -41,7 +42,7 @@ final class Footprint {
         final int items = args.integer("items", 10_000);
         final int starts = args.integer("starts", 3);
         final String xmx = args.string("xmx", "64m");
-        final String[] profiles = args.string("profiles", "default,router").split(",");
+        final String[] profiles = args.string("profiles", "default,router,memory,router-memory").split(",");
         final Csv csv = new Csv("profile", "start", "state", "xmx", "startup_to_pong_ms", "vmrss_kib", "heap_used_kib", "heap_committed_kib",
             "nonheap_used_kib");
         for (final String profile : profiles) {
@@ -50,7 +51,8 @@ final class Footprint {
                 measure(csv, profile.trim(), options, s, items, xmx);
             }
         }
-        csv.print("footprint of a daemon (Chronicle stores) in its own JVM, -Xmx" + xmx + "; profile router = " + ROUTER_OPTIONS);
+        csv.print("footprint of a daemon in its own JVM, -Xmx" + xmx + "; profile router = " + ROUTER_OPTIONS
+            + "; *memory = store memory instead of Chronicle Map");
         csv.write(args.results().resolve("footprint.csv"));
     }
 
@@ -60,9 +62,9 @@ final class Footprint {
 
     private static List<String> profileOptions(final String profile) {
         return switch (profile) {
-            case "default" -> List.of();
-            case "router" -> ROUTER_OPTIONS;
-            default -> throw new IllegalArgumentException("--profiles: default or router, got " + profile);
+            case "default", "memory" -> List.of();
+            case "router", "router-memory" -> ROUTER_OPTIONS;
+            default -> throw new IllegalArgumentException("--profiles: default, router, memory or router-memory, got " + profile);
         };
     }
 
@@ -84,6 +86,7 @@ final class Footprint {
         cmd.add(FootprintNode.class.getName());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(port));
+        cmd.add(profile.endsWith("memory") ? "memory" : "chronicle");
         final long t0 = System.nanoTime();
         final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {

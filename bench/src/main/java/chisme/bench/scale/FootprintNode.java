@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  * shared-state, admin socket) on 127.0.0.1, driven by lines on stdin: {@code heap} (after a GC: heap used
  * and committed, non-heap used), {@code fill N} (N values straight into the tuple store, N books through
  * shared-state inserts), {@code quit}.
- * <pre>java $FLAGS -cp benchmarks.jar chisme.bench.scale.FootprintNode DATA_DIR PORT</pre>
+ * <pre>java $FLAGS -cp benchmarks.jar chisme.bench.scale.FootprintNode DATA_DIR PORT [chronicle|memory]</pre>
+ * The third argument is the daemon's {@code store} setting (default chronicle).
  */
 public final class FootprintNode {
     private FootprintNode() {
@@ -26,7 +27,7 @@ public final class FootprintNode {
 
     public static void main(final String[] args) throws Exception {
         final NodeConfig config = new NodeConfig().bind("127.0.0.1").port(Integer.parseInt(args[1])).dataDir(Path.of(args[0]))
-            .name("footprint");
+            .name("footprint").persistent(args.length < 3 || args[2].equals("chronicle"));
         try (NodeDaemon d = NodeDaemon.start(config, System.err)) {
             System.out.println("ready " + d.node().localAddress().getPort());
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in));

@@ -30,16 +30,18 @@ final class UdpLookups {
         final int[] sizes = args.integers("sizes", "16,64,256");
         final int lookups = args.integer("lookups", 200);
         final double kill = args.decimal("kill", 0.3);
-        final long timeoutMs = args.longValue("timeout-ms", 300);
+        // Defaults are the daemon's (rpc-timeout-ms 2000, lookup-stall-ms 250): what a user runs.
+        final long timeoutMs = args.longValue("timeout-ms", 2_000);
+        final long stallMs = args.longValue("stall-ms", 250);
         final long seed = args.longValue("seed", 7);
         final Csv summary = new Csv("nodes", "phase", "lookups", "success_rate", "p50_ms", "p90_ms", "p99_ms", "max_ms",
-            "rounds_median", "rounds_mean", "join_s", "rate_limited_drops", "calls_timed_out");
+            "rounds_median", "rounds_mean", "join_s", "rate_limited_drops", "calls_timed_out", "requests_stalled");
         final Csv raw = new Csv("nodes", "phase", "latency_ms", "rounds", "ok");
         final String loopback = args.string("loopback", "distinct");
         if (!loopback.equals("distinct") && !loopback.equals("shared")) {
             throw new IllegalArgumentException("--loopback must be distinct or shared, got " + loopback);
         }
-        final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(timeoutMs);
+        final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(timeoutMs).lookupStallMs(stallMs);
         for (final int n : sizes) {
             final SplittableRandom random = new SplittableRandom(seed + n);
             final List<KademliaNode> nodes = new ArrayList<>();
@@ -65,7 +67,8 @@ final class UdpLookups {
                 node.close();
             }
         }
-        summary.print("lookups over real UDP on loopback (k=20, alpha=3, rpc timeout " + timeoutMs + " ms)");
+        summary.print("lookups over real UDP on loopback (k=20, alpha=3, rpc timeout " + timeoutMs + " ms, lookup stall " + stallMs
+            + " ms, " + loopback + " loopback addresses)");
         summary.write(args.results().resolve("lookups_udp.csv"));
         raw.write(args.results().resolve("lookups_udp_latency.csv"));
         ReportPlots.latency(raw, args.plots().resolve(ReportPlots.LATENCY_PNG));
@@ -91,6 +94,7 @@ final class UdpLookups {
         int ok = 0;
         final long drops0 = sum(alive, CounterId.DROP_RATE_LIMITED);
         final long timeouts0 = sum(alive, CounterId.CALLS_TIMED_OUT);
+        final long stalled0 = sum(alive, CounterId.LOOKUP_REQUESTS_STALLED);
         for (int i = 0; i < lookups; i++) {
             final NodeId target = NodeId.random(random);
             final KademliaNode from = alive.get(random.nextInt(alive.size()));
@@ -120,8 +124,9 @@ final class UdpLookups {
         // that timed out: back-to-back lookups from few sources can exceed the limit, which shows up as timeouts.
         final long drops = sum(alive, CounterId.DROP_RATE_LIMITED) - drops0;
         final long timeouts = sum(alive, CounterId.CALLS_TIMED_OUT) - timeouts0;
+        final long stalled = sum(alive, CounterId.LOOKUP_REQUESTS_STALLED) - stalled0;
         summary.row(n, phase, lookups, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), p.at(1.0), (int) pr.at(0.5),
-            meanRounds, joinS, drops, timeouts);
+            meanRounds, joinS, drops, timeouts, stalled);
         System.out.printf("N=%d %s: success %.3f, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, rounds median %d, rate-limited drops %d, timeouts %d%n",
             n, phase, (double) ok / lookups, p.at(0.5), p.at(0.9), p.at(0.99), (int) pr.at(0.5), drops, timeouts);
     }
