@@ -1,5 +1,6 @@
 package chisme.bench.scale;
 
+import chisme.bench.sharedstate.HostsBooks;
 import chisme.node.config.NodeConfig;
 import chisme.node.daemon.NodeDaemon;
 import chisme.store.StoreStatus;
@@ -52,7 +53,7 @@ public final class FootprintNode {
                     }
                     int books = 0;
                     for (int i = 0; i < n; i += 1_000) {
-                        books += d.sharedState().insert("hosts", Gossip.books(i, Math.min(1_000, n - i))).inserted();
+                        books += d.sharedState().insert("hosts", HostsBooks.json(i, Math.min(1_000, n - i))).inserted();
                     }
                     System.out.println("filled " + tuples + " " + books);
                 } else if (line.equals("quit")) {

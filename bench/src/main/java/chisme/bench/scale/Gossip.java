@@ -2,6 +2,7 @@ package chisme.bench.scale;
 
 import chisme.bench.sharedstate.BenchNode;
 import chisme.bench.report.Csv;
+import chisme.bench.sharedstate.HostsBooks;
 import chisme.node.sharedstate.SharedStateConfig;
 import chisme.node.sharedstate.SharedStateEngine;
 import chisme.node.sharedstate.ShelfConfig;
@@ -126,7 +127,7 @@ final class Gossip {
             // 1. one insert at node 0 (an end of the line)
             long b0 = total(nodes);
             long t0 = System.nanoTime();
-            nodes.get(0).sharedState().insert(SHELF, books(next++, 1));
+            nodes.get(0).sharedState().insert(SHELF, HostsBooks.json(next++, 1));
             books++;
             boolean ok = converge(nodes, books, timeoutMs);
             row(csv, topology, n, edges, "one insert", books, ok, t0, b0, nodes, background, libremeshRound(nodes, edges.size()));
@@ -134,7 +135,7 @@ final class Gossip {
             b0 = total(nodes);
             t0 = System.nanoTime();
             for (int i = 0; i < inserts; i++) {
-                nodes.get(random.nextInt(n)).sharedState().insert(SHELF, books(next++, 1));
+                nodes.get(random.nextInt(n)).sharedState().insert(SHELF, HostsBooks.json(next++, 1));
             }
             books += inserts;
             ok = converge(nodes, books, timeoutMs);
@@ -143,7 +144,7 @@ final class Gossip {
             // 3. one more insert into the full shelf
             b0 = total(nodes);
             t0 = System.nanoTime();
-            nodes.get(0).sharedState().insert(SHELF, books(next++, 1));
+            nodes.get(0).sharedState().insert(SHELF, HostsBooks.json(next++, 1));
             books++;
             ok = converge(nodes, books, timeoutMs);
             row(csv, topology, n, edges, "one insert into " + (books - 1) + " books", books, ok, t0, b0, nodes, background,
@@ -219,20 +220,6 @@ final class Gossip {
         return sum;
     }
 
-    /** {@code count} dnsmasq-hosts style books as one JSON object (keys are IPv4 addresses). */
-    static String books(final int from, final int count) {
-        final StringBuilder sb = new StringBuilder("{");
-        for (int i = from; i < from + count; i++) {
-            if (i > from) {
-                sb.append(',');
-            }
-            sb.append("\"10.").append(i >> 16 & 255).append('.').append(i >> 8 & 255).append('.').append(i & 255)
-                .append("\":{\"host\":\"node-").append(i).append("\",\"mac\":\"02:00:00:")
-                .append(String.format("%02x:%02x:%02x", i >> 16 & 255, i >> 8 & 255, i & 255)).append("\"}");
-        }
-        return sb.append('}').toString();
-    }
-
     /** Pair of nodes, by shelf size: equal round, one new book, catch-up; against one LibreMesh exchange. */
     private static void pairs(final int[] sizes, final Args args) throws InterruptedException {
         final Csv csv = new Csv("shelf_books", "catch_up_bytes", "catch_up_ms", "equal_round_bytes", "one_change_round_bytes",
@@ -244,7 +231,7 @@ final class Gossip {
                 a.start(config("a", 3_600_000));
                 b.start(config("b", 3_600_000).staticNeighbour("127.0.0.1:" + a.address().getPort()));
                 for (int i = 0; i < size; i += 1_000) {
-                    a.sharedState().insert(SHELF, books(i, Math.min(1_000, size - i)));
+                    a.sharedState().insert(SHELF, HostsBooks.json(i, Math.min(1_000, size - i)));
                 }
                 Thread.sleep(30);
                 long before = a.txBytes() + b.txBytes();
@@ -259,7 +246,7 @@ final class Gossip {
                 b.sharedState().sync(SHELF, List.of(a.address()));
                 Thread.sleep(30);
                 final long equal = a.txBytes() + b.txBytes() - before;
-                a.sharedState().insert(SHELF, books(size, 1));
+                a.sharedState().insert(SHELF, HostsBooks.json(size, 1));
                 before = a.txBytes() + b.txBytes();
                 for (int r = 0; r < 100 && b.shelf(SHELF).books() < size + 1; r++) {
                     b.sharedState().sync(SHELF, List.of(a.address()));

@@ -40,26 +40,13 @@ public final class SharedStateBench {
             .roundBudgetBytes(256 * 1024).callTimeoutMs(2_000);
     }
 
-    private static String books(final int from, final int count) {
-        final StringBuilder sb = new StringBuilder("{");
-        for (int i = from; i < from + count; i++) {
-            if (i > from) {
-                sb.append(',');
-            }
-            sb.append("\"10.").append(i >> 16 & 255).append('.').append(i >> 8 & 255).append('.').append(i & 255)
-                .append("\":{\"host\":\"node-").append(i).append("\",\"mac\":\"02:00:00:")
-                .append(String.format("%02x:%02x:%02x", i >> 16 & 255, i >> 8 & 255, i & 255)).append("\"}");
-        }
-        return sb.append('}').toString();
-    }
-
     private static void pair(final int n) {
         try (BenchNode a = new BenchNode("a", 1); BenchNode b = new BenchNode("b", 2)) {
             // a has no neighbours (its inserts are not pushed); b pulls from a, as an empty node joining.
             a.start(quiet("a"));
             b.start(quiet("b").staticNeighbour("127.0.0.1:" + a.address().getPort()));
             for (int i = 0; i < n; i += 1_000) {
-                a.ss.insert(SHELF, books(i, Math.min(1_000, n - i)));
+                a.ss.insert(SHELF, HostsBooks.json(i, Math.min(1_000, n - i)));
             }
             settle();
             final long bytes0 = a.txBytes() + b.txBytes();
