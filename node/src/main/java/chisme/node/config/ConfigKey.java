@@ -32,7 +32,7 @@ public enum ConfigKey {
         (c, v) -> c.alpha(intIn(v, 1, 32))),
     RPC_TIMEOUT_MS("rpc-timeout-ms", false, "2000", "timeout of one request",
         (c, v) -> c.rpcTimeoutMs(longIn(v, 1, 600_000))),
-    LOOKUP_STALL_MS("lookup-stall-ms", false, "250", "a lookup request unanswered this long frees its alpha slot (it may still answer until rpc-timeout-ms)",
+    LOOKUP_STALL_MS("lookup-stall-ms", false, "250", "upper bound of the lookup stall, which follows measured round trips (RFC 6298, at least 20 ms): a request unanswered that long frees its alpha slot",
         (c, v) -> c.lookupStallMs(longIn(v, 1, 600_000))),
     REFRESH_INTERVAL_S("refresh-interval-s", false, "3600", "tRefresh: idle buckets get a lookup",
         (c, v) -> c.refreshIntervalS(longIn(v, 1, 31_536_000))),

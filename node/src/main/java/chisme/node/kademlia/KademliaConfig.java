@@ -13,6 +13,7 @@ public final class KademliaConfig {
     private int alpha = 3;
     private long rpcTimeoutMs = 2_000;
     private long lookupStallMs = 250;
+    private boolean adaptiveLookupStall = true;
     private long refreshIntervalMs = 3_600_000;
     private long replicateIntervalMs = 3_600_000;
     private long republishIntervalMs = 86_400_000;
@@ -36,13 +37,17 @@ public final class KademliaConfig {
     public long rpcTimeoutMs() { return rpcTimeoutMs; }
     public KademliaConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
     /**
-     * A lookup request unanswered this long stops holding one of the alpha slots, so the lookup goes on
-     * with the next candidate instead of waiting for the timeout (paper 2.3: nodes that fail to respond
-     * quickly are removed from consideration until and unless they do respond). It may still answer until
-     * {@link #rpcTimeoutMs()}; equal to the timeout, lookups wait as before.
+     * Longest stall of a lookup request: unanswered this long it stops holding one of the alpha slots, so
+     * the lookup goes on with the next candidate instead of waiting for the timeout (paper 2.3: nodes that
+     * fail to respond quickly are removed from consideration until and unless they do respond). The stall
+     * itself adapts to measured round trips (RFC 6298, at least 20 ms) below this bound. A request may still
+     * answer until {@link #rpcTimeoutMs()}; equal to the timeout, lookups wait as before.
      */
     public long lookupStallMs() { return lookupStallMs; }
     public KademliaConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
+    /** False: every stall is {@link #lookupStallMs()} (for comparisons; the daemon always adapts). */
+    public boolean adaptiveLookupStall() { return adaptiveLookupStall; }
+    public KademliaConfig adaptiveLookupStall(final boolean v) { adaptiveLookupStall = v; return this; }
     /** tRefresh: a bucket untouched this long gets a lookup of a random id in its range. */
     public long refreshIntervalMs() { return refreshIntervalMs; }
     public KademliaConfig refreshIntervalMs(final long v) { refreshIntervalMs = v; return this; }

@@ -54,6 +54,7 @@ public final class KademliaEngine {
     private final Transport transport;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final RttEstimator lookupRtt = new RttEstimator();
     private final TupleStore store;
     private final EventLog events;
     private final Counters counters;
@@ -663,5 +664,15 @@ public final class KademliaEngine {
     /** The node thread's timers (lookups schedule their stall timers here). */
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** The node's clock (lookups time their requests with it). */
+    Clock clock() {
+        return clock;
+    }
+
+    /** Round trips of lookup replies, from which lookups take their stall (RFC 6298). */
+    RttEstimator lookupRtt() {
+        return lookupRtt;
     }
 }

@@ -30,10 +30,12 @@ import java.util.function.Consumer;
  * nodes seen (not counting failed ones) have all answered. FIND_VALUE ends at the first VALUE whose
  * SHA-1 matches the key, then caches it at the closest node that answered without it (path caching).
  * <p>
- * A request unanswered after {@link KademliaConfig#lookupStallMs()} is "stalled": it frees its alpha slot
- * and leaves consideration, so the lookup goes on with the next candidate instead of waiting for the RPC
- * timeout (paper 2.3: "nodes that fail to respond quickly are removed from consideration until and unless
- * they do respond"); if it answers before the timeout it is used like any other answer.
+ * A request unanswered after the stall is "stalled": it frees its alpha slot and leaves consideration, so
+ * the lookup goes on with the next candidate instead of waiting for the RPC timeout (paper 2.3: "nodes
+ * that fail to respond quickly are removed from consideration until and unless they do respond"); if it
+ * answers before the timeout it is used like any other answer. The stall adapts to the round trips of this
+ * node's lookup replies (RFC 6298's SRTT + 4 x RTTVAR, {@link RttEstimator}), at most
+ * {@link KademliaConfig#lookupStallMs()}.
  */
 final class Lookup {
     private static final int FRESH = 0;
@@ -149,8 +151,10 @@ final class Lookup {
         c.state = WAITING;
         inFlight++;
         rounds = Math.max(rounds, c.round);
-        if (engine.config().lookupStallMs() < engine.config().rpcTimeoutMs()) {
-            engine.scheduler().schedule(engine.config().lookupStallMs(), c::stall);
+        c.sentMs = engine.clock().nowMs();
+        if (engine.config().lookupStallMs() < engine.config().rpcTimeoutMs()) { // else the rule is off: wait for timeouts
+            final long maxMs = engine.config().lookupStallMs();
+            engine.scheduler().schedule(engine.config().adaptiveLookupStall() ? engine.lookupRtt().stallMs(maxMs) : maxMs, c::stall);
         }
     }
 
@@ -202,6 +206,7 @@ final class Lookup {
         int state = FRESH;
         /** Waiting longer than lookupStallMs: no longer counted in flight nor among the k considered. */
         boolean stalled;
+        long sentMs;
         long token;
         boolean hasToken;
 
@@ -234,6 +239,7 @@ final class Lookup {
         public void onResponse(final HeaderFlyweight header, final DirectBuffer buffer, final int offset, final int length,
                                final InetSocketAddress source) {
             release();
+            engine.lookupRtt().observe(engine.clock().nowMs() - sentMs);
             if (done) {
                 return;
             }
