@@ -39,9 +39,7 @@ package chisme.wire;
  * {@link #encodeRange} (or {@link #encodeRangeAfter} with a cursor) and {@link #putPair};
  * {@link #encode(byte[], int)} / {@link #putKeyHash} write raw words.
  */
-public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyweight> {
-    public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
-    public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestFlyweight> {
     /** Shortest frame that can hold the fixed fields (empty name, no hashes). */
     public static final int MIN_LENGTH = NAME_OFFSET + 2;
     /** Most (key hash, entry hash) pairs after the range word: the word count is a u16. */
@@ -57,8 +55,7 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         if (count < 0 || count > 0xFFFF) {
             throw new IllegalArgumentException("count 0..65535, got " + count);
         }
-        putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
-        mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);
+        putName(shelfName);
         putU16(offset + NAME_OFFSET + shelfName.length, count);
         return NAME_OFFSET + shelfName.length + 2 + count * 8;
     }
@@ -117,30 +114,12 @@ public final class BookRequestFlyweight extends MessageFlyweight<BookRequestFlyw
         return this;
     }
 
-    public int nameLength() {
-        return u8(offset + NAME_LENGTH_OFFSET);
-    }
-
-    /** Index in {@link #buffer()} of the first name byte. */
-    public int nameOffset() {
-        return offset + NAME_OFFSET;
-    }
-
-    public boolean nameEquals(final byte[] name) {
-        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
-    }
-
-    /** Allocates: slow path. */
-    public String nameAsString() {
-        return utf8(offset + NAME_OFFSET, nameLength());
-    }
-
     public int count() {
-        return u16(offset + NAME_OFFSET + nameLength());
+        return u16(afterName());
     }
 
     private int hashesIndex() {
-        return offset + NAME_OFFSET + nameLength() + 2;
+        return afterName() + 2;
     }
 
     /** Raw word {@code i} (word 0 is the range in a range request). */

@@ -55,9 +55,7 @@ import org.agrona.MutableDirectBuffer;
  * Such a frame is validated only as "non-empty body"; this flyweight must wrap the inflated message
  * ({@link BodyInflater}), never the deflated one.
  */
-public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
-    public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
-    public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     /** Shortest frame that can hold the fixed fields (empty name, no books). */
     public static final int MIN_LENGTH = NAME_OFFSET + 2;
     /** Bytes of a book besides key, author name and data. */
@@ -78,8 +76,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     /** Writes the shelf name and count 0; returns the total length so far. */
     public int encode(final byte[] shelfName) {
         Names.check(shelfName);
-        putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
-        mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);
+        putName(shelfName);
         putU16(offset + NAME_OFFSET + shelfName.length, 0);
         limit = NAME_OFFSET + shelfName.length + 2;
         return limit;
@@ -137,7 +134,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
         if (count < 0 || count > 0xFFFF) {
             throw new IllegalArgumentException("count 0..65535, got " + count);
         }
-        putU16(offset + NAME_OFFSET + nameLength(), count);
+        putU16(afterName(), count);
         return this;
     }
 
@@ -152,7 +149,7 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
     private int beginBook(final int keyLength, final long authorHi, final long authorMid, final int authorLo,
                           final int authorNameLength, final long version, final long ttlSeconds, final int flags,
                           final int dataLength) {
-        final int countIndex = offset + NAME_OFFSET + nameLength();
+        final int countIndex = afterName();
         final int count = u16(countIndex);
         if (count >= 0xFFFF) {
             throw new IllegalStateException("at most 65535 books per message");
@@ -178,31 +175,13 @@ public final class BooksFlyweight extends MessageFlyweight<BooksFlyweight> {
         buffer.putInt(v + 13, dataLength, LE);
     }
 
-    public int nameLength() {
-        return u8(offset + NAME_LENGTH_OFFSET);
-    }
-
-    /** Index in {@link #buffer()} of the first shelf-name byte. */
-    public int nameOffset() {
-        return offset + NAME_OFFSET;
-    }
-
-    public boolean nameEquals(final byte[] name) {
-        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
-    }
-
-    /** Allocates: slow path. */
-    public String nameAsString() {
-        return utf8(offset + NAME_OFFSET, nameLength());
-    }
-
     public int count() {
-        return u16(offset + NAME_OFFSET + nameLength());
+        return u16(afterName());
     }
 
     /** Position of the first book (meaningful only if {@link #count()} &gt; 0). */
     public int firstBook() {
-        return offset + NAME_OFFSET + nameLength() + 2;
+        return afterName() + 2;
     }
 
     /** Position of the book after the one at {@code book}. */

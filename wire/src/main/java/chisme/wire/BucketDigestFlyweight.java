@@ -25,9 +25,7 @@ package chisme.wire;
  * prefix and the bits below are zero ({@link #hasAlignedPrefix()}; the decoder does not check it). The
  * shared-state engine sends requests with 0 buckets and answers with 64 (docs/shared-state.md).
  */
-public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFlyweight> {
-    public static final int NAME_LENGTH_OFFSET = BODY_OFFSET;
-    public static final int NAME_OFFSET = NAME_LENGTH_OFFSET + 1;
+public final class BucketDigestFlyweight extends ShelfFrameFlyweight<BucketDigestFlyweight> {
     /** Bytes after the name before the buckets: level u8, prefix u32, bucket count u8. */
     public static final int AFTER_NAME_FIXED_LENGTH = 1 + 4 + 1;
     public static final int BUCKET_LENGTH = 4 + 8;
@@ -47,8 +45,7 @@ public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFl
         if (level < 0 || level > WireLimits.MAX_BUCKET_LEVEL || bucketCount < 0 || bucketCount > WireLimits.MAX_BUCKETS) {
             throw new IllegalArgumentException("level 0..32 and 0..64 buckets, got " + level + ", " + bucketCount);
         }
-        putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
-        mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);
+        putName(shelfName);
         final int l = offset + NAME_OFFSET + shelfName.length;
         putU8(l, level);
         mutableBuffer.putInt(l + 1, prefix, LE);
@@ -76,26 +73,8 @@ public final class BucketDigestFlyweight extends MessageFlyweight<BucketDigestFl
         return this;
     }
 
-    public int nameLength() {
-        return u8(offset + NAME_LENGTH_OFFSET);
-    }
-
-    /** Index in {@link #buffer()} of the first name byte. */
-    public int nameOffset() {
-        return offset + NAME_OFFSET;
-    }
-
-    public boolean nameEquals(final byte[] name) {
-        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
-    }
-
-    /** Allocates: slow path. */
-    public String nameAsString() {
-        return utf8(offset + NAME_OFFSET, nameLength());
-    }
-
     private int levelIndex() {
-        return offset + NAME_OFFSET + nameLength();
+        return afterName();
     }
 
     public int level() {
