@@ -65,6 +65,7 @@ public final class MessageDecoder {
             case MessageType.BOOK_REQUEST -> bookRequest(buffer, offset, length);
             case MessageType.BOOKS -> books(buffer, offset, length);
             case MessageType.FRAGMENT -> fragment(buffer, offset, length);
+            case MessageType.ANNOUNCE -> fixed(length, AnnounceFlyweight.LENGTH);
             default -> DecodeReason.UNKNOWN_TYPE;
         };
     }

@@ -6,7 +6,8 @@ package chisme.wire;
  * Requests and their responses: PING -> PONG; FIND_NODE -> NODES; FIND_VALUE -> VALUE or NODES;
  * STORE -> STORE_RESULT; any request -> ERROR. Shared-state: SHELF_DIGEST -> SHELF_DIGEST (reply),
  * BUCKET_DIGEST -> BUCKET_DIGEST, BOOK_REQUEST -> BOOKS, BOOKS (push) -> none or BOOKS.
- * FRAGMENT carries a slice of any message longer than one datagram.
+ * FRAGMENT carries a slice of any message longer than one datagram. ANNOUNCE is multicast on a link to
+ * the discovery port, never to a node's port, and answers nothing.
  */
 public final class MessageType {
     public static final int PING = 0x01;
@@ -26,6 +27,9 @@ public final class MessageType {
 
     public static final int FRAGMENT = 0x30;
 
+    /** Link-local multicast announcement of a node (not a request: nothing answers it). */
+    public static final int ANNOUNCE = 0x40;
+
     private MessageType() {
     }
 
@@ -40,7 +44,7 @@ public final class MessageType {
     public static boolean isKnown(final int type) {
         return switch (type) {
             case PING, PONG, FIND_NODE, NODES, FIND_VALUE, VALUE, STORE, STORE_RESULT, ERROR,
-                 SHELF_DIGEST, BUCKET_DIGEST, BOOK_REQUEST, BOOKS, FRAGMENT -> true;
+                 SHELF_DIGEST, BUCKET_DIGEST, BOOK_REQUEST, BOOKS, FRAGMENT, ANNOUNCE -> true;
             default -> false;
         };
     }
@@ -61,6 +65,7 @@ public final class MessageType {
             case BOOK_REQUEST -> "BOOK_REQUEST";
             case BOOKS -> "BOOKS";
             case FRAGMENT -> "FRAGMENT";
+            case ANNOUNCE -> "ANNOUNCE";
             default -> "UNKNOWN(" + type + ")";
         };
     }

@@ -22,7 +22,7 @@ final class Frames {
         MessageType.PING, MessageType.PONG, MessageType.FIND_NODE, MessageType.NODES, MessageType.FIND_VALUE,
         MessageType.VALUE, MessageType.STORE, MessageType.STORE_RESULT, MessageType.ERROR,
         MessageType.SHELF_DIGEST, MessageType.BUCKET_DIGEST, MessageType.BOOK_REQUEST, MessageType.BOOKS,
-        MessageType.FRAGMENT,
+        MessageType.FRAGMENT, MessageType.ANNOUNCE,
     };
 
     private Frames() {
@@ -85,6 +85,7 @@ final class Frames {
                 // Fragment 1 of 3 of a 50-byte message: fragments 0 and 1 carry 20 bytes, the last 10.
                 yield new FragmentFlyweight().wrap(b, 0).header(0, TX, SENDER).encode(0x01020304, 50, 1, 3, payload, 0, 20);
             }
+            case MessageType.ANNOUNCE -> new AnnounceFlyweight().wrap(b, 0).header(0, TX, SENDER).encode(4200);
             default -> throw new IllegalArgumentException("type " + type);
         };
     }
@@ -174,6 +175,10 @@ final class Frames {
                 final FragmentFlyweight f = new FragmentFlyweight().wrap(b, offset, length);
                 sum += f.messageId() + f.totalLength() + f.index() + f.count() + f.payloadLength();
                 sum += b.getByte(f.payloadOffset() + f.payloadLength() - 1);
+            }
+            case MessageType.ANNOUNCE -> {
+                final AnnounceFlyweight a = new AnnounceFlyweight().wrap(b, offset);
+                sum += a.port() + a.length();
             }
             default -> throw new AssertionError("validated frame of unknown type " + h.type());
         }

@@ -103,6 +103,7 @@ class VectorTest {
                 assertTrue(k.bookTombstone(k.nextBook(k.firstBook())));
             }
             case MessageType.FRAGMENT -> assertEquals(50, new FragmentFlyweight().wrap(b, 0, vector.length).totalLength());
+            case MessageType.ANNOUNCE -> assertEquals(4200, new AnnounceFlyweight().wrap(b, 0).port());
             default -> assertEquals(MessageType.PING, type);
         }
     }
