@@ -1,5 +1,7 @@
 package chisme.node.config;
 
+import chisme.node.discovery.DiscoveryConfig;
+
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -70,6 +72,18 @@ public enum ConfigKey {
         (c, v) -> c.publishIntervalS(longIn(v, 1, 86_400))),
     DISCOVERY("discovery", false, "contacts", "gossip neighbours: 'contacts' (static + Kademlia contacts) or 'static' (only --neighbour)",
         (c, v) -> c.discoverContacts(oneOf(v, "contacts", "static").equals("contacts"))),
+    LINK_DISCOVERY("link-discovery", false, "on", "'on': find nodes on the links by multicast announcements (each verified by a PING) and join through them; 'off': never announce or listen",
+        (c, v) -> c.discoveryConfig().enabled(oneOf(v, "on", "off").equals("on"))),
+    LINK_DISCOVERY_INTERFACE("link-discovery-interface", true, "every up, multicast, non-loopback interface", "interface to announce and listen on, repeatable (loopback only when named); with a single bind address only interfaces holding it",
+        (c, v) -> c.discoveryConfig().interfaces().add(DiscoveryConfig.interfaceName(v))),
+    LINK_DISCOVERY_GROUP4("link-discovery-group4", false, DiscoveryConfig.DEFAULT_GROUP4, "IPv4 multicast group of the announcements (224.0.0.0/24 or 239.255.0.0/16; sent with TTL 1)",
+        (c, v) -> c.discoveryConfig().group4(DiscoveryConfig.literal(v))),
+    LINK_DISCOVERY_GROUP6("link-discovery-group6", false, DiscoveryConfig.DEFAULT_GROUP6, "IPv6 multicast group of the announcements (link-local scope ff02::/16)",
+        (c, v) -> c.discoveryConfig().group6(DiscoveryConfig.literal(v))),
+    LINK_DISCOVERY_PORT("link-discovery-port", false, Integer.toString(DiscoveryConfig.DEFAULT_PORT), "UDP port the announcements are sent to and heard on (shared by every node on a host)",
+        (c, v) -> c.discoveryConfig().port(intIn(v, 1, 65_535))),
+    LINK_DISCOVERY_INTERVAL_S("link-discovery-interval-s", false, "30", "mean time between two announcements on each link (+-25% jitter; the first goes out within a second of start)",
+        (c, v) -> c.discoveryConfig().intervalMs(longIn(v, 1, 3_600) * 1000)),
     LOG_LEVEL("log-level", false, "info", "error, warn, info or debug (debug echoes every event to stderr)",
         (c, v) -> c.logLevel(LogLevel.valueOf(oneOf(v, "error", "warn", "info", "debug").toUpperCase(Locale.ROOT)))),
     EVENT_LOG_CAPACITY("event-log-capacity", false, "1000", "recent events kept for 'chisme logs'",

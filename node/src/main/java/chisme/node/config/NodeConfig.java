@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.node.discovery.DiscoveryConfig;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.sharedstate.MergePolicy;
 import chisme.node.sharedstate.SharedStateConfig;
@@ -54,6 +55,7 @@ public final class NodeConfig {
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
     private LogLevel logLevel = LogLevel.INFO;
+    private final DiscoveryConfig discoveryConfig = new DiscoveryConfig();
     private int eventLogCapacity = 1_000;
 
     /** The data directory used when none is configured: $CHISME_DATA, else ~/.chisme/data. */
@@ -94,6 +96,7 @@ public final class NodeConfig {
         try {
             kademliaConfig().conclude();
             sharedStateConfig().conclude();
+            discoveryConfig.conclude();
         } catch (final IllegalArgumentException | SharedStateException e) {
             throw new ConfigException(e.getMessage());
         }
@@ -268,6 +271,8 @@ public final class NodeConfig {
     /** True: Kademlia contacts are gossip neighbours too; false: only the static ones. */
     public boolean discoverContacts() { return discoverContacts; }
     public NodeConfig discoverContacts(final boolean v) { discoverContacts = v; return this; }
+    /** Link discovery settings (mutable; checked by {@link #conclude()}). */
+    public DiscoveryConfig discoveryConfig() { return discoveryConfig; }
     public LogLevel logLevel() { return logLevel; }
     public NodeConfig logLevel(final LogLevel v) { logLevel = v; return this; }
     public int eventLogCapacity() { return eventLogCapacity; }

@@ -6,6 +6,7 @@ import chisme.node.admin.AdminHandler;
 import chisme.node.admin.AdminRequest;
 import chisme.node.admin.Json;
 import chisme.node.config.HostPort;
+import chisme.node.discovery.DiscoveryCounter;
 import chisme.node.event.Event;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
@@ -110,6 +111,11 @@ final class NodeAdminHandler implements AdminHandler {
             }
             g.writeNumberField("admin_requests", daemon.admin().requests());
             g.writeNumberField("admin_bad_requests", daemon.admin().badRequests());
+            if (daemon.discovery() != null) {
+                for (final Map.Entry<DiscoveryCounter, Long> e : daemon.discovery().counters().snapshot().entrySet()) {
+                    g.writeNumberField("link_discovery_" + e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue());
+                }
+            }
             shelves.writeCounters(g);
             g.writeEndObject();
         });

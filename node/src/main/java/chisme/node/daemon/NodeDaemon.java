@@ -4,6 +4,10 @@ import chisme.node.admin.AdminServer;
 import chisme.node.config.HostPort;
 import chisme.node.config.LogLevel;
 import chisme.node.config.NodeConfig;
+import chisme.node.discovery.CandidateVerifier;
+import chisme.node.discovery.LinkDiscovery;
+import chisme.node.discovery.LinkNeighbours;
+import chisme.node.discovery.Links;
 import chisme.node.event.Event;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
@@ -40,6 +44,10 @@ public final class NodeDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AdminServer admin;
     private Thread follower;
+    /** Verified one-hop neighbours found by link discovery (empty when it is off). */
+    private final LinkNeighbours linkNeighbours;
+    private LinkDiscovery discovery;
+    private CandidateVerifier candidates;
 
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
                        final KademliaNode node) {
@@ -51,6 +59,7 @@ public final class NodeDaemon implements AutoCloseable {
         this.sharedState = new SharedState(config.sharedStateConfig(), stores.books(), node.dispatcher(), node.scheduler(),
             Clock.SYSTEM, System::currentTimeMillis, node.events());
         this.startedAtMs = System.currentTimeMillis();
+        this.linkNeighbours = new LinkNeighbours(config.discoveryConfig().neighbourExpiryMs());
     }
 
     /** Starts a node with {@code config} (concluded here); throws IOException with a one-line reason. */
@@ -101,6 +110,7 @@ public final class NodeDaemon implements AutoCloseable {
     private void startServices() throws IOException {
         if (config.discoverContacts()) {
             sharedState.routingTableNeighbours(() -> contactsCache);
+            sharedState.linkNeighbours(() -> linkNeighbours.current(Clock.SYSTEM.nowMs()));
         }
         sharedState.localAddress(node.localAddress());
         // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
@@ -115,6 +125,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (log.enabled(LogLevel.DEBUG)) {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }
+        startDiscovery();
         // Joining may take several seconds of lookups; the admin socket answers meanwhile.
         Thread.ofVirtual().name("bootstrap").start(() -> {
             bootstrap();
@@ -132,6 +143,39 @@ public final class NodeDaemon implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /**
+     * Link discovery (docs/architecture.md "Discovery"): candidates go to a verifier that PINGs each and
+     * joins through the ones that answer. A discovery port that cannot be opened is a warning, not a
+     * reason to stop: the node still works through join addresses and saved contacts.
+     */
+    private void startDiscovery() {
+        if (!config.discoveryConfig().enabled()) {
+            return;
+        }
+        final InetAddress bind;
+        try {
+            bind = InetAddress.getByName(config.bind());
+        } catch (final UnknownHostException e) {
+            return; // cannot happen: the node bound it already
+        }
+        final LinkDiscovery d = new LinkDiscovery(config.discoveryConfig(), node.id(), bind, node.localAddress().getPort(),
+            c -> candidates.accept(c), Clock.SYSTEM, Links::scan, log::info);
+        candidates = new CandidateVerifier(node, linkNeighbours, d.counters(), Clock.SYSTEM);
+        try {
+            d.start();
+            discovery = d;
+        } catch (final IOException e) {
+            candidates.close();
+            candidates = null;
+            log.warn(e.getMessage() + "; link discovery is off");
+        }
+    }
+
+    /** Link discovery, or null when it is off or could not start. */
+    public LinkDiscovery discovery() {
+        return discovery;
     }
 
     /** How often the Kademlia contacts handed to shared-state as neighbours are refreshed. */
@@ -243,6 +287,12 @@ public final class NodeDaemon implements AutoCloseable {
             }
             if (follower != null) {
                 follower.interrupt();
+            }
+            if (discovery != null) {
+                discovery.close();
+            }
+            if (candidates != null) {
+                candidates.close();
             }
             sharedState.close();
             node.close();

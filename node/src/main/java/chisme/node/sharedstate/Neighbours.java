@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 /**
  * The nodes this node gossips with (libremesh-shared-state.md "Sync": direct neighbours only, so traffic
  * stays one hop): the static list from the config, the output of the discovery command (run on a
- * virtual thread every discoveryIntervalMs, like shared-state-get_candidates_neigh) and, optionally,
+ * virtual thread every discoveryIntervalMs, like shared-state-get_candidates_neigh), the link neighbours
+ * found by multicast discovery (chisme.node.discovery: one hop away, verified by a PING) and, optionally,
  * the DHT routing table's contacts. {@link #current()} is node thread only.
  */
 public final class Neighbours {
@@ -29,6 +30,7 @@ public final class Neighbours {
     private final List<InetSocketAddress> staticList = new ArrayList<>();
     private List<InetSocketAddress> discovered = List.of();
     private Supplier<List<InetSocketAddress>> routingTable = List::of;
+    private Supplier<List<InetSocketAddress>> linkNeighbours = List::of;
     private InetSocketAddress self;
     private volatile boolean running;
     private volatile boolean discoveryInFlight;
@@ -50,6 +52,11 @@ public final class Neighbours {
         this.routingTable = source == null ? List::of : source;
     }
 
+    /** Link-discovery source (verified one-hop neighbours); read on the node thread each round, must not block. */
+    void linkNeighbours(final Supplier<List<InetSocketAddress>> source) {
+        this.linkNeighbours = source == null ? List::of : source;
+    }
+
     /** Our own address, never a neighbour. */
     void self(final InetSocketAddress self) {
         this.self = self;
@@ -67,10 +74,15 @@ public final class Neighbours {
         running = false;
     }
 
-    /** Static, discovered and routing-table neighbours, without duplicates or ourselves. Node thread. */
+    /** Static, discovered, link and routing-table neighbours, without duplicates or ourselves. Node thread. */
     public List<InetSocketAddress> current() {
         final Set<InetSocketAddress> all = new LinkedHashSet<>(staticList);
         all.addAll(discovered);
+        try {
+            all.addAll(linkNeighbours.get());
+        } catch (final RuntimeException e) {
+            counters.increment(SharedStateCounter.DISCOVERY_FAILURES);
+        }
         if (config.routingTableNeighbours()) {
             try {
                 all.addAll(routingTable.get());

@@ -82,6 +82,12 @@ public final class SharedState implements AutoCloseable {
         return this;
     }
 
+    /** Adds the link neighbours found by multicast discovery (read on the node thread each round; must not block). Before start. */
+    public SharedState linkNeighbours(final Supplier<List<InetSocketAddress>> neighboursOnLinks) {
+        neighbours.linkNeighbours(neighboursOnLinks);
+        return this;
+    }
+
     /** Our own UDP address (never treated as a neighbour). Before start. */
     public SharedState localAddress(final InetSocketAddress self) {
         neighbours.self(self);

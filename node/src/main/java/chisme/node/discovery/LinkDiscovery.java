@@ -1,0 +1,186 @@
+package chisme.node.discovery;
+
+import chisme.node.metrics.EnumCounters;
+import chisme.node.transport.Clock;
+import chisme.wire.NodeId;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Finds chisme nodes on this node's links without configuration (docs/architecture.md "Discovery"), the
+ * way LibreMesh finds shared-state candidates by pinging ff02::1, but with a group of its own: every
+ * round it multicasts an ANNOUNCE (node id + UDP port) on each chosen link, over IPv4 and IPv6, and it
+ * hands every announcement that passes the {@link AnnouncementFilter} to the candidate consumer, which
+ * verifies it with a PING before use. Runs on one thread of its own ({@code link-discovery}); the node
+ * thread is never involved. Interfaces are re-read every round, so links that come up later are used.
+ * <pre>
+ *   var d = new LinkDiscovery(config, node.id(), bind, node.localAddress().getPort(), verifier, Clock.SYSTEM, Links::scan, log::info);
+ *   d.start();
+ * </pre>
+ */
+public final class LinkDiscovery implements AutoCloseable {
+    private static final int RECEIVE_BATCH = 64;
+
+    private final DiscoveryConfig config;
+    private final NodeId localId;
+    private final InetAddress bind;
+    private final int nodePort;
+    private final Clock clock;
+    private final Supplier<List<Link>> interfaces;
+    private final Consumer<String> notes;
+    private final EnumCounters<DiscoveryCounter> counters = new EnumCounters<>(DiscoveryCounter.class);
+    private final AnnouncementFilter filter;
+    private final AnnounceSchedule schedule;
+    private final ByteBuffer receiveBytes = ByteBuffer.allocateDirect(AnnouncementCodec.MAX_BYTES);
+    private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveBytes);
+    private final ByteBuffer frame;
+    private volatile Links links = new Links(List.of());
+    private volatile boolean running;
+    private MulticastChannels channels;
+    private Selector selector;
+    private Thread thread;
+
+    /**
+     * @param bind       the node's bind address (wildcard or one address: see {@link Links})
+     * @param nodePort   the node's UDP port, the one announced
+     * @param candidates receives each new endpoint; it must verify it with a PING before using it
+     * @param interfaces the host's interfaces, read every round ({@link Links#scan} for the real ones)
+     * @param notes      one-line messages for the daemon log (links chosen, changes)
+     */
+    public LinkDiscovery(final DiscoveryConfig config, final NodeId localId, final InetAddress bind, final int nodePort,
+                         final Consumer<InetSocketAddress> candidates, final Clock clock, final Supplier<List<Link>> interfaces,
+                         final Consumer<String> notes) {
+        this.config = config.conclude();
+        this.localId = localId;
+        this.bind = bind;
+        this.nodePort = nodePort;
+        this.clock = clock;
+        this.interfaces = interfaces;
+        this.notes = notes;
+        this.filter = new AnnouncementFilter(localId, nodePort, config.dedupWindowMs(), counters, candidates);
+        this.schedule = new AnnounceSchedule(config.intervalMs(), new SplittableRandom());
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[AnnouncementCodec.MAX_BYTES]);
+        final int length = new AnnouncementCodec().encode(out, localId, nodePort);
+        this.frame = ByteBuffer.wrap(out.byteArray(), 0, length).asReadOnlyBuffer();
+    }
+
+    /** Opens the discovery port, joins the groups and starts the thread; IOException with a one-line reason. */
+    public synchronized void start() throws IOException {
+        if (thread != null) {
+            return;
+        }
+        channels = MulticastChannels.open(config, bind, counters);
+        try {
+            selector = Selector.open();
+            channels.receiveChannel().register(selector, SelectionKey.OP_READ);
+        } catch (final IOException e) {
+            channels.close();
+            throw new IOException("link discovery: cannot open a selector: " + e.getMessage(), e);
+        }
+        refreshLinks();
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("link-discovery").start(this::run);
+    }
+
+    public EnumCounters<DiscoveryCounter> counters() {
+        return counters;
+    }
+
+    /** The links chosen in the last round. */
+    public Links links() {
+        return links;
+    }
+
+    private void run() {
+        long nextRoundMs = clock.nowMs() + schedule.firstDelayMs();
+        while (running) {
+            try {
+                final long waitMs = nextRoundMs - clock.nowMs();
+                if (waitMs > 0) {
+                    selector.select(waitMs);
+                }
+                selector.selectedKeys().clear();
+                drain();
+                if (clock.nowMs() >= nextRoundMs) {
+                    refreshLinks();
+                    announce();
+                    nextRoundMs = clock.nowMs() + schedule.nextDelayMs();
+                }
+            } catch (final IOException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                // A socket error must not end discovery: count it and carry on at the next round.
+                counters.increment(DiscoveryCounter.SEND_FAILED);
+                nextRoundMs = Math.max(nextRoundMs, clock.nowMs() + 1_000);
+            }
+        }
+    }
+
+    private void drain() throws IOException {
+        for (int i = 0; i < RECEIVE_BATCH; i++) {
+            receiveBytes.clear();
+            final SocketAddress source = channels.receive(receiveBytes);
+            if (source == null) {
+                return;
+            }
+            filter.onDatagram(receiveBuffer, 0, receiveBytes.position(), (InetSocketAddress) source, clock.nowMs());
+        }
+    }
+
+    private void refreshLinks() {
+        final Links now = Links.select(interfaces.get(), config.interfaces(), bind);
+        if (!now.all().equals(links.all())) {
+            notes.accept(now.isEmpty()
+                ? "link discovery: no interface to announce on" + (config.interfaces().isEmpty() ? "" : " (named: " + config.interfaces() + ")")
+                : "link discovery on " + now.names() + ": groups " + config.group4().getHostAddress() + ", "
+                    + config.group6().getHostAddress() + " port " + config.port() + ", every " + config.intervalMs() / 1000 + " s");
+        }
+        links = now;
+        channels.update(now);
+        filter.links(now);
+    }
+
+    private void announce() {
+        for (final Link l : links.all()) {
+            channels.send(l, frame);
+        }
+    }
+
+    /** Stops the thread and closes the sockets (leaving the groups). */
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (selector != null) {
+            selector.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(2_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (channels != null) {
+            channels.close();
+        }
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (final IOException ignored) {
+                // only the file descriptor to release
+            }
+        }
+    }
+}
