@@ -22,13 +22,21 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     final int port;
     final List<String> args;
+    /** Words run before java, e.g. {@code ip netns exec NS} (empty: java itself). */
+    final List<String> prefix;
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
+        this(dataDir, port, extraArgs, List.of(), "127.0.0.1");
+    }
+
+    /** A daemon run under {@code prefix} (e.g. in a network namespace), bound to {@code bind}. */
+    DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs, final List<String> prefix, final String bind) {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         this.port = port;
-        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port)));
+        this.prefix = List.copyOf(prefix);
+        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", bind, "--port", Integer.toString(port)));
         this.args.addAll(extraArgs);
     }
 
@@ -40,7 +48,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     DaemonProcess start() throws IOException {
-        final List<String> cmd = new ArrayList<>();
+        final List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // Debuggers and coverage agents of the test JVM must not be inherited.
