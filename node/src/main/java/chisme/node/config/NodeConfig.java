@@ -85,6 +85,9 @@ public final class NodeConfig {
         if (alpha > k) {
             throw new ConfigException("alpha: " + alpha + " is larger than k (" + k + ")");
         }
+        if (discoveryConfig.enabled() && port == discoveryConfig.port()) {
+            throw new ConfigException("port: " + port + " is the link-discovery-port (change one, or set link-discovery = off)");
+        }
         try {
             InetAddress.getByName(bind);
         } catch (final Exception e) {

@@ -70,6 +70,9 @@ class DiscoveryConfigTest {
         final NodeConfig site = new NodeConfig().dataDir(dir);
         ConfigKey.LINK_DISCOVERY_GROUP6.apply(site, "ff05::c7:1");
         assertTrue(assertThrows(ConfigException.class, site::conclude).getMessage().startsWith("link-discovery-group6:"));
+        final NodeConfig clash = new NodeConfig().dataDir(dir).port(4199);
+        assertEquals("port: 4199 is the link-discovery-port (change one, or set link-discovery = off)",
+            assertThrows(ConfigException.class, clash::conclude).getMessage());
         final NodeConfig unicast = new NodeConfig().dataDir(dir);
         ConfigKey.LINK_DISCOVERY_GROUP4.apply(unicast, "10.0.0.1");
         assertThrows(ConfigException.class, unicast::conclude);
