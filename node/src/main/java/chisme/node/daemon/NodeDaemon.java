@@ -173,6 +173,11 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /** Neighbours on the links that answered a PING recently (empty when link discovery is off): a source of contacts. */
+    public List<InetSocketAddress> linkNeighbours() {
+        return linkNeighbours.current(Clock.SYSTEM.nowMs());
+    }
+
     /** Link discovery, or null when it is off or could not start. */
     public LinkDiscovery discovery() {
         return discovery;

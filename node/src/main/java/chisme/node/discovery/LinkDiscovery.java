@@ -145,11 +145,16 @@ public final class LinkDiscovery implements AutoCloseable {
             notes.accept(now.isEmpty()
                 ? "link discovery: no interface to announce on" + (config.interfaces().isEmpty() ? "" : " (named: " + config.interfaces() + ")")
                 : "link discovery on " + now.names() + ": groups " + config.group4().getHostAddress() + ", "
-                    + config.group6().getHostAddress() + " port " + config.port() + ", every " + config.intervalMs() / 1000 + " s");
+                    + compact(config.group6()) + " port " + config.port() + ", every " + config.intervalMs() / 1000 + " s");
         }
         links = now;
         channels.update(now);
         filter.links(now);
+    }
+
+    /** ff02:0:0:0:0:0:c7:1 -> ff02::c7:1 (the first run of zero groups), for logs. */
+    static String compact(final InetAddress a) {
+        return a.getHostAddress().replaceFirst("(^|:)(0(:|$)){2,}", "::");
     }
 
     private void announce() {

@@ -95,6 +95,12 @@ class DiscoveryConfigTest {
     }
 
     @Test
+    void shouldPrintGroupsShortly() {
+        assertEquals("ff02::c7:1", LinkDiscovery.compact(DiscoveryConfig.literal("ff02::c7:1")));
+        assertEquals("ff02::1", LinkDiscovery.compact(DiscoveryConfig.literal("ff02::1")));
+    }
+
+    @Test
     void shouldForgetLinkNeighboursNotVerifiedAgain() {
         final LinkNeighbours n = new LinkNeighbours(1_000);
         final java.net.InetSocketAddress a = new java.net.InetSocketAddress(AnnouncementFilterTest.ip("10.0.0.2"), 4200);
