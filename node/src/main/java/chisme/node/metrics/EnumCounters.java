@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * @param <E> the enum of counter ids
  */
-public final class EnumCounters<E extends Enum<E>> {
+public class EnumCounters<E extends Enum<E>> {
     private final E[] ids;
     private final AtomicLongArray values;
 
