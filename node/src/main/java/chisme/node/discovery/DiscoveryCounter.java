@@ -9,6 +9,8 @@ public enum DiscoveryCounter {
     SENT,
     /** Sends the OS refused (interface gone, no route): the round goes on with the next link. */
     SEND_FAILED,
+    /** Socket errors in the discovery loop (it carries on at the next round). */
+    SOCKET_ERRORS,
     /** Group joins that failed (interface without that family, or vanished). */
     JOIN_FAILED,
     /** Datagrams read from the discovery socket. */

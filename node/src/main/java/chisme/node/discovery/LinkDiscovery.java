@@ -33,7 +33,6 @@ public final class LinkDiscovery implements AutoCloseable {
     private static final int RECEIVE_BATCH = 64;
 
     private final DiscoveryConfig config;
-    private final NodeId localId;
     private final InetAddress bind;
     private final int nodePort;
     private final Clock clock;
@@ -47,6 +46,7 @@ public final class LinkDiscovery implements AutoCloseable {
     private final ByteBuffer frame;
     private volatile Links links = new Links(List.of());
     private volatile boolean running;
+    private boolean noted;
     private MulticastChannels channels;
     private Selector selector;
     private Thread thread;
@@ -62,7 +62,6 @@ public final class LinkDiscovery implements AutoCloseable {
                          final Consumer<InetSocketAddress> candidates, final Clock clock, final Supplier<List<Link>> interfaces,
                          final Consumer<String> notes) {
         this.config = config.conclude();
-        this.localId = localId;
         this.bind = bind;
         this.nodePort = nodePort;
         this.clock = clock;
@@ -122,7 +121,7 @@ public final class LinkDiscovery implements AutoCloseable {
                     return;
                 }
                 // A socket error must not end discovery: count it and carry on at the next round.
-                counters.increment(DiscoveryCounter.SEND_FAILED);
+                counters.increment(DiscoveryCounter.SOCKET_ERRORS);
                 nextRoundMs = Math.max(nextRoundMs, clock.nowMs() + 1_000);
             }
         }
@@ -141,7 +140,8 @@ public final class LinkDiscovery implements AutoCloseable {
 
     private void refreshLinks() {
         final Links now = Links.select(interfaces.get(), config.interfaces(), bind);
-        if (!now.all().equals(links.all())) {
+        if (!noted || !now.all().equals(links.all())) {
+            noted = true;
             notes.accept(now.isEmpty()
                 ? "link discovery: no interface to announce on" + (config.interfaces().isEmpty() ? "" : " (named: " + config.interfaces() + ")")
                 : "link discovery on " + now.names() + ": groups " + config.group4().getHostAddress() + ", "
