@@ -163,13 +163,17 @@ public final class NodeDaemon implements AutoCloseable {
         final LinkDiscovery d = new LinkDiscovery(config.discoveryConfig(), node.id(), bind, node.localAddress().getPort(),
             c -> candidates.accept(c), Clock.SYSTEM, Links::scan, log::info);
         candidates = new CandidateVerifier(node, linkNeighbours, d.counters(), Clock.SYSTEM);
+        boolean running = false;
         try {
-            d.start();
-            discovery = d;
+            running = d.start();
         } catch (final IOException e) {
+            log.warn(e.getMessage() + "; link discovery is off");
+        }
+        if (running) {
+            discovery = d;
+        } else {
             candidates.close();
             candidates = null;
-            log.warn(e.getMessage() + "; link discovery is off");
         }
     }
 

@@ -74,10 +74,19 @@ public final class LinkDiscovery implements AutoCloseable {
         this.frame = ByteBuffer.wrap(out.byteArray(), 0, length).asReadOnlyBuffer();
     }
 
-    /** Opens the discovery port, joins the groups and starts the thread; IOException with a one-line reason. */
-    public synchronized void start() throws IOException {
+    /**
+     * Opens the discovery port, joins the groups and starts the thread; IOException with a one-line reason.
+     * Returns false, opening nothing, when the node is bound to a single address that no usable interface
+     * holds (e.g. 127.0.0.1 with {@code lo} not named): no link can ever be used then.
+     */
+    public synchronized boolean start() throws IOException {
         if (thread != null) {
-            return;
+            return true;
+        }
+        if (!bind.isAnyLocalAddress() && Links.select(interfaces.get(), config.interfaces(), bind).isEmpty()) {
+            notes.accept("link discovery: nothing to do, no usable interface holds the bind address " + bind.getHostAddress()
+                + (bind.isLoopbackAddress() ? " (name lo with link-discovery-interface to use loopback)" : ""));
+            return false;
         }
         channels = MulticastChannels.open(config, bind, counters);
         try {
@@ -90,6 +99,7 @@ public final class LinkDiscovery implements AutoCloseable {
         refreshLinks();
         running = true;
         thread = Thread.ofPlatform().daemon().name("link-discovery").start(this::run);
+        return true;
     }
 
     public EnumCounters<DiscoveryCounter> counters() {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -92,6 +93,19 @@ class LinkDiscoveryLoopbackTest {
             sum += c.get(id);
         }
         return sum;
+    }
+
+    @Test
+    void shouldOpenNothingWhenBoundToLoopbackWithoutLoNamed() throws Exception {
+        final List<String> notes = new ArrayList<>();
+        final LinkDiscovery d = new LinkDiscovery(new DiscoveryConfig().port(port), new NodeId(1, 2, 3), InetAddress.getByName("127.0.0.1"),
+            4200, c -> { }, Clock.SYSTEM, Links::scan, notes::add);
+        open.add(d);
+        assertFalse(d.start());
+        assertTrue(notes.getFirst().contains("name lo"), notes.toString());
+        try (DatagramSocket s = new DatagramSocket(port)) {
+            assertEquals(port, s.getLocalPort(), "the discovery port was left alone");
+        }
     }
 
     @Test
