@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
     final Path dataDir;
     final Path log;
+    final String host;
     final int port;
     final List<String> args;
     /** Words run before java, e.g. {@code ip netns exec NS} (empty: java itself). */
@@ -27,16 +28,22 @@ final class DaemonProcess implements AutoCloseable {
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
-        this(dataDir, port, extraArgs, List.of(), "127.0.0.1");
+        this(dataDir, "127.0.0.1", port, extraArgs);
     }
 
-    /** A daemon run under {@code prefix} (e.g. in a network namespace), bound to {@code bind}. */
-    DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs, final List<String> prefix, final String bind) {
+    /** A node bound to {@code host} (e.g. its own 127.0.x.y, as routers each have their own address). */
+    DaemonProcess(final Path dataDir, final String host, final int port, final List<String> extraArgs) {
+        this(dataDir, host, port, extraArgs, List.of());
+    }
+
+    /** A node bound to {@code host}, run under {@code prefix} (e.g. {@code ip netns exec NS}, in a network namespace). */
+    DaemonProcess(final Path dataDir, final String host, final int port, final List<String> extraArgs, final List<String> prefix) {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.host = host;
         this.port = port;
         this.prefix = List.copyOf(prefix);
-        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", bind, "--port", Integer.toString(port)));
+        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", host, "--port", Integer.toString(port)));
         this.args.addAll(extraArgs);
     }
 
@@ -90,7 +97,13 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
+    }
+
+    /** SIGKILL: no shutdown hook runs (a crash or a power cut). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then waits (bounded) for the exit status; -1 when it did not exit in time. */

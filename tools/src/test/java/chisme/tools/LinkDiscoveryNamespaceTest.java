@@ -55,8 +55,8 @@ class LinkDiscoveryNamespaceTest {
         namespaces = new NetworkNamespaces(NODES);
         root = Files.createTempDirectory("chisme-netns-");
         for (int i = 1; i <= NODES; i++) {
-            nodes.add(new DaemonProcess(root.resolve("n" + i), 4200, List.of("--store", "memory",
-                    "--link-discovery-interval-s", INTERVAL_S, "--sync-interval-s", "1"), namespaces.exec(i), "::"));
+            nodes.add(new DaemonProcess(root.resolve("n" + i), "::", 4200, List.of("--store", "memory",
+                "--link-discovery-interval-s", INTERVAL_S, "--sync-interval-s", "1"), namespaces.exec(i)));
         }
         startedNs = System.nanoTime();
         for (final DaemonProcess d : nodes) {
