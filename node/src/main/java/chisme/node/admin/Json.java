@@ -49,12 +49,51 @@ public final class Json {
             if (p.nextToken() == null) {
                 throw new IOException("empty input");
             }
-            g.copyCurrentStructure(p);
+            copyExact(p, g);
             if (p.nextToken() != null) {
                 throw new IOException("trailing data after the JSON value");
             }
         }
         return w.toString();
+    }
+
+    /**
+     * Copies the value at the parser's current token like {@code copyCurrentStructure}, but writes every
+     * number as the text it was written with: going through double would print {@code 1e999999} as
+     * {@code "Infinity"} and a tiny number as {@code 0.0}.
+     */
+    public static void copyExact(final JsonParser p, final JsonGenerator g) throws IOException {
+        int depth = 0;
+        do {
+            final JsonToken t = p.currentToken();
+            switch (t) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> g.writeNumber(p.getText());
+                case START_OBJECT, START_ARRAY -> {
+                    depth++;
+                    g.copyCurrentEvent(p);
+                }
+                case END_OBJECT, END_ARRAY -> {
+                    depth--;
+                    g.copyCurrentEvent(p);
+                }
+                default -> g.copyCurrentEvent(p);
+            }
+        } while (depth > 0 && p.nextToken() != null);
+    }
+
+    /**
+     * Decodes UTF-8 strictly: invalid bytes are an error, never silently replaced with U+FFFD.
+     * @throws IOException "not valid UTF-8 (byte N)"
+     */
+    public static String utf8(final byte[] bytes) throws IOException {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (final java.nio.charset.CharacterCodingException e) {
+            throw new IOException("not valid UTF-8");
+        }
     }
 
     /** Checks that {@code text} is one JSON value starting with {@code expected} (object or array). */

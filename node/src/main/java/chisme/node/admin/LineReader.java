@@ -9,6 +9,11 @@ import java.util.Arrays;
 final class LineReader {
     /** {@link #read()} result when the line is over the limit (the rest of the line is skipped). */
     static final String TOO_LONG = new String("<too long>");
+    /** {@link #read()} result when the line is not valid UTF-8 (never silently replaced with U+FFFD). */
+    static final String NOT_UTF8 = new String("<not utf-8>");
+    private final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
     private final InputStream in;
     private final int maxBytes;
     private final byte[] chunk = new byte[8192];
@@ -31,12 +36,12 @@ final class LineReader {
                 chunkPos = 0;
                 if (chunkLen <= 0) {
                     chunkLen = 0;
-                    return len == 0 && !overflow ? null : overflow ? TOO_LONG : new String(line, 0, len, StandardCharsets.UTF_8);
+                    return len == 0 && !overflow ? null : overflow ? TOO_LONG : decode(len);
                 }
             }
             final byte b = chunk[chunkPos++];
             if (b == '\n') {
-                return overflow ? TOO_LONG : new String(line, 0, len, StandardCharsets.UTF_8);
+                return overflow ? TOO_LONG : decode(len);
             }
             if (overflow) {
                 continue;
@@ -49,6 +54,14 @@ final class LineReader {
                 line = Arrays.copyOf(line, Math.min(maxBytes, line.length * 2));
             }
             line[len++] = b;
+        }
+    }
+
+    private String decode(final int len) {
+        try {
+            return utf8.reset().decode(java.nio.ByteBuffer.wrap(line, 0, len)).toString();
+        } catch (final java.nio.charset.CharacterCodingException e) {
+            return NOT_UTF8;
         }
     }
 }

@@ -47,6 +47,16 @@ public final class NodeStores implements AutoCloseable {
         return persisted != null;
     }
 
+    /** The free-space guard of the persisted stores, or null for in-memory stores. */
+    public chisme.store.DiskSpace disk() {
+        return persisted == null ? null : persisted.disk();
+    }
+
+    /** One line per kind of damage found when the stores were opened (empty when none). */
+    public java.util.List<String> damage() {
+        return persisted == null ? java.util.List.of() : persisted.damage();
+    }
+
     /** True when the last run had not shut down cleanly and the maps were recovered. */
     public boolean recovered() {
         return persisted != null && persisted.recovered();
