@@ -98,6 +98,16 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         } catch (final ConfigException e) {
             throw new CliException(ExitCode.CONFIG, e.getMessage());
         }
+        // Signals are handled from before the start: a SIGTERM while the stores open must still stop cleanly.
+        final java.util.concurrent.atomic.AtomicReference<NodeDaemon> running = new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+        Signals.onTermination(() -> {
+            stopRequested.countDown();
+            final NodeDaemon d = running.get();
+            if (d != null) {
+                stopWithin(d, STOP_DEADLINE_MS);
+            }
+        });
         final NodeDaemon daemon;
         try {
             // A dead or stuck node thread ends the process at once (status 7) so procd/systemd restart it;
@@ -109,7 +119,10 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         } catch (final IOException | RuntimeException e) {
             throw new CliException(ExitCode.CONFIG, "cannot start the node: " + e.getMessage());
         }
-        Signals.onTermination(() -> stopWithin(daemon, STOP_DEADLINE_MS));
+        running.set(daemon);
+        if (stopRequested.getCount() == 0) {
+            stopWithin(daemon, STOP_DEADLINE_MS);
+        }
         try {
             daemon.awaitStop();
         } catch (final InterruptedException e) {

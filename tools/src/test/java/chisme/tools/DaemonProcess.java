@@ -22,6 +22,8 @@ final class DaemonProcess implements AutoCloseable {
     final Path log;
     final int port;
     final List<String> args;
+    /** Extra JVM flags of the daemon, e.g. {@code -Dchisme.test.faults=true} for the fault hooks. */
+    final List<String> jvmArgs = new ArrayList<>();
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
@@ -49,6 +51,7 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx128m");
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
         cmd.add(Chisme.class.getName());
@@ -83,6 +86,14 @@ final class DaemonProcess implements AutoCloseable {
 
     String address() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Waits (bounded) for the process to end by itself; its exit status, or -1 when still running. */
+    int awaitExit(final long timeoutMs) throws InterruptedException {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits (bounded) for the exit status; -1 when it did not exit in time. */
