@@ -56,4 +56,19 @@ class DiskUseTest {
         }
         assertTrue(emptyKiB < 2_048, "a fresh store claims " + emptyKiB + " KiB");
     }
+
+    @Test
+    void shouldClaimAboutWhatSmallRecordsTake() throws Exception {
+        try (Stores s = Stores.open(new StoreConfig().dataDir(dir))) {
+            final SplittableRandom r = new SplittableRandom(6);
+            for (int i = 0; i < 20_000; i++) {
+                assertEquals(StoreStatus.OK, s.tuples().put(TupleStoreContract.tuple(r, 256, 10_000)));
+            }
+            final long du = duKiB(dir);
+            final long quotaKiB = s.tuples().bytes() / 1024;
+            System.out.println("20,000 tuples of 256 B (" + quotaKiB + " KiB counted against the quota): du " + du
+                + " KiB, apparent " + apparentKiB(dir) + " KiB");
+            assertTrue(du < 2 * quotaKiB, "du " + du + " KiB for " + quotaKiB + " KiB of records");
+        }
+    }
 }
