@@ -88,6 +88,19 @@ final class DaemonProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code ms}. */
+    static void eventually(final String what, final long ms, final java.util.function.BooleanSupplier condition)
+        throws InterruptedException {
+        final long deadline = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + ms + " ms: " + what);
+    }
+
     /** Waits (bounded) for the process to end by itself; its exit status, or -1 when still running. */
     int awaitExit(final long timeoutMs) throws InterruptedException {
         if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {

@@ -19,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,17 +48,6 @@ class FaultsProcessTest {
             b.append((char) ('a' + b.length() % 26));
         }
         return b.toString();
-    }
-
-    private static void eventually(final String what, final long ms, final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + ms * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + ms + " ms: " + what);
     }
 
     @Test
@@ -194,7 +182,7 @@ class FaultsProcessTest {
                     ch.write(chunk.clear());
                 }
             }
-            eventually("status shows the disk full", 5_000, () -> status(data).contains("\"full\":true"));
+            DaemonProcess.eventually("status shows the disk full", 5_000, () -> status(data).contains("\"full\":true"));
             final CliRunner.Result refused = CliRunner.runWithStdin(value(1, 65_000), "publish", "-", "--data", data);
             assertEquals(ExitCode.FAILED, refused.code(), refused.toString());
             assertTrue(refused.err().startsWith("chisme: disk full: ") && refused.err().contains("value not stored"), refused.toString());
@@ -213,7 +201,7 @@ class FaultsProcessTest {
             assertTrue(CliRunner.run("logs", "--data", data).out().contains("DISK disk full"), "disk-full event");
 
             Files.delete(filler);
-            eventually("status shows space back", 5_000, () -> status(data).contains("\"full\":false"));
+            DaemonProcess.eventually("status shows space back", 5_000, () -> status(data).contains("\"full\":false"));
             final CliRunner.Result again = CliRunner.runWithStdin(value(2, 65_000), "publish", "-", "--data", data);
             assertTrue(again.code() == 0 && again.err().contains("(this one and 1 others)"), again.toString());
             assertTrue(CliRunner.run("logs", "--data", data).out().contains("writes accepted again"), "space-back event");
