@@ -128,6 +128,7 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         } catch (final InterruptedException e) {
             daemon.close();
         }
-        return daemon.fatalReason() == null ? ExitCode.OK : ExitCode.FATAL;
+        // 0 only for a clean stop: a stuck node thread left the stores for recovery, which systemd should see.
+        return daemon.stoppedCleanly() ? ExitCode.OK : ExitCode.FATAL;
     }
 }

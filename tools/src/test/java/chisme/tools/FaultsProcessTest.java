@@ -113,6 +113,22 @@ class FaultsProcessTest {
     }
 
     @Test
+    void shouldEndWithinAFewSecondsOnSigtermEvenWithTheNodeThreadStuck() throws Exception {
+        try (DaemonProcess d = daemon("stuck")) {
+            d.jvmArgs.add("-Dchisme.test.faults=true");
+            d.start().awaitReady(READY_MS);
+            new chisme.node.admin.AdminClient(d.dataDir.resolve("admin.sock")).call("{\"op\":\"test.stall\",\"ms\":60000}");
+            final long t0 = System.nanoTime();
+            final int status = d.terminate(10_000);
+            final long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(status != -1 && ms < 8_000, "SIGTERM took " + ms + " ms, status " + status + "\n" + d.logText());
+            // Not 0: the stores were left for recovery, not marked cleanly shut down under a stuck thread.
+            assertEquals(ExitCode.FATAL, status, d.logText());
+            assertFalse(Files.exists(d.dataDir.resolve("store").resolve("clean-shutdown")), "no clean-shutdown marker");
+        }
+    }
+
+    @Test
     void shouldRefuseDamagedIdentityAndMissingStoreFilesUnlessAsked() throws Exception {
         final DaemonProcess first = daemon("files");
         try (DaemonProcess d = first.start()) {
@@ -144,10 +160,37 @@ class FaultsProcessTest {
             assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
             assertTrue(d.logText().contains("tuples.cm3: missing beside store.meta") && d.logText().contains("--reset-store"), d.logText());
         }
+        final String marker = "damage-marker-" + "x".repeat(200);
         try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of("--reset-store")).start()) {
             d.awaitReady(READY_MS);
+            assertTrue(CliRunner.run("publish", marker, "--data", dir.toString()).err().contains("stored locally only"));
             assertEquals(0, d.terminate(10_000), d.logText());
         }
+        // One flipped bit inside the stored value: the record is dropped at the next start, and said so.
+        final Path tuples = dir.resolve("store").resolve("tuples.cm3");
+        final byte[] bytes = Files.readAllBytes(tuples);
+        final int at = indexOf(bytes, marker.getBytes(StandardCharsets.US_ASCII));
+        assertTrue(at > 0, "value found in the map file");
+        try (FileChannel ch = FileChannel.open(tuples, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 100] ^ 1)}), at + 100);
+        }
+        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
+            d.awaitReady(READY_MS);
+            final String status = CliRunner.run("status", "--data", dir.toString()).out();
+            assertTrue(status.contains("damage    tuples.cm3: 1 damaged records dropped at open"), status);
+            assertTrue(d.logText().contains("WARN tuples.cm3: 1 damaged records dropped at open"), d.logText());
+            assertTrue(CliRunner.run("logs", "--data", dir.toString()).out().contains("ERROR tuples.cm3: 1 damaged records"));
+            assertEquals(0, d.terminate(10_000), d.logText());
+        }
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -48,6 +48,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final FatalHandler fatalHandler;
     private final ErrorReporter errors;
     private volatile String fatalReason;
+    private volatile boolean stoppedCleanly;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AdminServer admin;
     private Thread follower;
@@ -226,6 +227,11 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close()} stopped every thread and closed the stores (the clean-shutdown marker is written). */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
+    }
+
     /** Why the daemon died, or null while healthy. */
     public String fatalReason() {
         return fatalReason;
@@ -344,6 +350,7 @@ public final class NodeDaemon implements AutoCloseable {
             sharedState.close();
             if (node.stop()) {
                 stores.close();
+                stoppedCleanly = fatalReason == null;
                 log.info(fatalReason == null ? "chisme node stopped cleanly" : "chisme node stopped after a fatal fault");
             } else {
                 // Marking the stores cleanly shut down under a thread that may be mid-write would skip the
