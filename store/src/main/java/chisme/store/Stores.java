@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * Opens the node's persisted stores in one data directory:
@@ -234,14 +236,14 @@ public final class Stores implements AutoCloseable {
      * One line per kind of damage the open pass found and removed or could not reach (empty when none),
      * e.g. {@code tuples.cm3: 19 damaged records dropped at open}. The daemon logs these at start.
      */
-    public java.util.List<String> damage() {
-        final java.util.List<String> out = new java.util.ArrayList<>();
+    public List<String> damage() {
+        final List<String> out = new ArrayList<>();
         damage(out, TUPLES_FILE, tuples.droppedOnOpen(), tuples.unreachableOnOpen());
         damage(out, BOOKS_FILE, books.droppedOnOpen(), books.unreachableOnOpen());
         return out;
     }
 
-    private static void damage(final java.util.List<String> out, final String file, final long dropped, final long unreachable) {
+    private static void damage(final List<String> out, final String file, final long dropped, final long unreachable) {
         if (dropped > 0) {
             out.add(file + ": " + dropped + " damaged records dropped at open (checksum or length mismatch)");
         }

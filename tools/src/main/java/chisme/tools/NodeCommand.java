@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code chisme node}: runs a peer in the foreground until SIGTERM/SIGINT, then stops cleanly and exits
@@ -99,8 +101,8 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
             throw new CliException(ExitCode.CONFIG, e.getMessage());
         }
         // Signals are handled from before the start: a SIGTERM while the stores open must still stop cleanly.
-        final java.util.concurrent.atomic.AtomicReference<NodeDaemon> running = new java.util.concurrent.atomic.AtomicReference<>();
-        final java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+        final AtomicReference<NodeDaemon> running = new AtomicReference<>();
+        final CountDownLatch stopRequested = new CountDownLatch(1);
         Signals.onTermination(() -> {
             stopRequested.countDown();
             final NodeDaemon d = running.get();

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The admin channel: a Unix domain socket (never a network port) in the node's data directory, owner
@@ -40,7 +41,7 @@ public final class AdminServer implements AutoCloseable {
 
     private final Set<Connection> open = ConcurrentHashMap.newKeySet();
     private final long idleTimeoutMs;
-    private final java.util.function.Consumer<Throwable> onDeath;
+    private final Consumer<Throwable> onDeath;
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong badRequests = new AtomicLong();
@@ -48,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
     private volatile boolean closed;
 
     private AdminServer(final Path socket, final AdminHandler handler, final ServerSocketChannel server,
-                        final long idleTimeoutMs, final java.util.function.Consumer<Throwable> onDeath) {
+                        final long idleTimeoutMs, final Consumer<Throwable> onDeath) {
         this.socket = socket;
         this.handler = handler;
         this.server = server;
@@ -81,7 +82,7 @@ public final class AdminServer implements AutoCloseable {
      * cannot hold every slot) and telling {@code onDeath} if the accept loop ever dies of a fault.
      */
     public static AdminServer start(final Path socket, final AdminHandler handler, final long idleTimeoutMs,
-                                    final java.util.function.Consumer<Throwable> onDeath) throws IOException {
+                                    final Consumer<Throwable> onDeath) throws IOException {
         final Path dir = socket.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

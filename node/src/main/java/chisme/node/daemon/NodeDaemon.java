@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running peer: data directory (locked, 0700), stores, the Kademlia node (and shared-state on the
@@ -159,7 +160,7 @@ public final class NodeDaemon implements AutoCloseable {
                 while (!closed.get()) {
                     refreshContacts();
                     try {
-                        stopped.await(CONTACTS_REFRESH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        stopped.await(CONTACTS_REFRESH_MS, TimeUnit.MILLISECONDS);
                     } catch (final InterruptedException e) {
                         return;
                     }
@@ -195,7 +196,7 @@ public final class NodeDaemon implements AutoCloseable {
                     node.events().record(Clock.SYSTEM.nowMs(), EventType.DISK, m);
                 }
                 try {
-                    stopped.await(WATCH_INTERVAL_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    stopped.await(WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 } catch (final InterruptedException e) {
                     return;
                 }

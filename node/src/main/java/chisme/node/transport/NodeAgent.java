@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one thread that owns a node's state (Aeron agent style, style.md habit 4). Its duty cycle:
@@ -28,7 +30,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private static final long MAX_IDLE_MS = 1_000;
     /** Empty duty cycles polled before blocking in the selector (property chisme.agent.spinRounds). */
     private static final int SPIN_ROUNDS = Integer.getInteger("chisme.agent.spinRounds", 0);
-    private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = k -> {
+    private static final Consumer<SelectionKey> IGNORE_KEY = k -> {
     };
 
     private final String name;
@@ -40,10 +42,10 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private final Selector selector;
     private volatile boolean running;
     private volatile Thread thread;
-    private volatile java.util.function.Consumer<Throwable> errorHandler = e -> { };
-    private volatile java.util.function.Consumer<Throwable> deathHandler = e -> { };
+    private volatile Consumer<Throwable> errorHandler = e -> { };
+    private volatile Consumer<Throwable> deathHandler = e -> { };
     private volatile Throwable deathCause;
-    private final java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong progress = new AtomicLong();
     private long timerSequence;
     private int idleRounds;
 
@@ -73,13 +75,13 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     }
 
     /** Told of every exception a task or datagram handler threw (after it was counted); the loop goes on. */
-    public NodeAgent errorHandler(final java.util.function.Consumer<Throwable> handler) {
+    public NodeAgent errorHandler(final Consumer<Throwable> handler) {
         this.errorHandler = handler;
         return this;
     }
 
     /** Told once, on the dying node thread, of the {@link Error} that ended the loop. */
-    public NodeAgent deathHandler(final java.util.function.Consumer<Throwable> handler) {
+    public NodeAgent deathHandler(final Consumer<Throwable> handler) {
         this.deathHandler = handler;
         return this;
     }
