@@ -349,14 +349,16 @@ public final class NodeDaemon implements AutoCloseable {
                 follower.interrupt();
             }
             sharedState.close();
-            if (node.stop()) {
+            // A node thread that died of an Error may have died mid-write: never mark those stores clean.
+            if (node.stop() && node.agent().deathCause() == null) {
                 stores.close();
                 stoppedCleanly = fatalReason == null;
                 log.info(fatalReason == null ? "chisme node stopped cleanly" : "chisme node stopped after a fatal fault");
             } else {
                 // Marking the stores cleanly shut down under a thread that may be mid-write would skip the
                 // recovery the next start needs; leave them as after kill -9.
-                log.error("node thread did not stop: stores left for recovery at the next start");
+                log.error("node thread " + (node.agent().deathCause() == null ? "did not stop" : "died")
+                    + ": stores left for recovery at the next start");
             }
         } catch (final RuntimeException e) {
             log.error("error while stopping: " + rootMessage(e));
