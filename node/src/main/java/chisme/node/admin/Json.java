@@ -87,16 +87,25 @@ public final class Json {
 
     /**
      * Decodes UTF-8 strictly: invalid bytes are an error, never silently replaced with U+FFFD.
-     * @throws IOException "not valid UTF-8 (byte N)"
+     * @throws IOException "not valid UTF-8"
      */
     public static String utf8(final byte[] bytes) throws IOException {
+        final String s = utf8OrNull(bytes, 0, bytes.length);
+        if (s == null) {
+            throw new IOException("not valid UTF-8");
+        }
+        return s;
+    }
+
+    /** {@code length} bytes from {@code offset} decoded strictly as UTF-8, or null when they are not valid UTF-8. */
+    public static String utf8OrNull(final byte[] bytes, final int offset, final int length) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes)).toString();
+                .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (final CharacterCodingException e) {
-            throw new IOException("not valid UTF-8");
+            return null;
         }
     }
 

@@ -2,12 +2,7 @@ package chisme.node.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 
 /** Reads '\n'-terminated UTF-8 lines with a size limit, so a client cannot make the reader grow without bound. */
 final class LineReader {
@@ -15,9 +10,6 @@ final class LineReader {
     static final String TOO_LONG = new String("<too long>");
     /** {@link #read()} result when the line is not valid UTF-8 (never silently replaced with U+FFFD). */
     static final String NOT_UTF8 = new String("<not utf-8>");
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final InputStream in;
     private final int maxBytes;
     private final byte[] chunk = new byte[8192];
@@ -62,10 +54,7 @@ final class LineReader {
     }
 
     private String decode(final int len) {
-        try {
-            return utf8.reset().decode(ByteBuffer.wrap(line, 0, len)).toString();
-        } catch (final CharacterCodingException e) {
-            return NOT_UTF8;
-        }
+        final String s = Json.utf8OrNull(line, 0, len);
+        return s == null ? NOT_UTF8 : s;
     }
 }
