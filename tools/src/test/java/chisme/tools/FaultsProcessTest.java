@@ -129,42 +129,20 @@ class FaultsProcessTest {
     }
 
     @Test
-    void shouldRefuseDamagedIdentityAndMissingStoreFilesUnlessAsked() throws Exception {
+    void shouldRefuseDamagedIdentityAndMissingStoreFilesUnlessAskedAndReportDamage() throws Exception {
         final DaemonProcess first = daemon("files");
-        try (DaemonProcess d = first.start()) {
-            d.awaitReady(READY_MS);
-            assertEquals(0, d.terminate(10_000), d.logText());
-        }
         final Path dir = first.dataDir;
-        final String id = Files.readString(dir.resolve("node-id")).strip();
-        for (final String damaged : new String[] {"", "not an id\n", id.substring(1) + "\n"}) {
-            Files.writeString(dir.resolve("node-id"), damaged);
-            try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
-                assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
-                assertTrue(d.logText().contains("node-id: damaged") && d.logText().contains("--new-identity"), d.logText());
-            }
-        }
-        Files.delete(dir.resolve("node-id"));
-        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
-            assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
-            assertTrue(d.logText().contains("node-id: missing in a data directory used before"), d.logText());
-        }
-        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of("--new-identity")).start()) {
-            d.awaitReady(READY_MS);
-            final String fresh = Files.readString(dir.resolve("node-id")).strip();
-            assertNotEquals(id, fresh);
-            assertEquals(0, d.terminate(10_000), d.logText());
-        }
-        Files.delete(dir.resolve("store").resolve("tuples.cm3"));
-        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
-            assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
-            assertTrue(d.logText().contains("tuples.cm3: missing beside store.meta") && d.logText().contains("--reset-store"), d.logText());
-        }
         final String marker = "damage-marker-" + "x".repeat(200);
-        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of("--reset-store")).start()) {
+        try (DaemonProcess d = first.start()) {
             d.awaitReady(READY_MS);
             assertTrue(CliRunner.run("publish", marker, "--data", dir.toString()).err().contains("stored locally only"));
             assertEquals(0, d.terminate(10_000), d.logText());
+        }
+        final String id = Files.readString(dir.resolve("node-id")).strip();
+        Files.writeString(dir.resolve("node-id"), "not an id\n");
+        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
+            assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
+            assertTrue(d.logText().contains("node-id: damaged") && d.logText().contains("--new-identity"), d.logText());
         }
         // One flipped bit inside the stored value: the record is dropped at the next start, and said so.
         final Path tuples = dir.resolve("store").resolve("tuples.cm3");
@@ -174,12 +152,22 @@ class FaultsProcessTest {
         try (FileChannel ch = FileChannel.open(tuples, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at + 100] ^ 1)}), at + 100);
         }
-        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
+        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of("--new-identity")).start()) {
             d.awaitReady(READY_MS);
+            assertNotEquals(id, Files.readString(dir.resolve("node-id")).strip(), "a new identity, as asked");
             final String status = CliRunner.run("status", "--data", dir.toString()).out();
             assertTrue(status.contains("damage    tuples.cm3: 1 damaged records dropped at open"), status);
             assertTrue(d.logText().contains("WARN tuples.cm3: 1 damaged records dropped at open"), d.logText());
             assertTrue(CliRunner.run("logs", "--data", dir.toString()).out().contains("ERROR tuples.cm3: 1 damaged records"));
+            assertEquals(0, d.terminate(10_000), d.logText());
+        }
+        Files.delete(tuples);
+        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of()).start()) {
+            assertEquals(ExitCode.CONFIG, d.awaitExit(30_000), d.logText());
+            assertTrue(d.logText().contains("tuples.cm3: missing beside store.meta") && d.logText().contains("--reset-store"), d.logText());
+        }
+        try (DaemonProcess d = new DaemonProcess(dir, DaemonProcess.freePort(), List.of("--reset-store")).start()) {
+            d.awaitReady(READY_MS);
             assertEquals(0, d.terminate(10_000), d.logText());
         }
     }
