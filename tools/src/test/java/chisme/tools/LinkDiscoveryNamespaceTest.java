@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Link discovery for real (issue 11 item 4): three network namespaces on one bridge, a {@code chisme node}
  * process in each started at once with no {@code --join} and no saved contacts, defaults otherwise
- * (bind {@code ::}, port 4200, discovery on every multicast interface) but a 1 s announcement interval.
- * Each must find its link neighbours, verify and join through them: every routing table holds the other
- * two, a value published on one is read on another, a book inserted on one reaches the others. Skipped,
+ * (bind {@code ::}, port 4200, discovery on every multicast interface) but a 1 s announcement interval and
+ * {@code discovery = static}, so that shared-state's only gossip neighbours are the link neighbours. Each
+ * must find its link neighbours, verify and join through them: every routing table holds the other two, a
+ * value published on one is read on another, a book inserted on one reaches the others over the links. Skipped,
  * with the reason, where namespaces cannot be made (not root, no iproute2).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,7 +57,7 @@ class LinkDiscoveryNamespaceTest {
         root = Files.createTempDirectory("chisme-netns-");
         for (int i = 1; i <= NODES; i++) {
             nodes.add(new DaemonProcess(root.resolve("n" + i), "::", 4200, List.of("--store", "memory",
-                "--link-discovery-interval-s", INTERVAL_S, "--sync-interval-s", "1"), namespaces.exec(i)));
+                "--link-discovery-interval-s", INTERVAL_S, "--sync-interval-s", "1", "--discovery", "static"), namespaces.exec(i)));
         }
         startedNs = System.nanoTime();
         for (final DaemonProcess d : nodes) {

@@ -70,7 +70,7 @@ public enum ConfigKey {
         (c, v) -> c.syncIntervalS(longIn(v, 1, 86_400))),
     PUBLISH_INTERVAL_S("publish-interval-s", false, "300", "how often the publishers run (LibreMesh cron: 5 min)",
         (c, v) -> c.publishIntervalS(longIn(v, 1, 86_400))),
-    DISCOVERY("discovery", false, "contacts", "gossip neighbours: 'contacts' (static + link neighbours + Kademlia contacts) or 'static' (only --neighbour)",
+    DISCOVERY("discovery", false, "contacts", "gossip neighbours: 'contacts' (--neighbour, discovery-command, link neighbours and the Kademlia contacts) or 'static' (the same without the Kademlia contacts)",
         (c, v) -> c.discoverContacts(oneOf(v, "contacts", "static").equals("contacts"))),
     LINK_DISCOVERY("link-discovery", false, "on", "'on': find nodes on the links by multicast announcements (each verified by a PING) and join through them; 'off': never announce or listen",
         (c, v) -> c.discoveryConfig().enabled(oneOf(v, "on", "off").equals("on"))),

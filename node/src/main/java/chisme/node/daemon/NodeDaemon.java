@@ -138,8 +138,9 @@ public final class NodeDaemon implements AutoCloseable {
     private void startServices() throws IOException {
         if (config.discoverContacts()) {
             sharedState.routingTableNeighbours(() -> contactsCache);
-            sharedState.linkNeighbours(() -> linkNeighbours.current(Clock.SYSTEM.nowMs()));
         }
+        // Link neighbours are one hop away and verified, like discovery-command's: gossip partners in both modes.
+        sharedState.linkNeighbours(() -> linkNeighbours.current(Clock.SYSTEM.nowMs()));
         sharedState.localAddress(node.localAddress());
         // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
         sharedState.start();
