@@ -82,6 +82,11 @@ public final class KademliaEngine {
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final Set<NodeId> pingingHeads = new HashSet<>();
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+    private final Bootstrapper bootstrapper;
+    private final MergeWatch mergeWatch;
+    private final ValueHandoff handoff;
+    /** Originals whose publish reached no remote node (we were alone): stored on the network once we join. */
+    private final Set<NodeId> unstoredOriginals = new HashSet<>();
     private boolean running;
 
     public KademliaEngine(final KademliaConfig config, final NodeId localId, final Transport transport, final Scheduler scheduler,
@@ -108,6 +113,9 @@ public final class KademliaEngine {
         dispatcher.registerRequestHandler(MessageType.FIND_VALUE, this::onFindValue);
         dispatcher.registerRequestHandler(MessageType.STORE, this::onStore);
         dispatcher.observer(this::onMessage);
+        this.bootstrapper = new Bootstrapper(this);
+        this.mergeWatch = new MergeWatch(this);
+        this.handoff = new ValueHandoff(this);
     }
 
     /** The dispatcher: shared-state registers its handlers here and calls through {@code dispatcher().tracker()}. */
@@ -162,6 +170,9 @@ public final class KademliaEngine {
     /** Cancels timers; the transport is closed by its owner. */
     public void stop() {
         running = false;
+        bootstrapper.stop();
+        mergeWatch.stop();
+        handoff.stop();
         for (final Scheduler.Cancellable t : timers) {
             t.cancel();
         }
@@ -205,8 +216,18 @@ public final class KademliaEngine {
                 counters.increment(CounterId.ADDRESS_CONFLICTS);
                 verify(source);
             }
+            case RoutingOutcome.ADDED -> onContactAdded(header.sender());
             default -> {
             }
+        }
+    }
+
+    /** A verified newcomer: maybe another island came into reach (merge), maybe it should hold some of our values. */
+    private void onContactAdded(final NodeId id) {
+        mergeWatch.onAdded(id);
+        final Contact c = table.find(id);
+        if (c != null) {
+            handoff.onAdded(c);
         }
     }
 
@@ -485,6 +506,20 @@ public final class KademliaEngine {
      * tRepublish) and stored at the k closest nodes. {@code done} gets the number of remote copies.
      */
     public NodeId publish(final byte[] value, final IntConsumer done) {
+        return publish(value, (local, copies) -> done.accept(copies));
+    }
+
+    /** What a publish achieved: the local store's answer and the number of remote copies. */
+    @FunctionalInterface
+    public interface PublishDone {
+        void published(StoreStatus local, int remoteCopies);
+    }
+
+    /**
+     * As {@link #publish(byte[], IntConsumer)}, telling the local store's status too. An original that
+     * reached no remote node (we are alone) is stored on the network as soon as the node joins.
+     */
+    public NodeId publish(final byte[] value, final PublishDone done) {
         final NodeId key = NodeId.sha1(value);
         final long nowMs = clock.nowMs();
         if (value.length > config.maxValueBytes()) {
@@ -493,8 +528,13 @@ public final class KademliaEngine {
         final StoreStatus local = store.put(new Tuple(key, value, localId, nowMs, nowMs + config.expireAfterMs(), true, nowMs));
         iterativeStore(key, value, localId, config.expireAfterMs() / 1000, copies -> {
             events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " (" + value.length + " B) local "
-                + local + ", remote copies " + copies);
-            done.accept(copies);
+                + local + ", remote copies " + copies + (copies == 0 ? " (not joined: stored on the network once joined)" : ""));
+            if (copies == 0 && (local == StoreStatus.OK || local == StoreStatus.STALE)) {
+                unstoredOriginals.add(key);
+            } else {
+                unstoredOriginals.remove(key);
+            }
+            done.published(local, copies);
         });
         return key;
     }
@@ -559,7 +599,8 @@ public final class KademliaEngine {
         }
     }
 
-    private void selfLookupAndRefresh(final IntConsumer done) {
+    void selfLookupAndRefresh(final IntConsumer done) {
+        mergeWatch.selfLookupRan();
         lookup(localId, false, self -> {
             // Buckets are numbered nearest first; those after our closest neighbour's bucket are refreshed.
             // Targets are drawn before any lookup runs: lookups add contacts, and splits renumber buckets.
@@ -585,7 +626,66 @@ public final class KademliaEngine {
 
     private void joined(final IntConsumer done) {
         events.record(clock.nowMs(), EventType.JOIN, "joined: " + table.size() + " contacts");
+        if (table.size() > 0) {
+            bootstrapper.joinedExplicitly();
+        }
         done.accept(table.size());
+    }
+
+    // ---------------------------------------------------------------- bootstrap that never gives up (issue 11)
+
+    /**
+     * Starts the bootstrap that never gives up ({@link Bootstrapper}): tries the join addresses (resolved
+     * again each attempt by {@code joins}), the saved contacts and discovered neighbours until it joins,
+     * with exponential backoff. Calling it again replaces the sources and attempts at once.
+     */
+    public void bootstrap(final JoinResolver joins, final List<InetSocketAddress> savedContacts) {
+        bootstrapper.start(joins, savedContacts);
+    }
+
+    /** A possible peer learnt from discovery: verified by a PING before it is used (bounded, counted). */
+    public void offerCandidate(final InetSocketAddress address) {
+        bootstrapper.offerCandidate(address);
+    }
+
+    public JoinState joinState() {
+        return bootstrapper.state();
+    }
+
+    /** {@code listener} hears every change of join phase (node thread). */
+    public void onJoinChange(final Consumer<JoinState> listener) {
+        bootstrapper.onChange(listener);
+    }
+
+    /** First join: originals published while alone go to the network now (not after tRepublish). */
+    void onJoined() {
+        if (unstoredOriginals.isEmpty()) {
+            return;
+        }
+        final long nowMs = clock.nowMs();
+        final List<NodeId> keys = new ArrayList<>(unstoredOriginals);
+        unstoredOriginals.clear();
+        for (final NodeId key : keys) {
+            final Tuple t = store.get(key);
+            if (t == null || !t.original() || t.expiresAtMs() <= nowMs) {
+                continue;
+            }
+            counters.increment(CounterId.UNSTORED_ORIGINALS_RESTORED);
+            iterativeStore(key, t.value(), localId, (t.expiresAtMs() - nowMs) / 1000, copies -> {
+                events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " after joining: remote copies " + copies);
+                if (copies == 0) {
+                    unstoredOriginals.add(key);
+                }
+            });
+        }
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    RandomGenerator random() {
+        return random;
     }
 
     // ---------------------------------------------------------------- timers

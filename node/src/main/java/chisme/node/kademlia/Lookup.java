@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * that fail to respond quickly are removed from consideration until and unless they do respond"); if it
  * answers before the timeout it is used like any other answer. The stall adapts to the round trips of this
  * node's lookup replies (RFC 6298's SRTT + 4 x RTTVAR, {@link RttEstimator}), at most
- * {@link KademliaConfig#lookupStallMs()}.
+ * {@link KademliaConfig#lookupStallMs()}. The lookup does not end while a stalled request to one of the k
+ * closest live candidates may still answer: an iterativeStore then reaches the k closest that exist, not
+ * only the fast ones.
  */
 final class Lookup {
     private static final int FRESH = 0;
@@ -56,6 +58,7 @@ final class Lookup {
     private int queried;
     private int failed;
     private boolean done;
+    private boolean waitedForStalled;
     byte[] value;
     NodeId valuePublisher;
     long valueTtlSeconds;
@@ -131,8 +134,34 @@ final class Lookup {
             }
         }
         if (inFlight == 0) {
+            if (stalledAmongClosest()) {
+                // A slow node that may be among the k closest still has until its RPC timeout to answer
+                // (paper 2.3: "until and unless they do respond"): its reply or timeout calls step() again.
+                // Finishing now would store only at the fast nodes (issue 11: 8 of 14 copies under load).
+                waitedForStalled = true;
+                return;
+            }
+            if (waitedForStalled) {
+                engine.counters().increment(CounterId.LOOKUPS_WAITED_FOR_STALLED);
+            }
             finish();
         }
+    }
+
+    /** True while a stalled request is to one of the k closest candidates not known to have failed. */
+    private boolean stalledAmongClosest() {
+        int alive = 0;
+        for (int i = 0; i < shortlist.size() && alive < k; i++) {
+            final Candidate c = shortlist.get(i);
+            if (c.state == FAILED) {
+                continue;
+            }
+            alive++;
+            if (c.state == WAITING && c.stalled) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void send(final Candidate c) {
