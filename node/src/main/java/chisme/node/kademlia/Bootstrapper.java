@@ -2,10 +2,12 @@ package chisme.node.kademlia;
 
 import chisme.node.event.EventType;
 import chisme.node.metrics.CounterId;
+import chisme.node.routing.Contact;
 import chisme.node.rpc.ResponseListener;
 import chisme.node.transport.Scheduler;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
+import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;
@@ -107,9 +109,9 @@ final class Bootstrapper {
             engine.counters().increment(CounterId.CANDIDATES_DROPPED);
             return;
         }
-        ping(address, config.rpcTimeoutMs(), answered -> {
+        ping(address, config.rpcTimeoutMs(), id -> {
             candidatePings.remove(address);
-            if (!answered) {
+            if (id == null) {
                 return;
             }
             engine.counters().increment(CounterId.CANDIDATES_VERIFIED);
@@ -188,28 +190,28 @@ final class Bootstrapper {
     private void pingSources(final List<InetSocketAddress> sources) {
         if (sources.isEmpty()) {
             // Nothing new to ask. Contacts we already have (others joined through us) still make a self-lookup worthwhile.
-            finishAttempt(0, 0);
+            finishAttempt(0, List.of());
             return;
         }
         final int[] pending = {sources.size()};
-        final int[] answered = {0};
+        final List<Contact> answered = new ArrayList<>();
         for (final InetSocketAddress s : sources) {
             engine.counters().increment(CounterId.JOIN_SOURCES_PINGED);
-            ping(s, Math.max(config.rpcTimeoutMs(), config.firstContactTimeoutMs()), ok -> {
-                if (ok) {
-                    answered[0]++;
+            ping(s, Math.max(config.rpcTimeoutMs(), config.firstContactTimeoutMs()), id -> {
+                if (id != null) {
+                    answered.add(new Contact(id, s));
                     if (lastJoinAddresses.contains(s)) {
                         reachedJoins.add(s);
                     }
                 }
                 if (--pending[0] == 0) {
-                    finishAttempt(sources.size(), answered[0]);
+                    finishAttempt(sources.size(), answered);
                 }
             });
         }
     }
 
-    private void finishAttempt(final int asked, final int answered) {
+    private void finishAttempt(final int asked, final List<Contact> answered) {
         if (!started || !engine.running()) {
             attemptRunning = false;
             return;
@@ -219,8 +221,9 @@ final class Bootstrapper {
                 : "no contact answered: " + asked + " addresses tried");
             return;
         }
-        // Someone answered, or contacts that reached us meanwhile can take us in: look ourselves up through them.
-        engine.selfLookupAndRefresh(size -> {
+        // Someone answered, or contacts that reached us meanwhile can take us in: look ourselves up through them
+        // (through the sources that answered: they may belong to a network our table knows nothing of).
+        engine.selfLookupAndRefresh(answered, size -> {
             if (!started || !engine.running()) {
                 attemptRunning = false;
                 return;
@@ -229,7 +232,7 @@ final class Bootstrapper {
                 attemptFailed("contacts stopped answering during the self-lookup");
                 return;
             }
-            markJoined(answered + " of " + asked + " sources answered");
+            markJoined(answered.size() + " of " + asked + " sources answered");
             attemptRunning = false;
             scheduleFollowUp();
         });
@@ -331,20 +334,21 @@ final class Bootstrapper {
         }
     }
 
-    private void ping(final InetSocketAddress to, final long timeoutMs, final Consumer<Boolean> done) {
+    /** PING with {@code timeoutMs}; {@code done} gets the id from the PONG's header, or null. */
+    private void ping(final InetSocketAddress to, final long timeoutMs, final Consumer<NodeId> done) {
         final long id = engine.tracker().call(to, MessageType.PING, 0, timeoutMs, new ResponseListener() {
             @Override
             public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
-                done.accept(h.type() == MessageType.PONG);
+                done.accept(h.type() == MessageType.PONG ? h.sender() : null);
             }
 
             @Override
             public void onTimeout() {
-                done.accept(false);
+                done.accept(null);
             }
         });
         if (id == 0) {
-            done.accept(false);
+            done.accept(null);
         }
     }
 }

@@ -209,7 +209,13 @@ public final class KademliaEngine {
             // An unknown sender is pinged; its PONG (a reply, so verified) is what lets it into the table.
             case RoutingOutcome.NEEDS_VERIFY -> verify(source);
             // Paper 2.2: the newcomer waits in the replacement cache while the least-recently-seen head is pinged.
-            case RoutingOutcome.BUCKET_FULL_PING_HEAD -> pingHead(table.headToPing());
+            case RoutingOutcome.BUCKET_FULL_PING_HEAD -> {
+                final Contact head = table.headToPing();
+                if (verified) {
+                    mergeWatch.onCached(header.sender());
+                }
+                pingHead(head);
+            }
             // An id/address mismatch is believed only from a verified reply (xlattice "Hardening"): ping the
             // address; its PONG settles which id lives there now.
             case RoutingOutcome.ADDRESS_CONFLICT -> {
@@ -428,6 +434,21 @@ public final class KademliaEngine {
         startLookup(target, findValue, l -> done.accept(l.result()));
     }
 
+    /**
+     * iterativeFindNode of {@code target} that starts from {@code seeds} only, not from the table: a contact
+     * from another network would rarely be among our k closest to the target, so a lookup started from the
+     * table would never ask it (issue 11: the merge and the join of an already populated table need this).
+     */
+    void lookupFrom(final NodeId target, final List<Contact> seeds, final Consumer<LookupResult> done) {
+        if (seeds.isEmpty()) {
+            lookup(target, false, done);
+            return;
+        }
+        counters.increment(CounterId.LOOKUPS_STARTED);
+        table.touch(target, clock.nowMs());
+        new Lookup(this, target, false, l -> done.accept(l.result())).start(seeds.toArray(new Contact[0]), seeds.size());
+    }
+
     private void startLookup(final NodeId target, final boolean findValue, final Consumer<Lookup> done) {
         counters.increment(CounterId.LOOKUPS_STARTED);
         final long startMs = clock.nowMs();
@@ -582,10 +603,12 @@ public final class KademliaEngine {
         }
         final int[] pending = {bootstraps.size()};
         final int[] reached = {0};
+        final List<Contact> seeds = new ArrayList<>();
         for (final InetSocketAddress b : bootstraps) {
             identify(b, id -> {
                 if (id != null) {
                     reached[0]++;
+                    seeds.add(new Contact(id, b));
                 }
                 if (--pending[0] == 0) {
                     if (reached[0] == 0) {
@@ -593,15 +616,16 @@ public final class KademliaEngine {
                         done.accept(table.size());
                         return;
                     }
-                    selfLookupAndRefresh(done);
+                    selfLookupAndRefresh(seeds, done);
                 }
             });
         }
     }
 
-    void selfLookupAndRefresh(final IntConsumer done) {
+    /** Looks ourselves up starting from {@code seeds} (the table when empty), then refreshes the farther buckets. */
+    void selfLookupAndRefresh(final List<Contact> seeds, final IntConsumer done) {
         mergeWatch.selfLookupRan();
-        lookup(localId, false, self -> {
+        lookupFrom(localId, seeds, self -> {
             // Buckets are numbered nearest first; those after our closest neighbour's bucket are refreshed.
             // Targets are drawn before any lookup runs: lookups add contacts, and splits renumber buckets.
             final int nearest = table.closestNeighbourBucket();

@@ -20,15 +20,27 @@ import java.util.Set;
  * {@link KademliaConfig#mergeCooldownMs()}, triggers in between are gathered into the next run.
  */
 final class MergeWatch {
-    /** Bucket refreshes per run besides the self-lookup. */
+    /** Seeds gathered per run, and bucket refreshes per run besides the self-lookup. */
     private static final int MAX_BUCKET_REFRESHES = 8;
 
     private final KademliaEngine engine;
     private final boolean[] rangeSeen = new boolean[NodeId.BITS];
     private final Contact[] scratch;
+    /**
+     * A stranger in a full range starts a run at most once per this many merge cooldowns (60 s by default):
+     * in a large settled network strangers are common (far buckets are full), and a run's lookups make the
+     * nodes they reach see us as a stranger in turn, so without this bound the runs would feed each other.
+     */
+    private static final int STRANGER_COOLDOWN_FACTOR = 6;
+    /** Strangers already used as seeds (a cached contact may write to us again and again). */
+    private static final int MAX_RECENT_SEEDS = 256;
+
     private final Set<NodeId> newcomers = new LinkedHashSet<>();
+    private final Set<NodeId> cachedSeeds = new LinkedHashSet<>();
+    private final Set<NodeId> recentSeeds = new LinkedHashSet<>();
     private Scheduler.Cancellable pending;
     private long lastRunMs = Long.MIN_VALUE / 2;
+    private long lastStrangerRunMs = Long.MIN_VALUE / 2;
 
     MergeWatch(final KademliaEngine engine) {
         this.engine = engine;
@@ -47,13 +59,39 @@ final class MergeWatch {
             return;
         }
         engine.counters().increment(CounterId.MERGE_TRIGGERS);
+        recentSeeds.add(id);
         if (newcomers.size() < MAX_BUCKET_REFRESHES) {
             newcomers.add(id);
         }
+        schedule();
+    }
+
+    private void schedule() {
         if (pending == null) {
             final long delay = Math.max(0, lastRunMs + engine.config().mergeCooldownMs() - engine.clock().nowMs());
             pending = engine.scheduler().schedule(delay, this::run);
         }
+    }
+
+    /**
+     * A verified stranger landed in a full bucket's replacement cache. In a settled network this is rare; after
+     * two networks touch, it is how a node far (in XOR) from the point of contact first hears of the other
+     * network: we look ourselves up through the stranger, which lands us among the other side's nodes nearest
+     * to us, who then spread the merge through their own part of the id space.
+     */
+    void onCached(final NodeId id) {
+        if (engine.clock().nowMs() - lastStrangerRunMs < STRANGER_COOLDOWN_FACTOR * engine.config().mergeCooldownMs()
+            || !recentSeeds.add(id)) {
+            return;
+        }
+        if (recentSeeds.size() > MAX_RECENT_SEEDS) {
+            recentSeeds.remove(recentSeeds.iterator().next());
+        }
+        engine.counters().increment(CounterId.MERGE_TRIGGERS);
+        if (cachedSeeds.size() < MAX_BUCKET_REFRESHES) {
+            cachedSeeds.add(id);
+        }
+        schedule();
     }
 
     /** A self-lookup ran for another reason (join): the next merge run waits a cooldown from now. */
@@ -85,23 +123,42 @@ final class MergeWatch {
         }
         lastRunMs = engine.clock().nowMs();
         engine.counters().increment(CounterId.MERGE_SELF_LOOKUPS);
+        final List<Contact> seeds = new ArrayList<>();
+        for (final NodeId id : newcomers) {
+            addSeed(id, seeds);
+        }
+        for (final NodeId id : cachedSeeds) {
+            addSeed(id, seeds);
+        }
+        final boolean stranger = !cachedSeeds.isEmpty();
+        cachedSeeds.clear();
+        newcomers.clear();
         // Targets are drawn before any lookup runs: lookups add contacts, and splits renumber buckets.
         final List<NodeId> targets = new ArrayList<>();
-        final Set<Integer> buckets = new LinkedHashSet<>();
-        final int nearest = engine.table().closestNeighbourBucket();
-        for (final NodeId id : newcomers) {
-            final int b = engine.table().bucketOf(id);
-            if (b != nearest && buckets.add(b)) {
+        if (stranger) {
+            lastStrangerRunMs = lastRunMs;
+            // A stranger from a full range: the other network may cover the whole id space. Lookups through it
+            // into each of our farther buckets reach its nodes there; we are a stranger to them in turn, so they
+            // look themselves up through us and start the merge in their part of the id space.
+            final int nearest = engine.table().closestNeighbourBucket();
+            for (int b = nearest + 1; nearest >= 0 && b < engine.table().bucketCount() && targets.size() < MAX_BUCKET_REFRESHES; b++) {
                 targets.add(engine.table().randomIdInBucket(b, engine.random()));
             }
         }
-        newcomers.clear();
-        engine.lookup(engine.localId(), false, r -> {
+        // Through the newcomers: they may belong to another network, whose nodes nearest us our table lacks.
+        engine.lookupFrom(engine.localId(), seeds, r -> {
         });
         for (final NodeId t : targets) {
             engine.counters().increment(CounterId.BUCKET_REFRESHES);
-            engine.lookup(t, false, r -> {
+            engine.lookupFrom(t, seeds, r -> {
             });
+        }
+    }
+
+    private void addSeed(final NodeId id, final List<Contact> seeds) {
+        final Contact c = engine.table().find(id);
+        if (c != null) {
+            seeds.add(c);
         }
     }
 }
