@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * up and refreshes the farther buckets (xlattice "Join"). A failed attempt is retried with exponential
  * backoff and jitter: {@link KademliaConfig#joinRetryMinMs()} doubling up to
  * {@link KademliaConfig#joinRetryMaxMs()} (OpenDHT retries from 10 s doubling; a boot storm of routers
- * needs a faster start). Joined, the node still retries join addresses that never answered while it has
- * fewer than k contacts (they may lead to another island), and goes back to retrying if the table empties
+ * needs a faster start). Joined, the node still retries join addresses that never answered (they may lead
+ * to another island), and goes back to retrying if the table empties
  * (libtorrent re-bootstraps whenever its table empties).
  * <p>
  * The first contact gets a longer timeout ({@link KademliaConfig#firstContactTimeoutMs()}): a process that
@@ -266,7 +266,7 @@ final class Bootstrapper {
     }
 
     /**
-     * After a success: retry join addresses that never answered while we have fewer than k contacts (they may
+     * After a success: retry join addresses that never answered (they may
      * be another island's), else check back at the longest backoff in case the table empties.
      */
     private void scheduleFollowUp() {
@@ -275,8 +275,9 @@ final class Bootstrapper {
             attemptSoon(0);
             return;
         }
+        // However many contacts we have: a join address that never answered may lead to another island.
         final boolean unreached = !reachedJoins.containsAll(lastJoinAddresses);
-        if (unreached && engine.table().size() < config.k()) {
+        if (unreached) {
             attemptSoon(backoffMs());
         } else {
             cancelTimer();
@@ -306,7 +307,9 @@ final class Bootstrapper {
     private void markJoined(final String how) {
         final boolean wasJoined = joined;
         joined = true;
-        backoffStep = 0;
+        if (!wasJoined) {
+            backoffStep = 0; // later retries of unreached join addresses keep backing off
+        }
         joinedAtMs = engine.clock().nowMs();
         engine.counters().increment(CounterId.JOIN_SUCCEEDED);
         engine.events().record(joinedAtMs, EventType.JOIN, "joined: " + engine.table().size() + " contacts (attempt " + attempts
