@@ -223,6 +223,7 @@ final class Bootstrapper {
         }
         // Someone answered, or contacts that reached us meanwhile can take us in: look ourselves up through them
         // (through the sources that answered: they may belong to a network our table knows nothing of).
+        final int before = engine.table().size();
         engine.selfLookupAndRefresh(answered, size -> {
             if (!started || !engine.running()) {
                 attemptRunning = false;
@@ -232,7 +233,10 @@ final class Bootstrapper {
                 attemptFailed("contacts stopped answering during the self-lookup");
                 return;
             }
-            markJoined(answered.size() + " of " + asked + " sources answered");
+            if (joined && size > before) {
+                backoffStep = 0; // still finding new nodes: look again soon
+            }
+            markJoined(answered.size() + " of " + asked + " sources answered, " + (size - before) + " new contacts");
             attemptRunning = false;
             scheduleFollowUp();
         });
@@ -275,9 +279,11 @@ final class Bootstrapper {
             attemptSoon(0);
             return;
         }
-        // However many contacts we have: a join address that never answered may lead to another island.
+        // However many contacts we have, a join address that never answered may lead to another island; and
+        // with fewer than k contacts we may sit in a small island that joined a larger network through one of
+        // its members (only that member heard of it): attempts with no source left are self-lookups.
         final boolean unreached = !reachedJoins.containsAll(lastJoinAddresses);
-        if (unreached) {
+        if (unreached || engine.table().size() < config.k()) {
             attemptSoon(backoffMs());
         } else {
             cancelTimer();
@@ -307,16 +313,15 @@ final class Bootstrapper {
     private void markJoined(final String how) {
         final boolean wasJoined = joined;
         joined = true;
-        if (!wasJoined) {
-            backoffStep = 0; // later retries of unreached join addresses keep backing off
-        }
         joinedAtMs = engine.clock().nowMs();
         engine.counters().increment(CounterId.JOIN_SUCCEEDED);
+        if (wasJoined) {
+            return; // a follow-up attempt: the log hears of joins, failures and empty tables, not of every top-up
+        }
+        backoffStep = 0; // later retries of unreached join addresses and top-ups back off again from the start
         engine.events().record(joinedAtMs, EventType.JOIN, "joined: " + engine.table().size() + " contacts (attempt " + attempts
             + ", " + how + ")");
-        if (!wasJoined) {
-            engine.onJoined();
-        }
+        engine.onJoined();
         notifyListeners();
     }
 

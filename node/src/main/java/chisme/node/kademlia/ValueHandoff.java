@@ -23,8 +23,7 @@ import java.util.List;
  * key-value pair to which it is one of the k closest"; xlattice "Join"). When a verified newcomer enters
  * the table, each value we hold for which the newcomer is closer to the key than we are and among the k
  * closest we know is stored at it, so a value published in one island is found from the other as soon
- * as they merge, not after tReplicate. Only holders the newcomer displaces send (it is closer than they
- * are), which keeps the copies per value near k instead of k squared.
+ * as they merge, not after tReplicate. Only holders the newcomer is closer to the key than send.
  * <p>
  * Bounded so a merge of two large networks does not flood the links: at most
  * {@link KademliaConfig#handoffQueuedContacts()} newcomers wait (more are dropped and counted; the hourly
@@ -156,6 +155,8 @@ final class ValueHandoff {
                 return true;
             }
         }
+        // Not paper 2.5's refinement (only the holder nearest the key sends): after a boot storm or a merge the
+        // nearer nodes we know often do not hold the value yet (measured: 163/200 gets with it, 200/200 without).
         return false;
     }
 
