@@ -126,6 +126,16 @@ final class Bootstrapper {
         });
     }
 
+    /**
+     * A contact entered the table. Not joined yet (our own sources are silent or missing, but someone joined
+     * through us): attempt now instead of after the backoff; the attempt's self-lookup goes through it.
+     */
+    void onContactAdded() {
+        if (started && !joined && !attemptRunning) {
+            attemptSoon(0);
+        }
+    }
+
     /** A successful explicit join (admin {@code join}) counts as joined too. */
     void joinedExplicitly() {
         markJoined("explicit join");

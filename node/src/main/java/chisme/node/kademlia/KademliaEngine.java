@@ -231,6 +231,7 @@ public final class KademliaEngine {
     /** A verified newcomer: maybe another island came into reach (merge), maybe it should hold some of our values. */
     private void onContactAdded(final NodeId id) {
         mergeWatch.onAdded(id);
+        bootstrapper.onContactAdded();
         final Contact c = table.find(id);
         if (c != null) {
             handoff.onAdded(c);
