@@ -3,12 +3,8 @@ package chisme.node.kademlia;
 import chisme.node.event.EventType;
 import chisme.node.metrics.CounterId;
 import chisme.node.routing.Contact;
-import chisme.node.rpc.ResponseListener;
 import chisme.node.transport.Scheduler;
-import chisme.wire.HeaderFlyweight;
-import chisme.wire.MessageType;
 import chisme.wire.NodeId;
-import org.agrona.DirectBuffer;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -354,19 +350,6 @@ final class Bootstrapper {
 
     /** PING with {@code timeoutMs}; {@code done} gets the id from the PONG's header, or null. */
     private void ping(final InetSocketAddress to, final long timeoutMs, final Consumer<NodeId> done) {
-        final long id = engine.tracker().call(to, MessageType.PING, 0, timeoutMs, new ResponseListener() {
-            @Override
-            public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
-                done.accept(h.type() == MessageType.PONG ? h.sender() : null);
-            }
-
-            @Override
-            public void onTimeout() {
-                done.accept(null);
-            }
-        });
-        if (id == 0) {
-            done.accept(null);
-        }
+        engine.identify(to, timeoutMs, done);
     }
 }

@@ -576,7 +576,12 @@ public final class KademliaEngine {
 
     /** IDENTIFY: learns the id of a node known only by address (a PING; the PONG header carries the id). Null on timeout. */
     public void identify(final InetSocketAddress address, final Consumer<NodeId> done) {
-        final long id = ping(address, new ResponseListener() {
+        identify(address, config.rpcTimeoutMs(), done);
+    }
+
+    /** As {@link #identify(InetSocketAddress, Consumer)} waiting {@code timeoutMs} (bootstrap: the first contact waits longer). */
+    void identify(final InetSocketAddress address, final long timeoutMs, final Consumer<NodeId> done) {
+        final long id = tracker().call(address, MessageType.PING, 0, timeoutMs, new ResponseListener() {
             @Override
             public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
                 done.accept(h.type() == MessageType.PONG ? h.sender() : null);
