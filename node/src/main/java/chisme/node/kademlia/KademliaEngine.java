@@ -432,7 +432,7 @@ public final class KademliaEngine {
 
     /** iterativeFindNode (or iterativeFindValue when {@code findValue}); {@code done} gets the result. */
     public void lookup(final NodeId target, final boolean findValue, final Consumer<LookupResult> done) {
-        startLookup(target, findValue, l -> done.accept(l.result()));
+        startLookup(target, findValue, false, l -> done.accept(l.result()));
     }
 
     /**
@@ -450,7 +450,7 @@ public final class KademliaEngine {
         new Lookup(this, target, false, l -> done.accept(l.result())).start(seeds.toArray(new Contact[0]), seeds.size());
     }
 
-    private void startLookup(final NodeId target, final boolean findValue, final Consumer<Lookup> done) {
+    private void startLookup(final NodeId target, final boolean findValue, final boolean forStore, final Consumer<Lookup> done) {
         counters.increment(CounterId.LOOKUPS_STARTED);
         final long startMs = clock.nowMs();
         table.touch(target, startMs); // a lookup into a bucket's range counts as activity (xlattice "Bucket refresh")
@@ -462,6 +462,9 @@ public final class KademliaEngine {
                 + " in " + (clock.nowMs() - startMs) + " ms");
             done.accept(l);
         });
+        if (forStore) {
+            lookup.waitForStalled();
+        }
         final Contact[] initial = new Contact[config.k()];
         final int n = table.closest(target, config.k(), initial);
         lookup.start(initial, n);
@@ -502,7 +505,7 @@ public final class KademliaEngine {
      */
     public void iterativeStore(final NodeId key, final byte[] value, final NodeId publisher, final long ttlSeconds,
                                final IntConsumer done) {
-        startLookup(key, false, l -> {
+        startLookup(key, false, true, l -> {
             final List<Lookup.Candidate> targets = l.answered();
             if (targets.isEmpty()) {
                 done.accept(0);
