@@ -319,11 +319,11 @@ final class Bootstrapper {
     private void markJoined(final String how) {
         final boolean wasJoined = joined;
         joined = true;
-        joinedAtMs = engine.clock().nowMs();
         engine.counters().increment(CounterId.JOIN_SUCCEEDED);
         if (wasJoined) {
             return; // a follow-up attempt: the log hears of joins, failures and empty tables, not of every top-up
         }
+        joinedAtMs = engine.clock().nowMs();
         backoffStep = 0; // later retries of unreached join addresses and top-ups back off again from the start
         engine.events().record(joinedAtMs, EventType.JOIN, "joined: " + engine.table().size() + " contacts (attempt " + attempts
             + ", " + how + ")");
