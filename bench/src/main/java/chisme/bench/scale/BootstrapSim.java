@@ -22,11 +22,15 @@ final class BootstrapSim {
         final int gets = args.integer("gets", 500);
         final long limitS = args.longValue("limit-s", 900);
         final long seed = args.longValue("seed", 42);
+        final String[] scenarios = args.string("scenarios", "boot,merge").split(",");
         final Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
             "gets", "get_success", "datagrams_per_node", "join_attempts_per_node", "merge_runs_per_node", "handoff_stores_per_node",
             "wall_s");
         for (final int n : sizes) {
-            for (final String scenario : new String[]{"boot", "merge"}) {
+            for (final String scenario : scenarios) {
+                if (!scenario.equals("boot") && !scenario.equals("merge")) {
+                    throw new IllegalArgumentException("--scenarios: boot and/or merge, got " + scenario);
+                }
                 final long t0 = System.nanoTime();
                 final BootScenarios.Outcome o = scenario.equals("boot")
                     ? BootScenarios.simultaneousBoot(new KademliaConfig(), seed + n, n, late, values, gets, limitS * 1000)
