@@ -321,7 +321,11 @@ final class Bootstrapper {
         joined = true;
         engine.counters().increment(CounterId.JOIN_SUCCEEDED);
         if (wasJoined) {
-            return; // a follow-up attempt: the log hears of joins, failures and empty tables, not of every top-up
+            // A follow-up attempt (top-up or retry of a silent join address): recorded, but not as a JOIN, so
+            // the daemon's log hears of joins, failures and empty tables, not of every top-up.
+            engine.events().record(engine.clock().nowMs(), EventType.REFRESH, "join attempt " + attempts + " (joined): "
+                + how + ", " + engine.table().size() + " contacts");
+            return;
         }
         joinedAtMs = engine.clock().nowMs();
         backoffStep = 0; // later retries of unreached join addresses and top-ups back off again from the start
