@@ -419,6 +419,8 @@ public final class KademliaEngine {
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
+            // The wire has no disk-full status: to the storing peer it is the same refusal (try the next node).
+            case DISK_FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_DISK_FULL);
             case TOO_LARGE -> storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
         }
     }
@@ -528,21 +530,8 @@ public final class KademliaEngine {
 
     /**
      * Publishes a value: key = SHA-1(value); kept locally as the original (we republish it every
-     * tRepublish) and stored at the k closest nodes. {@code done} gets the number of remote copies.
-     */
-    public NodeId publish(final byte[] value, final IntConsumer done) {
-        return publish(value, (local, copies) -> done.accept(copies));
-    }
-
-    /** What a publish achieved: the local store's answer and the number of remote copies. */
-    @FunctionalInterface
-    public interface PublishDone {
-        void published(StoreStatus local, int remoteCopies);
-    }
-
-    /**
-     * As {@link #publish(byte[], IntConsumer)}, telling the local store's status too. An original that
-     * reached no remote node (we are alone) is stored on the network as soon as the node joins.
+     * tRepublish) and stored at the k closest nodes. {@code done} gets the local store's answer and the
+     * number of remote copies, so the caller can say truthfully where the value is.
      */
     public NodeId publish(final byte[] value, final PublishDone done) {
         final NodeId key = NodeId.sha1(value);
@@ -551,6 +540,9 @@ public final class KademliaEngine {
             throw new IllegalArgumentException("value of " + value.length + " B is over the " + config.maxValueBytes() + " B limit");
         }
         final StoreStatus local = store.put(new Tuple(key, value, localId, nowMs, nowMs + config.expireAfterMs(), true, nowMs));
+        if (local == StoreStatus.DISK_FULL) {
+            counters.increment(CounterId.STORE_DISK_FULL);
+        }
         iterativeStore(key, value, localId, config.expireAfterMs() / 1000, copies -> {
             events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " (" + value.length + " B) local "
                 + local + ", remote copies " + copies + (copies == 0 ? " (not joined: stored on the network once joined)" : ""));
@@ -559,9 +551,15 @@ public final class KademliaEngine {
             } else {
                 unstoredOriginals.remove(key);
             }
-            done.published(local, copies);
+            done.accept(local, copies);
         });
         return key;
+    }
+
+    /** Where a publish put the value: the local store's answer and how many remote nodes accepted a copy. */
+    @FunctionalInterface
+    public interface PublishDone {
+        void accept(StoreStatus local, int remoteCopies);
     }
 
     /** Gets a value: the local store first, then iterativeFindValue. {@code done} gets the value or null. */

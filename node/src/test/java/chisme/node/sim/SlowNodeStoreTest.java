@@ -35,7 +35,7 @@ class SlowNodeStoreTest {
         sim.hostOf(byDistance.get(1)).extraDelayMs(400);
         sim.hostOf(byDistance.get(3)).extraDelayMs(400);
         final int[] copies = {-1};
-        sim.hostOf(publisher).execute(() -> publisher.publish(value, c -> copies[0] = c));
+        sim.hostOf(publisher).execute(() -> publisher.publish(value, (local, c) -> copies[0] = c));
         sim.network().runWhile(() -> copies[0] < 0, sim.network().nowMs() + 60_000, 10_000_000);
         assertEquals(k, copies[0], "every one of the k closest holds a copy");
         for (int i = 0; i < k; i++) {
