@@ -1,25 +1,22 @@
 package chisme.node.discovery;
 
-import chisme.node.event.EventType;
-import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.EnumCounters;
 import chisme.node.transport.Clock;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Turns discovery candidates into contacts, one at a time on a virtual thread: each is PINGed
- * (IDENTIFY), and only one that answers counts (its PONG puts it in the routing table as a verified
- * contact) and becomes a {@link LinkNeighbours link neighbour}. When the table was empty, or the
- * neighbour is new to it and no link join ran for {@link DiscoveryConfig#MIN_JOIN_INTERVAL_MS}, the node
- * joins through it (self-lookup and bucket refresh), which is also what merges two islands that meet
- * on a link. Bounded: a full queue drops the candidate (counted), and PINGs are sequential, so
- * addresses that never answer cost at most one PING per RPC timeout.
+ * Turns discovery candidates into contacts and link neighbours, one at a time on a virtual thread. Each
+ * candidate goes to {@link KademliaNode#offerCandidate} (the node PINGs it on its own thread and, when it
+ * is not joined or its table is short, joins through it: the bootstrap of issue 11), and is PINGed here
+ * too (IDENTIFY): only one that answers becomes a {@link LinkNeighbours link neighbour}, the one-hop peers
+ * shared-state gossips with. Bounded: a full queue drops the candidate (counted), and the PINGs here are
+ * sequential, so addresses that never answer cost at most one PING per RPC timeout whatever arrives (the
+ * node's own candidate PINGs are bounded by the node).
  */
 public final class CandidateVerifier implements Consumer<InetSocketAddress>, AutoCloseable {
     private final KademliaNode node;
@@ -29,7 +26,6 @@ public final class CandidateVerifier implements Consumer<InetSocketAddress>, Aut
     private final BlockingQueue<InetSocketAddress> queue = new ArrayBlockingQueue<>(DiscoveryConfig.VERIFY_QUEUE);
     private final Thread worker;
     private volatile boolean running = true;
-    private long lastJoinMs = Long.MIN_VALUE / 2;
 
     public CandidateVerifier(final KademliaNode node, final LinkNeighbours neighbours, final EnumCounters<DiscoveryCounter> counters,
                              final Clock clock) {
@@ -66,25 +62,16 @@ public final class CandidateVerifier implements Consumer<InetSocketAddress>, Aut
     }
 
     private void verify(final InetSocketAddress candidate) {
-        final List<ContactInfo> before = node.contacts();
-        boolean known = false;
-        for (final ContactInfo c : before) {
-            known |= c.address().equals(candidate);
-        }
+        // First to the node (its command runs before our PING's): it verifies the candidate itself and joins through it.
+        node.offerCandidate(candidate);
+        counters.increment(DiscoveryCounter.OFFERED_TO_NODE);
         counters.increment(DiscoveryCounter.VERIFY_PINGS);
         if (node.identify(candidate).isEmpty()) {
             counters.increment(DiscoveryCounter.UNANSWERED);
             return;
         }
         counters.increment(DiscoveryCounter.VERIFIED);
-        final long nowMs = clock.nowMs();
-        neighbours.verified(candidate, nowMs);
-        if (before.isEmpty() || (!known && nowMs - lastJoinMs >= DiscoveryConfig.MIN_JOIN_INTERVAL_MS)) {
-            lastJoinMs = nowMs;
-            counters.increment(DiscoveryCounter.JOINS);
-            final int size = node.join(List.of(candidate));
-            node.events().record(nowMs, EventType.JOIN, "joined through link neighbour " + candidate + ": " + size + " contacts");
-        }
+        neighbours.verified(candidate, clock.nowMs());
     }
 
     @Override

@@ -32,8 +32,6 @@ public final class DiscoveryConfig {
     public static final int MAX_REMEMBERED = 512;
     /** Candidates waiting for their verifying PING; more are dropped and counted. */
     public static final int VERIFY_QUEUE = 32;
-    /** Least time between two joins through link neighbours (a join is a self-lookup and bucket refreshes). */
-    public static final long MIN_JOIN_INTERVAL_MS = 10_000;
 
     private boolean enabled = true;
     private final List<String> interfaces = new ArrayList<>();

@@ -45,6 +45,6 @@ public enum DiscoveryCounter {
     VERIFIED,
     /** Candidates that did not answer. */
     UNANSWERED,
-    /** Joins started through a verified link neighbour. */
-    JOINS
+    /** Candidates handed to the node ({@code KademliaNode.offerCandidate}: its own PING, then a join through it when needed). */
+    OFFERED_TO_NODE
 }
