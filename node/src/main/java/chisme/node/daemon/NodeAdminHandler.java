@@ -52,8 +52,14 @@ final class NodeAdminHandler implements AdminHandler {
             case "get" -> get(r);
             case "logs" -> logs(r, stream);
             case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
-                 "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
-            default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+                 "shelf.reqsync", "shelf.bleach", "shelf.register", "shelf.neighbours" -> shelves.handle(r);
+            default -> {
+                final AdminHandler extra = daemon.extraOps();
+                if (extra == null) {
+                    throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+                }
+                yield extra.handle(r, stream);
+            }
         };
     }
 

@@ -40,6 +40,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AdminServer admin;
     private Thread follower;
+    /** Operations the daemon itself does not know (the CLI's "cli" op, answered by the tools module). */
+    private volatile chisme.node.admin.AdminHandler extraOps;
 
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
                        final KademliaNode node) {
@@ -106,6 +108,9 @@ public final class NodeDaemon implements AutoCloseable {
         // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
         sharedState.start();
         node.start();
+        for (final String w : config.warnings()) {
+            log.warn(w);
+        }
         if (stores.recovered()) {
             log.warn("the last run did not stop cleanly: stores were recovered");
         }
@@ -221,6 +226,16 @@ public final class NodeDaemon implements AutoCloseable {
 
     public AdminServer admin() {
         return admin;
+    }
+
+    /** Operations handled outside the node module; unknown ops go there (may be null). */
+    public chisme.node.admin.AdminHandler extraOps() {
+        return extraOps;
+    }
+
+    public NodeDaemon extraOps(final chisme.node.admin.AdminHandler h) {
+        extraOps = h;
+        return this;
     }
 
     public DaemonLog log() {

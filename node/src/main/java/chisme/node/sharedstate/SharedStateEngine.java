@@ -227,6 +227,69 @@ public final class SharedStateEngine {
         return written.size();
     }
 
+    /**
+     * LibreMesh {@code reqsync}: merges a Lua node's entries by the Lua rule ({@link LuaBridge}), keeping
+     * each entry's author and remaining TTL. Returns how many books changed.
+     */
+    int bridge(final String shelf, final List<LuaBridge.Entry> entries) {
+        ShelfNames.require(shelf);
+        final ShelfConfig sc = config.shelf(shelf);
+        final ShelfIndex index = index(shelf);
+        final long nowMs = clock.nowMs();
+        int changed = 0;
+        boolean visible = false;
+        for (final LuaBridge.Entry in : entries) {
+            final String key = sc.policy() == MergePolicy.CONTENT && in.data() != null
+                ? hashes.contentKey(in.data()) : ShelfNames.requireKey(in.key());
+            final Book held = store.get(shelf, key);
+            final LuaBridge.Action action = LuaBridge.decide(in, held, nowMs);
+            final Book book;
+            switch (action) {
+                case DROP, KEEP -> {
+                    counters.increment(action == LuaBridge.Action.DROP ? SharedStateCounter.REQSYNC_DROPPED : SharedStateCounter.BOOKS_EQUAL);
+                    continue;
+                }
+                case REFRESH -> book = withExpiry(held, nowMs + in.ttlMs());
+                default -> {
+                    final boolean tomb = action == LuaBridge.Action.REMOVE;
+                    final byte[] data = tomb ? new byte[0] : in.data();
+                    if (!tomb && (data.length > sc.maxBookBytes() || data.length > store.maxDataBytes())) {
+                        counters.increment(SharedStateCounter.DROP_TOO_LARGE);
+                        continue;
+                    }
+                    if (held == null && index.count() >= sc.maxBooks()) {
+                        counters.increment(SharedStateCounter.DROP_SHELF_FULL);
+                        continue;
+                    }
+                    long version = 0;
+                    if (sc.policy() != MergePolicy.CONTENT) {
+                        if (held != null) {
+                            hlc.observe(held.version(), wallClockMs.getAsLong());
+                        }
+                        version = hlc.tick(wallClockMs.getAsLong());
+                    } else if (tomb) {
+                        version = 1;
+                    }
+                    book = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
+                        version, nowMs + in.ttlMs(), tomb, data);
+                    visible = true;
+                }
+            }
+            if (store.put(book) != StoreStatus.OK) {
+                throw new SharedStateException(SharedStateException.Code.STORE_FULL,
+                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync");
+            }
+            indexBook(index, book);
+            queuePush(shelf, book.key(), null);
+            counters.increment(SharedStateCounter.REQSYNC_MERGED);
+            changed++;
+        }
+        if (visible) {
+            hooks.trigger(shelf);
+        }
+        return changed;
+    }
+
     private void rollback(final List<Book> written, final List<Book> previous) {
         for (int i = written.size() - 1; i >= 0; i--) {
             final Book old = previous.get(i);
