@@ -12,7 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * The admin operation {@code cli}: runs one command line inside the daemon and returns what it printed,
@@ -26,8 +26,10 @@ import java.util.Set;
  * {@code logs}); the command's own admin calls go back to this daemon's socket.
  */
 final class CliOp implements AdminHandler {
-    static final Set<String> ALLOWED = Set.of("shared-state", "shared-state-async", "status", "get", "peers", "stats", "shelf",
-        "publish", "join");
+    static final Map<String, Class<?>> ALLOWED = Map.of("shared-state", SharedStateCommand.class,
+        "shared-state-async", SharedStateAsyncCommand.class, "status", StatusCommands.Status.class, "get", DhtCommands.Get.class,
+        "peers", StatusCommands.Peers.class, "stats", StatusCommands.Stats.class, "shelf", ShelfCommands.class,
+        "publish", DhtCommands.Publish.class, "join", DhtCommands.Join.class);
     private final Path socket;
 
     CliOp(final Path socket) {
@@ -40,8 +42,8 @@ final class CliOp implements AdminHandler {
             throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
         }
         final List<String> argv = r.strings("argv");
-        if (argv.isEmpty() || !ALLOWED.contains(argv.get(0))) {
-            throw new AdminException(AdminError.INVALID_ARGUMENT, "cli: runs only " + String.join(", ", new java.util.TreeSet<>(ALLOWED)));
+        if (argv.isEmpty() || !ALLOWED.containsKey(argv.get(0))) {
+            throw new AdminException(AdminError.INVALID_ARGUMENT, "cli: runs only " + String.join(", ", new java.util.TreeSet<>(ALLOWED.keySet())));
         }
         if (argv.get(0).equals("shared-state-async") && argv.size() > 1 && argv.get(1).equals("peer")) {
             throw new AdminException(AdminError.INVALID_ARGUMENT, "cli: 'peer' starts the daemon; it cannot run inside one");
@@ -52,7 +54,7 @@ final class CliOp implements AdminHandler {
         final int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = Chisme.run(new CliContext(new ByteArrayInputStream(stdin), o, e, socket), argv.toArray(String[]::new));
+            exit = Chisme.runOne(new CliContext(new ByteArrayInputStream(stdin), o, e, socket), ALLOWED.get(argv.get(0)), argv.toArray(String[]::new));
         }
         return Json.write(g -> {
             g.writeStartObject();
