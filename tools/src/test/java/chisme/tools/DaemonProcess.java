@@ -39,7 +39,8 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    DaemonProcess start() throws IOException {
+    /** This JVM's java binary, its JVM flags (no agents) and class path: the start of a chisme command line. */
+    static List<String> javaCommand() {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -51,6 +52,11 @@ final class DaemonProcess implements AutoCloseable {
         cmd.add("-Xmx128m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
+        return cmd;
+    }
+
+    DaemonProcess start() throws IOException {
+        final List<String> cmd = javaCommand();
         cmd.add(Chisme.class.getName());
         cmd.addAll(args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
