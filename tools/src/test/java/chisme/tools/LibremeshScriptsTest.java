@@ -75,9 +75,11 @@ class LibremeshScriptsTest {
 
     @AfterAll
     void stopAll() {
+        final long t = System.nanoTime();
         for (final Process p : nodes) {
             stop(p);
         }
+        System.out.printf("LibremeshScriptsTest: %d nodes stopped in %.1f s%n", nodes.size(), (System.nanoTime() - t) / 1e9);
     }
 
     private static String host(final int i) {
