@@ -125,21 +125,7 @@ public final class SharedStateAsyncCommand extends ClientCommand {
                 throw new CliException(MINUS_EFAULT, "Invalid peer address: " + a);
             }
         }
-        try {
-            call("shelf.sync", g -> {
-                g.writeStringField("shelf", type);
-                g.writeArrayFieldStart("neighbours");
-                for (final String n : hps) {
-                    g.writeString(n);
-                }
-                g.writeEndArray();
-            });
-        } catch (final CliException e) {
-            if (e.exitCode() != ExitCode.FAILED) {
-                throw e;
-            }
-            err().println("shared-state-async: " + e.getMessage());
-        }
+        SharedStateCommand.lenientSync(this, "shared-state-async", type, hps);
         return ExitCode.OK;
     }
 

@@ -98,11 +98,19 @@ public final class SharedStateCommand extends ClientCommand {
         for (final String p : peers) {
             hps.add(peer(p));
         }
+        lenientSync(this, "shared-state", shelf, hps);
+    }
+
+    /**
+     * A sync as both LibreMesh tools treat it: peers that do not answer are reported on stderr, not as a
+     * failure (cron runs it again anyway); other errors stay errors.
+     */
+    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts) {
         try {
-            call("shelf.sync", g -> {
+            c.call("shelf.sync", g -> {
                 g.writeStringField("shelf", shelf);
                 g.writeArrayFieldStart("neighbours");
-                for (final String n : hps) {
+                for (final String n : hostPorts) {
                     g.writeString(n);
                 }
                 g.writeEndArray();
@@ -111,8 +119,7 @@ public final class SharedStateCommand extends ClientCommand {
             if (e.exitCode() != ExitCode.FAILED) {
                 throw e;
             }
-            // The Lua tool ignores peers that do not answer (cron runs it every 5 minutes anyway).
-            err().println("shared-state: " + e.getMessage());
+            c.err().println(tool + ": " + e.getMessage());
         }
     }
 
