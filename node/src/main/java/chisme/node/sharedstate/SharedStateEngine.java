@@ -167,7 +167,7 @@ public final class SharedStateEngine {
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused book '" + ShelfNames.abbreviate(e.getKey()) + "' (" + status + "); nothing stored");
+                    "book store refused book '" + ShelfNames.abbreviate(e.getKey()) + "' (" + refusal(status) + "); nothing stored");
             }
             written.add(book);
             previous.add(old);
@@ -211,7 +211,7 @@ public final class SharedStateEngine {
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused tombstone '" + ShelfNames.abbreviate(key) + "' (" + status + "); nothing removed");
+                    "book store refused tombstone '" + ShelfNames.abbreviate(key) + "' (" + refusal(status) + "); nothing removed");
             }
             written.add(tomb);
             previous.add(old);
@@ -275,9 +275,10 @@ public final class SharedStateEngine {
                     visible = true;
                 }
             }
-            if (store.put(book) != StoreStatus.OK) {
+            final StoreStatus status = store.put(book);
+            if (status != StoreStatus.OK) {
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync");
+                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
             }
             indexBook(index, book);
             queuePush(shelf, book.key(), null);
@@ -288,6 +289,11 @@ public final class SharedStateEngine {
             hooks.trigger(shelf);
         }
         return changed;
+    }
+
+    /** The words an operator reads for a refused write. */
+    private static String refusal(final StoreStatus status) {
+        return status == StoreStatus.DISK_FULL ? "disk full" : status == StoreStatus.FULL ? "store full" : status.name();
     }
 
     private void rollback(final List<Book> written, final List<Book> previous) {
