@@ -50,6 +50,11 @@ final class DaemonProcess implements AutoCloseable {
 
     /** This JVM's java binary, its JVM flags (no agents) and class path: the start of a chisme command line. */
     static List<String> javaCommand() {
+        return javaCommand(List.of());
+    }
+
+    /** {@link #javaCommand()} with extra JVM flags before the class path. */
+    static List<String> javaCommand(final List<String> jvmFlags) {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -59,14 +64,14 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx128m");
-        cmd.addAll(jvmArgs);
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
         return cmd;
     }
 
     DaemonProcess start() throws IOException {
-        final List<String> cmd = javaCommand();
+        final List<String> cmd = javaCommand(jvmArgs);
         cmd.add(Chisme.class.getName());
         cmd.addAll(args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
