@@ -5,7 +5,7 @@
  * tools/src/main/java/chisme/tools/CliOp.java):
  *
  *   -> {"op":"cli","argv":["shared-state","get","dnsmasq-hosts"],"stdin":"..."}\n
- *   <- {"ok":true,"result":{"exit":0,"out":"...","err":"..."}}\n
+ *   <- {"ok":true,"result":{"exit":0,"out64":"BASE64","err":"..."}}\n   (stdout as base64: it may be binary)
  *   <- {"ok":false,"code":"NOT_FOUND","error":"..."}\n          (an admin error)
  *
  * The socket is found as the Java CLI finds it (node/.../config/AdminPaths.java): --admin SOCKET or
@@ -229,7 +229,7 @@ static const char *object(const char *p, reply *r, int inResult) {
         else if (!inResult && !strcmp(k, "code") && *p == '"') p = str(p, &r->code);
         else if (!inResult && !strcmp(k, "error") && *p == '"') p = str(p, &r->error);
         else if (inResult && !strcmp(k, "exit")) { r->exit = atoi(p); p = skip(p); }
-        else if (inResult && !strcmp(k, "out") && *p == '"') p = str(p, &r->out);
+        else if (inResult && !strcmp(k, "out64") && *p == '"') p = str(p, &r->out);
         else if (inResult && !strcmp(k, "err") && *p == '"') p = str(p, &r->err);
         else p = skip(p);
         free(key.p);
@@ -238,6 +238,23 @@ static const char *object(const char *p, reply *r, int inResult) {
         if (*p == ',') { p++; continue; }
         return *p == '}' ? p + 1 : NULL;
     }
+}
+
+/* Decodes standard base64 in place (the daemon's own output: no line breaks); returns the length. */
+static size_t unbase64(char *s, size_t n) {
+    size_t o = 0;
+    unsigned long acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+' ? 62 : c == '/' ? 63 : -1;
+        if (v < 0) continue; /* '=' padding */
+        acc = acc << 6 | (unsigned long) v;
+        bits += 6;
+        if (bits >= 8) { bits -= 8; s[o++] = (char) (acc >> bits & 0xFF); }
+    }
+    return o;
 }
 
 static int exit_for(const char *code) {
@@ -315,7 +332,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "chisme: %s\n", r.error.p ? r.error.p : (r.code.p ? r.code.p : "failed"));
         return exit_for(r.code.p);
     }
-    if (r.out.n) write_all(1, r.out.p, r.out.n);
+    if (r.out.n) write_all(1, r.out.p, unbase64(r.out.p, r.out.n));
     if (r.err.n) write_all(2, r.err.p, r.err.n);
     return r.exit;
 }

@@ -20,7 +20,11 @@ import java.util.Map;
  * {@code shared-state-async} and the common read commands without starting a JVM per call.
  * <pre>
  *   request: {"op": "cli", "argv": ["shared-state", "get", "dnsmasq-hosts"], "stdin": "..."}
- *   result:  {"exit": 0, "out": "...", "err": "..."}
+ *   result:  {"exit": 0, "out64": "BASE64", "err": "..."}
+ * </pre>
+ * stdout travels as base64 because a command may print bytes that are not UTF-8 ({@code get} of a binary
+ * DHT value); stderr is always our own one-line text.
+ * <pre>
  * </pre>
  * Only the commands below run this way (never {@code node}, {@code demo}, {@code shell} or a following
  * {@code logs}); the command's own admin calls go back to this daemon's socket.
@@ -59,7 +63,7 @@ final class CliOp implements AdminHandler {
         return Json.write(g -> {
             g.writeStartObject();
             g.writeNumberField("exit", exit);
-            g.writeStringField("out", out.toString(StandardCharsets.UTF_8));
+            g.writeStringField("out64", java.util.Base64.getEncoder().encodeToString(out.toByteArray()));
             g.writeStringField("err", err.toString(StandardCharsets.UTF_8));
             g.writeEndObject();
         });

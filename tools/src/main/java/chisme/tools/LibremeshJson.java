@@ -27,7 +27,7 @@ final class LibremeshJson {
         final StringBuilder b = new StringBuilder(json.length() * 2);
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             p.nextToken();
-            pretty(p, b, 0);
+            value(p, b, 0, true);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -38,62 +38,44 @@ final class LibremeshJson {
         final StringBuilder b = new StringBuilder(json.length() + 16);
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             p.nextToken();
-            compact(p, b);
+            value(p, b, 0, false);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
         return b.toString();
     }
 
-    private static void pretty(final JsonParser p, final StringBuilder b, final int depth) throws IOException {
+    /** One value: pretty = RapidJSON's PrettyWriter layout, else json-c's plain one-liner. */
+    private static void value(final JsonParser p, final StringBuilder b, final int depth, final boolean pretty) throws IOException {
         final JsonToken t = p.currentToken();
-        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            final boolean object = t == JsonToken.START_OBJECT;
-            final JsonToken end = object ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
-            b.append(object ? '{' : '[');
-            int n = 0;
-            while (p.nextToken() != end) {
-                b.append(n++ == 0 ? "\n" : ",\n");
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            scalar(p, b, !pretty, pretty);
+            return;
+        }
+        final boolean object = t == JsonToken.START_OBJECT;
+        final JsonToken end = object ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
+        b.append(object ? '{' : '[');
+        int n = 0;
+        while (p.nextToken() != end) {
+            if (pretty) {
+                b.append(n == 0 ? "\n" : ",\n");
                 indent(b, depth + 1);
-                if (object) {
-                    string(b, p.currentName(), false, true);
-                    b.append(": ");
-                    p.nextToken();
-                }
-                pretty(p, b, depth + 1);
+            } else if (n > 0) {
+                b.append(',');
             }
-            if (n > 0) {
-                b.append('\n');
-                indent(b, depth);
+            n++;
+            if (object) {
+                string(b, p.currentName(), !pretty, pretty);
+                b.append(pretty ? ": " : ":");
+                p.nextToken();
             }
-            b.append(object ? '}' : ']');
-            return;
+            value(p, b, depth + 1, pretty);
         }
-        scalar(p, b, false, true);
-    }
-
-    private static void compact(final JsonParser p, final StringBuilder b) throws IOException {
-        final JsonToken t = p.currentToken();
-        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            final boolean object = t == JsonToken.START_OBJECT;
-            final JsonToken end = object ? JsonToken.END_OBJECT : JsonToken.END_ARRAY;
-            b.append(object ? '{' : '[');
-            int n = 0;
-            while (p.nextToken() != end) {
-                if (n++ > 0) {
-                    b.append(',');
-                }
-                if (object) {
-                    string(b, p.currentName(), true, false);
-                    b.append(':');
-                    p.nextToken();
-                }
-                compact(p, b);
-            }
-            b.append(object ? '}' : ']');
-            return;
+        if (pretty && n > 0) {
+            b.append('\n');
+            indent(b, depth);
         }
-        scalar(p, b, true, false);
+        b.append(object ? '}' : ']');
     }
 
     private static void scalar(final JsonParser p, final StringBuilder b, final boolean escapeSlash, final boolean upperHex)
