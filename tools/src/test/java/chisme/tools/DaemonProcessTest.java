@@ -129,6 +129,9 @@ class DaemonProcessTest {
         assertEquals(0, status.code(), status.toString());
         assertTrue(status.out().contains("address   127.0.0.1:" + a.port), status.out());
         assertTrue(status.out().matches("(?s)id +[0-9a-f]{40}.*contacts +[12].*values +[1-9].*"), status.out());
+        // b started with --join a: its own join succeeded, and status says so (issue 11).
+        final CliRunner.Result statusB = CliRunner.run("status", "--data", data(b));
+        assertTrue(statusB.out().contains("join      joined"), statusB.out());
         final CliRunner.Result json = CliRunner.run("status", "--json", "--data", data(a));
         assertTrue(json.out().startsWith("{\"id\":\""), json.out());
         final CliRunner.Result stats = CliRunner.run("stats", "--json", "--data", data(b));

@@ -41,6 +41,11 @@ public final class NodeConfig {
     private int alpha = 3;
     private long rpcTimeoutMs = 2_000;
     private long lookupStallMs = 250;
+    private long joinRetryMinMs = 1_000;
+    private long joinRetryMaxMs = 180_000;
+    private long firstContactTimeoutMs = 5_000;
+    private long mergeCooldownMs = 10_000;
+    private int handoffStoresPerS = 80;
     private long refreshIntervalS = 3_600;
     private long replicateIntervalS = 3_600;
     private long republishIntervalS = 86_400;
@@ -132,7 +137,11 @@ public final class NodeConfig {
         return new KademliaConfig().k(k).alpha(alpha).rpcTimeoutMs(rpcTimeoutMs).lookupStallMs(lookupStallMs)
             .refreshIntervalMs(refreshIntervalS * 1000).replicateIntervalMs(replicateIntervalS * 1000)
             .republishIntervalMs(republishIntervalS * 1000).expireAfterMs(Math.max(1000, expireAfterS * 1000))
-            .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity);
+            .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity)
+            .joinRetryMinMs(joinRetryMinMs).joinRetryMaxMs(Math.max(joinRetryMinMs, joinRetryMaxMs))
+            .firstContactTimeoutMs(firstContactTimeoutMs).mergeCooldownMs(mergeCooldownMs)
+            // 10 ticks a second; a rate under 10/s still sends one STORE per tick.
+            .handoffTickMs(100).handoffStoresPerTick(Math.max(1, handoffStoresPerS / 10));
     }
 
     /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
@@ -337,6 +346,16 @@ public final class NodeConfig {
     public NodeConfig alpha(final int v) { alpha = v; return this; }
     public long rpcTimeoutMs() { return rpcTimeoutMs; }
     public NodeConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    public long joinRetryMinMs() { return joinRetryMinMs; }
+    public NodeConfig joinRetryMinMs(final long v) { joinRetryMinMs = v; return this; }
+    public long joinRetryMaxMs() { return joinRetryMaxMs; }
+    public NodeConfig joinRetryMaxMs(final long v) { joinRetryMaxMs = v; return this; }
+    public long firstContactTimeoutMs() { return firstContactTimeoutMs; }
+    public NodeConfig firstContactTimeoutMs(final long v) { firstContactTimeoutMs = v; return this; }
+    public long mergeCooldownMs() { return mergeCooldownMs; }
+    public NodeConfig mergeCooldownMs(final long v) { mergeCooldownMs = v; return this; }
+    public int handoffStoresPerS() { return handoffStoresPerS; }
+    public NodeConfig handoffStoresPerS(final int v) { handoffStoresPerS = v; return this; }
     public long lookupStallMs() { return lookupStallMs; }
     public NodeConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
     public long refreshIntervalS() { return refreshIntervalS; }

@@ -8,6 +8,7 @@ import chisme.node.admin.Json;
 import chisme.node.config.HostPort;
 import chisme.node.event.Event;
 import chisme.node.kademlia.ContactInfo;
+import chisme.node.kademlia.JoinState;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.CounterId;
 import chisme.node.transport.Clock;
@@ -71,6 +72,8 @@ final class NodeAdminHandler implements AdminHandler {
         final InetSocketAddress a = node.localAddress();
         final int values = daemon.stores().tuples().size();
         final Map<String, Integer> shelfCounts = shelves.counts();
+        final JoinState join = node.joinState();
+        final long nowMs = System.currentTimeMillis();
         return Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("id", node.id().toHex());
@@ -79,6 +82,19 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeNumberField("port", a.getPort());
             g.writeNumberField("uptimeMs", System.currentTimeMillis() - daemon.startedAtMs());
             g.writeNumberField("contacts", contacts.size());
+            g.writeObjectFieldStart("join");
+            g.writeStringField("state", join.phase().name());
+            g.writeNumberField("attempts", join.attempts());
+            if (join.nextAttemptAtMs() > 0) {
+                g.writeNumberField("nextAttemptInMs", Math.max(0, join.nextAttemptAtMs() - nowMs));
+            }
+            if (!join.lastFailure().isEmpty()) {
+                g.writeStringField("lastFailure", join.lastFailure());
+            }
+            if (join.joinedAtMs() > 0) {
+                g.writeNumberField("joinedMsAgo", Math.max(0, nowMs - join.joinedAtMs()));
+            }
+            g.writeEndObject();
             g.writeNumberField("values", values);
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());

@@ -5,6 +5,7 @@ import chisme.node.config.HostPort;
 import chisme.node.config.LogLevel;
 import chisme.node.config.NodeConfig;
 import chisme.node.event.Event;
+import chisme.node.event.EventType;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.sharedstate.SharedState;
@@ -55,6 +56,7 @@ public final class NodeDaemon implements AutoCloseable {
     private Thread follower;
     /** Operations the daemon itself does not know (the CLI's "cli" op, answered by the tools module). */
     private volatile chisme.node.admin.AdminHandler extraOps;
+    private Thread joinLog;
 
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
                        final KademliaNode node, final FatalHandler fatalHandler) {
@@ -155,11 +157,10 @@ public final class NodeDaemon implements AutoCloseable {
         if (log.enabled(LogLevel.DEBUG)) {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }
-        // Joining may take several seconds of lookups; the admin socket answers meanwhile.
-        Thread.ofVirtual().name("bootstrap").start(() -> {
-            bootstrap();
-            refreshContacts();
-        });
+        final long since = node.events().lastSequence();
+        joinLog = Thread.ofVirtual().name("join-log").start(() -> echoJoinEvents(since));
+        // Joining may take several seconds of lookups and retries; the admin socket answers meanwhile.
+        bootstrap();
         if (config.discoverContacts()) {
             Thread.ofVirtual().name("contacts-cache").start(() -> {
                 while (!closed.get()) {
@@ -262,30 +263,44 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the bootstrap that never gives up (issue 11): {@code join} addresses and saved contacts together,
+     * retried with backoff until the node joins; names are resolved again before each attempt, here on a
+     * virtual thread (never the node thread).
+     */
     private void bootstrap() {
-        try {
-            if (config.joins().isEmpty()) {
-                final int n = node.rejoin();
-                if (n > 0) {
-                    log.info("rejoined through saved contacts: " + n + " contacts");
+        node.bootstrap(config.joins().isEmpty() ? null : this::resolveJoins);
+    }
+
+    private List<InetSocketAddress> resolveJoins() {
+        final List<InetSocketAddress> addresses = new ArrayList<>();
+        for (final HostPort hp : config.joins()) {
+            try {
+                addresses.add(hp.resolve());
+            } catch (final UnknownHostException e) {
+                log.log(LogLevel.DEBUG, "join: cannot resolve " + hp + " (tried again at the next attempt)");
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * The daemon's log tells the truth about its own join: every JOIN event (attempt failed and when the next
+     * one is, joined through whom, table emptied) as it happens, failures as warnings.
+     */
+    private void echoJoinEvents(final long since) {
+        long last = since;
+        while (!closed.get()) {
+            try {
+                for (final Event e : node.events().await(last, 1_000)) {
+                    last = e.sequence();
+                    if (e.type() == EventType.JOIN) {
+                        log.log(e.message().contains("failed") || e.message().contains("empty") ? LogLevel.WARN : LogLevel.INFO,
+                            e.message());
+                    }
                 }
+            } catch (final InterruptedException e) {
                 return;
-            }
-            final List<InetSocketAddress> addresses = new ArrayList<>();
-            for (final HostPort hp : config.joins()) {
-                try {
-                    addresses.add(hp.resolve());
-                } catch (final UnknownHostException e) {
-                    log.warn("join: cannot resolve " + hp);
-                }
-            }
-            if (!addresses.isEmpty()) {
-                final int n = node.join(addresses);
-                log.info(n > 0 ? "joined: " + n + " contacts" : "join: no bootstrap node answered " + config.joins());
-            }
-        } catch (final RuntimeException e) {
-            if (!closed.get()) {
-                log.warn("join failed: " + rootMessage(e));
             }
         }
     }
@@ -362,6 +377,9 @@ public final class NodeDaemon implements AutoCloseable {
             }
             if (follower != null) {
                 follower.interrupt();
+            }
+            if (joinLog != null) {
+                joinLog.interrupt();
             }
             sharedState.close();
             // A node thread that died of an Error may have died mid-write: never mark those stores clean.

@@ -35,13 +35,38 @@ public final class ContactsFile {
         return NodeIdFile.load(dir, false, false, random);
     }
 
+    /** Lines kept at most: the table's contacts first, then earlier lines. */
+    static final int MAX_LINES = 512;
+
+    /**
+     * Saves {@code contacts} merged with the lines already saved: the table's contacts first, then the earlier
+     * lines of other ids, up to {@link #MAX_LINES}. The file never shrinks because a join failed (issue 11: a
+     * node restarted while its neighbours were down erased its 19 saved contacts): what answered before stays
+     * until something better answers.
+     */
     public static void save(final Path dir, final List<Contact> contacts) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder b = new StringBuilder();
+        final java.util.Set<String> ids = new java.util.HashSet<>();
         for (final Contact c : contacts) {
+            if (ids.size() >= MAX_LINES || !ids.add(c.id().toHex())) {
+                continue;
+            }
             b.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress()).append(' ').append(c.port()).append('\n');
         }
-        writeAtomically(dir.resolve(CONTACTS), b.toString());
+        final Path f = dir.resolve(CONTACTS);
+        if (Files.exists(f)) {
+            for (final String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                final String[] p = line.trim().split(" ");
+                if (ids.size() >= MAX_LINES) {
+                    break;
+                }
+                if (p.length == 3 && NodeId.isHex(p[0]) && ids.add(NodeId.fromHex(p[0]).toHex())) {
+                    b.append(line.trim()).append('\n');
+                }
+            }
+        }
+        writeAtomically(f, b.toString());
     }
 
     /** Saved contact addresses (empty when there is no file). */

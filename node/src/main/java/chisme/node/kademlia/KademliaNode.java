@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A Kademlia peer over real UDP: the public facade for the daemon, the CLI and tests. One
@@ -70,6 +71,12 @@ public final class KademliaNode implements AutoCloseable {
         this.engine = new KademliaEngine(config, id, transport, agent, Clock.SYSTEM, store,
             new EventLog(config.eventLogCapacity()), counters, random);
         this.rpcClient = new RpcClient(engine.dispatcher(), agent);
+        // Registered before the node thread starts. Saving blocks on the node thread, so it runs elsewhere.
+        engine.onJoinChange(s -> {
+            if (s.joined() && dataDir != null) {
+                Thread.ofVirtual().name("save-contacts").start(this::saveContactsQuietly);
+            }
+        });
     }
 
     /**
@@ -123,6 +130,54 @@ public final class KademliaNode implements AutoCloseable {
         return join(saved);
     }
 
+    /**
+     * Starts the bootstrap that never gives up (issue 11): the join addresses (from {@code joinAddresses},
+     * called again before every attempt on a virtual thread, never the node thread, since names may need DNS)
+     * and the saved contacts are tried together, again and again with backoff, until the node joins. Null
+     * {@code joinAddresses}: saved contacts and discovered neighbours only. Returns at once; see {@link #joinState()}.
+     */
+    public void bootstrap(final Supplier<List<InetSocketAddress>> joinAddresses) {
+        List<InetSocketAddress> saved = List.of();
+        if (dataDir != null) {
+            try {
+                saved = ContactsFile.load(dataDir);
+            } catch (final IOException e) {
+                engine.events().record(Clock.SYSTEM.nowMs(), EventType.ERROR, "cannot read saved contacts: " + e.getMessage());
+            }
+        }
+        final JoinResolver resolver = joinAddresses == null ? JoinResolver.NONE : done ->
+            Thread.ofVirtual().name("join-resolve").start(() -> {
+                List<InetSocketAddress> resolved;
+                try {
+                    resolved = List.copyOf(joinAddresses.get());
+                } catch (final RuntimeException e) {
+                    resolved = List.of();
+                }
+                final List<InetSocketAddress> r = resolved;
+                agent.execute(() -> done.accept(r));
+            });
+        final List<InetSocketAddress> s = saved;
+        agent.execute(() -> engine.bootstrap(resolver, s));
+    }
+
+    /**
+     * A possible peer learnt from discovery (thread-safe, any thread, never blocks): pinged on the node thread
+     * before it is used; if it answers it enters the table and, when we are not joined, we join through it.
+     */
+    public void offerCandidate(final InetSocketAddress address) {
+        if (address != null && !closed && agent.running()) {
+            agent.execute(() -> engine.offerCandidate(address));
+        }
+    }
+
+    /** Where the bootstrap stands: JOINED, RETRYING (next attempt time, last failure) or ALONE. Any thread. */
+    public JoinState joinState() {
+        if (agent.onNodeThread()) {
+            return engine.joinState();
+        }
+        return await(f -> f.complete(engine.joinState()));
+    }
+
     public NodeId id() {
         return engine.localId();
     }
@@ -156,7 +211,10 @@ public final class KademliaNode implements AutoCloseable {
         return publishWithCopies(value).key();
     }
 
-    /** The key, the local store's answer ({@code OK} when this node holds the value) and how many remote nodes accepted a copy. */
+    /**
+     * The key, the local store's answer ({@code OK} when this node holds the value; FULL: not even kept here)
+     * and how many remote nodes accepted a copy (0: the node is alone; the value goes to the network once it joins).
+     */
     public record Published(NodeId key, StoreStatus local, int remoteCopies) {
         /** Nodes holding the value now (this one included when its store accepted it). */
         public int copies() {
@@ -243,7 +301,15 @@ public final class KademliaNode implements AutoCloseable {
         return agent.threadId();
     }
 
-    /** Saves the routing table to the data directory (no-op without one). */
+    private void saveContactsQuietly() {
+        try {
+            saveContacts();
+        } catch (final RuntimeException e) {
+            // node stopping: close() saves again
+        }
+    }
+
+    /** Saves the routing table to the data directory, merged with the lines saved before (no-op without one). */
     public void saveContacts() {
         if (dataDir == null || !started) {
             return;
