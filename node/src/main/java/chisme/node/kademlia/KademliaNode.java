@@ -6,6 +6,7 @@ import chisme.node.metrics.Counters;
 import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
+import chisme.node.security.ChaChaRandom;
 import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.Scheduler;
@@ -22,7 +23,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +75,9 @@ public final class KademliaNode implements AutoCloseable {
     public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
                                    final TupleStore store, final Path dataDir) {
         final SecureRandom seed = new SecureRandom();
-        final SplittableRandom random = new SplittableRandom(seed.nextLong());
+        // Transaction ids and token secrets come from this generator: a CSPRNG, so ids seen on the wire
+        // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
+        final ChaChaRandom random = ChaChaRandom.seededFrom(seed);
         final NodeId id;
         try {
             id = dataDir == null ? NodeId.random(seed) : ContactsFile.loadOrCreateId(dataDir, seed);
