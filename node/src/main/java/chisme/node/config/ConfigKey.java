@@ -56,6 +56,8 @@ public enum ConfigKey {
         (c, v) -> c.shelfTtlS(longIn(v, 1, 4_294_967))),
     SHELF("shelf", true, "(none)", "a setting for one shelf: NAME.KEY=VALUE with KEY one of ttl-s, sync-interval-s, max-books, max-book-data-bytes, merge-policy; in the file also 'shelf.NAME.KEY = VALUE'",
         (c, v) -> c.shelfSetting(v)),
+    MAX_VERSION_AHEAD_S("max-version-ahead-s", false, "3600", "a remote book dated more than this past our clock is refused and counted (drop_version_ahead); 1..31536000",
+        (c, v) -> c.maxVersionAheadS(longIn(v, 1, 31_536_000))),
     SHELF_MAX_BOOKS("shelf-max-books", false, "10000", "most books (tombstones included) one shelf holds",
         (c, v) -> c.shelfMaxBooks(intIn(v, 1, 10_000_000))),
     MERGE_POLICY("merge-policy", false, "lww", "how shelves merge concurrent edits: 'lww' (versioned last writer wins) or 'content' (content-addressed, Pirania style)",

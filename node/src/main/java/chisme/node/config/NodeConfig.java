@@ -50,6 +50,7 @@ public final class NodeConfig {
     /** shelf name -> (setting -> value), validated when set. */
     private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
+    private long maxVersionAheadS = 3_600;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
@@ -115,6 +116,7 @@ public final class NodeConfig {
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
             .hooksDir(hooksDir).publishersDir(publishersDir).dataDir(dataDir).libremeshHooks(libremeshHooks)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .maxVersionAheadMs(maxVersionAheadS * 1000)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
         for (final HostPort n : neighbours) {
             c.staticNeighbour(n.toString());
@@ -259,6 +261,9 @@ public final class NodeConfig {
     /** Neighbour discovery command line (split on spaces), or null. */
     public String discoveryCommand() { return discoveryCommand; }
     public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
+    /** Issue 12: how far in the future a remote book's version may be dated. */
+    public long maxVersionAheadS() { return maxVersionAheadS; }
+    public NodeConfig maxVersionAheadS(final long v) { maxVersionAheadS = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }

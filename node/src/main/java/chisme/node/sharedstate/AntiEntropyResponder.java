@@ -52,6 +52,12 @@ final class AntiEntropyResponder {
     private void onBooksPush(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                              final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
+        if (!engine.neighbours().contains(source)) {
+            // libremesh-shared-state.md "Sync": gossip is one hop between neighbours. A push from anyone
+            // else was merged and relayed mesh-wide before issue 12. Checked before inflating: a stranger costs a list lookup.
+            counters.increment(SharedStateCounter.DROP_NOT_NEIGHBOUR);
+            return;
+        }
         final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
         if (books == null) {
             dropBadBody();

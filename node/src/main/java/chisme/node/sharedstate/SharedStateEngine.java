@@ -302,8 +302,9 @@ public final class SharedStateEngine {
                 counters.increment(SharedStateCounter.DROP_BAD_BOOK);
                 return MergeResult.DROPPED;
             }
-        } else {
-            hlc.observe(wb.version(), wallClockMs.getAsLong());
+        } else if (!hlc.accept(wb.version(), wallClockMs.getAsLong(), config.maxVersionAheadMs())) {
+            counters.increment(SharedStateCounter.DROP_VERSION_AHEAD);
+            return MergeResult.DROPPED;
         }
         final long nowMs = clock.nowMs();
         // A peer may not extend a book beyond our own TTL for the shelf (async shared-state refuses such copies too).

@@ -44,8 +44,10 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldDropAndCountMalformedGossip() throws IOException {
-        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
-             DatagramChannel ch = DatagramChannel.open()) {
+        // The junk comes from a configured neighbour: pushes from anyone else are dropped before decoding.
+        try (DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             TestNode node = new TestNode("target", 5).start(config().staticNeighbour(
+                 "127.0.0.1:" + ((InetSocketAddress) ch.getLocalAddress()).getPort()), null, System::currentTimeMillis, null)) {
             final InetSocketAddress to = node.address();
             final UnsafeBuffer b = new UnsafeBuffer(new byte[512]);
             final HeaderFlyweight h = new HeaderFlyweight().wrap(b, 0);
@@ -76,8 +78,10 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldDropAndCountJunkCatchUpFrames() throws IOException {
-        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
-             DatagramChannel ch = DatagramChannel.open()) {
+        // The junk comes from a configured neighbour: pushes from anyone else are dropped before decoding.
+        try (DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             TestNode node = new TestNode("target", 5).start(config().staticNeighbour(
+                 "127.0.0.1:" + ((InetSocketAddress) ch.getLocalAddress()).getPort()), null, System::currentTimeMillis, null)) {
             final InetSocketAddress to = node.address();
             final NodeId junkId = NodeId.random(new SplittableRandom(10));
             final UnsafeBuffer b = new UnsafeBuffer(new byte[4_096]);
@@ -176,10 +180,12 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldGossipWithDiscoveredNeighbours(@TempDir final Path dir) throws IOException {
-        try (TestNode b = new TestNode("b", 21).start(config(), null, System::currentTimeMillis, null)) {
+        // b accepts pushes only from its neighbours: it lists a statically, a finds b by discovery.
+        try (TestNode a = new TestNode("a", 20); TestNode b = new TestNode("b", 21)) {
+            b.start(config().staticNeighbour(a.addressText()), null, System::currentTimeMillis, null);
             final Path cmd = script(dir, "candidates", "echo 'not an address:xx'\necho '127.0.0.1:" + b.address().getPort() + "'");
-            try (TestNode a = new TestNode("a", 20).start(config().discoveryCommand(List.of(cmd.toString())).discoveryIntervalMs(200),
-                null, System::currentTimeMillis, null)) {
+            {
+                a.start(config().discoveryCommand(List.of(cmd.toString())).discoveryIntervalMs(200), null, System::currentTimeMillis, null);
                 Await.until("discovered", 5_000, () -> a.ss.neighbours().equals(List.of(b.address())));
                 a.ss.insert("s", "{\"found\": true}");
                 Await.until("pushed to the discovered neighbour", 5_000, () -> b.ss.get("s").equals("{\"found\":true}"));
