@@ -150,14 +150,24 @@ public final class InMemoryBookStore implements BookStore {
         return expired.size();
     }
 
-    /** Books held over all shelves. */
+    @Override
     public int size() {
         return books;
     }
 
-    /** Bytes counted against the byte quota. */
+    @Override
     public long bytes() {
         return bytes;
+    }
+
+    @Override
+    public int maxBooks() {
+        return maxBooks;
+    }
+
+    @Override
+    public long maxBookBytes() {
+        return maxBookBytes;
     }
 
     @Override

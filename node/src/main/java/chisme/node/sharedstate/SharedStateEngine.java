@@ -3,6 +3,7 @@ package chisme.node.sharedstate;
 import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.rpc.Dispatcher;
+import chisme.node.security.LocalWriteReserve;
 import chisme.node.transport.Clock;
 import chisme.node.transport.Scheduler;
 import chisme.store.Book;
@@ -317,6 +318,11 @@ public final class SharedStateEngine {
         if (local == null) {
             if (held != null && held.count() >= sc.maxBooks()) {
                 counters.increment(SharedStateCounter.DROP_SHELF_FULL);
+                return MergeResult.DROPPED;
+            }
+            if (!LocalWriteReserve.remoteMayAdd(store, wb.data().length)) {
+                // Issue 12: remote books may not take the share of the store kept for local inserts.
+                counters.increment(SharedStateCounter.DROP_RESERVED_FOR_LOCAL);
                 return MergeResult.DROPPED;
             }
             result = MergeResult.CHANGED;

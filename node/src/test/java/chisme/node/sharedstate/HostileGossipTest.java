@@ -99,6 +99,26 @@ class HostileGossipTest {
     }
 
     @Test
+    void shouldKeepAShareOfTheBookStoreForLocalInserts() throws IOException {
+        final InMemoryBookStore small = new InMemoryBookStore(10, 16L << 20, 65_536);
+        try (DatagramChannel neighbour = channel();
+             TestNode node = new TestNode("full", 10).start(config().staticNeighbour(text(neighbour)), small,
+                 System::currentTimeMillis, null)) {
+            for (int i = 0; i < 12; i++) {
+                push(neighbour, node.address(), "dns", "remote-" + i, System.currentTimeMillis() << 16, "1");
+            }
+            Await.until("12 pushes handled", 5_000, () -> node.ss.counters().get(SharedStateCounter.BOOKS_ACCEPTED)
+                + node.ss.counters().get(SharedStateCounter.DROP_RESERVED_FOR_LOCAL) == 12);
+            // Control: remote books are welcome up to 80% of the quota; no more.
+            assertEquals(8, node.ss.counters().get(SharedStateCounter.BOOKS_ACCEPTED));
+            assertEquals(4, node.ss.counters().get(SharedStateCounter.DROP_RESERVED_FOR_LOCAL));
+            // Local inserts still fit.
+            node.ss.insert("dns", "{\"own-1\": 1, \"own-2\": 2}");
+            assertEquals(10, small.size());
+        }
+    }
+
+    @Test
     void shouldNeverWrapOrAdoptARefusedVersion() {
         final HybridLogicalClock c = new HybridLogicalClock();
         final long now = System.currentTimeMillis();
