@@ -38,6 +38,11 @@ final class StatusCommands {
             }
             out().println("shelves   " + (b.isEmpty() ? "(none)" : b));
             out().println("data      " + s.get("dataDir"));
+            if (s.containsKey("networkKey")) {
+                out().println("network   " + ("open".equals(s.get("networkKey"))
+                    ? "OPEN: no network key (chisme keys, docs/security.md)"
+                    : "key " + s.get("networkKey") + " seals, " + s.get("networkKeys") + " installed"));
+            }
             return ExitCode.OK;
         }
     }

@@ -33,11 +33,13 @@ final class NodeAdminHandler implements AdminHandler {
     private final NodeDaemon daemon;
     private final KademliaNode node;
     private final ShelfOps shelves;
+    private final NetworkKeyOps keys;
 
     NodeAdminHandler(final NodeDaemon daemon) {
         this.daemon = daemon;
         this.node = daemon.node();
         this.shelves = new ShelfOps(daemon);
+        this.keys = new NetworkKeyOps(node.networkKeyring(), daemon.config().dataDir());
     }
 
     @Override
@@ -53,6 +55,7 @@ final class NodeAdminHandler implements AdminHandler {
             case "logs" -> logs(r, stream);
             case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
                  "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
+            case "keys.list", "keys.install", "keys.use", "keys.remove" -> keys.handle(r);
             default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
         };
     }
@@ -73,6 +76,7 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeNumberField("values", values);
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());
+            NetworkKeyOps.writeStatus(g, node.networkKeyring());
             g.writeObjectFieldStart("shelves");
             for (final Map.Entry<String, Integer> e : shelfCounts.entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());

@@ -7,6 +7,8 @@ import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
 import chisme.node.security.ChaChaRandom;
+import chisme.node.security.DatagramSealer;
+import chisme.node.security.Keyring;
 import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.Scheduler;
@@ -191,6 +193,22 @@ public final class KademliaNode implements AutoCloseable {
 
     public Counters counters() {
         return engine.counters();
+    }
+
+    /**
+     * Seals every datagram with the primary key of {@code keyring} and accepts only datagrams that open
+     * under one of its keys (issue 12, docs/security.md); an empty keyring leaves the node open. Keys may
+     * change at any time through the keyring. Call before {@link #start()}.
+     */
+    public KademliaNode networkKeyring(final Keyring keyring) {
+        transport.sealer(new DatagramSealer(keyring, engine.counters()));
+        return this;
+    }
+
+    /** The network keyring, or null when none was given (the node runs open). */
+    public Keyring networkKeyring() {
+        final DatagramSealer s = transport.sealer();
+        return s == null ? null : s.keyring();
     }
 
     public EventLog events() {
