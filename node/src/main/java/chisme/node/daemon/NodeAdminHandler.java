@@ -77,6 +77,8 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());
             NetworkKeyOps.writeStatus(g, node.networkKeyring());
+            final String bookKey = daemon.sharedState().signingKeyId();
+            g.writeStringField("bookSigningKey", bookKey == null ? "off" : bookKey);
             g.writeObjectFieldStart("shelves");
             for (final Map.Entry<String, Integer> e : shelfCounts.entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());

@@ -159,13 +159,14 @@ final class AntiEntropyResponder {
                 }
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);
                 final byte[] author = GossipCodec.authorBytes(b);
-                final int end = p + GossipCodec.bookBytes(key, author, b.data().length);
+                final int end = p + GossipCodec.bookBytes(key, author, b);
                 final boolean sameHash = n > 0 && e.keyHash() == lastKeyHash;
                 if (n == 0xFFFF || end > hardLimit || (n > 0 && end > cut && !sameHash)) {
                     continued = true; // the requester asks again from the last key hash of this reply
                     break;
                 }
-                p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data());
+                p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data(),
+                    b.signature());
                 n++;
                 lastKeyHash = e.keyHash();
             }

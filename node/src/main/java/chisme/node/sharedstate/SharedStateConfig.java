@@ -31,6 +31,7 @@ public final class SharedStateConfig {
     private long expiryCheckMs = 1_000;
     private long pushDelayMs = 0;
     private long maxVersionAheadMs = 3_600_000;
+    private boolean signing = true;
     private boolean concluded;
 
     /** This node's name (LibreMesh "author": the hostname). */
@@ -233,6 +234,19 @@ public final class SharedStateConfig {
 
     public SharedStateConfig maxVersionAheadMs(final long v) {
         maxVersionAheadMs = v;
+        return this;
+    }
+
+    /**
+     * True (default): books written here are signed with the node's Ed25519 key (DATA/book-signing.key, or a
+     * key for the process when there is no data directory) and shelves default to the {@code author} policy.
+     */
+    public boolean signing() {
+        return signing;
+    }
+
+    public SharedStateConfig signing(final boolean v) {
+        signing = v;
         return this;
     }
 
