@@ -39,6 +39,12 @@ final class KeysCommands extends CliCommand implements Runnable {
         }
     }
 
+    /** Sends a keyring change naming one key id and prints the keyring after it. */
+    static int change(final ClientCommand c, final String op, final String id) {
+        print(c, c.call(op, g -> g.writeStringField("id", id)));
+        return ExitCode.OK;
+    }
+
     @Command(name = "list", description = "Show the installed key ids and which one seals.")
     static final class ListKeys extends ClientCommand {
         @Override
@@ -84,8 +90,7 @@ final class KeysCommands extends CliCommand implements Runnable {
 
         @Override
         public Integer call() {
-            print(this, call("keys.use", g -> g.writeStringField("id", id)));
-            return ExitCode.OK;
+            return change(this, "keys.use", id);
         }
     }
 
@@ -96,8 +101,7 @@ final class KeysCommands extends CliCommand implements Runnable {
 
         @Override
         public Integer call() {
-            print(this, call("keys.remove", g -> g.writeStringField("id", id)));
-            return ExitCode.OK;
+            return change(this, "keys.remove", id);
         }
     }
 

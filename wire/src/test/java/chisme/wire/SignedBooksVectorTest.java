@@ -4,15 +4,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,15 +27,7 @@ class SignedBooksVectorTest {
     }
 
     private static byte[] load() throws IOException {
-        try (InputStream in = SignedBooksVectorTest.class.getResourceAsStream("/vectors/books-signed.hex")) {
-            assertNotNull(in);
-            final StringBuilder hex = new StringBuilder();
-            for (final String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
-                final int hash = line.indexOf('#');
-                hex.append((hash >= 0 ? line.substring(0, hash) : line).replaceAll("\\s", ""));
-            }
-            return HexFormat.of().parseHex(hex);
-        }
+        return VectorTest.load("books-signed.hex");
     }
 
     @Test
