@@ -56,8 +56,9 @@ public final class Chisme implements Runnable {
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {
-            ctx.err().println("chisme: " + oneLine(ex.getMessage()));
-            ctx.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            // One line, as docs/cli.md promises: the reason, then where the usage is.
+            ctx.err().println("chisme: " + oneLine(ex.getMessage()) + " (try '"
+                + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -43,6 +43,18 @@ final class StatusCommands {
                     ? "OPEN: no network key (chisme keys, docs/security.md)"
                     : "key " + s.get("networkKey") + " seals, " + s.get("networkKeys") + " installed"));
             }
+            @SuppressWarnings("unchecked") final Map<String, Object> disk = (Map<String, Object>) s.get("disk");
+            if (disk != null) {
+                final long freeKiB = ((Number) disk.get("freeBytes")).longValue() / 1024;
+                out().println("disk      " + (Boolean.TRUE.equals(disk.get("full")) ? "FULL: writes refused, " : "")
+                    + freeKiB + " KiB free, " + disk.get("writesRefused") + " writes refused");
+            }
+            final Object damage = s.get("storeDamage");
+            if (damage instanceof List<?> l) {
+                for (final Object d : l) {
+                    out().println("damage    " + d);
+                }
+            }
             return ExitCode.OK;
         }
     }

@@ -105,6 +105,11 @@ class CliTest {
         assertEquals(2, CliRunner.run("shelf").code());
         assertEquals(2, CliRunner.run("get").code());
         assertEquals(2, CliRunner.run("demo", "--nodes", "1").code());
+        for (final String[] bad : new String[][] {{"nosuchcommand"}, {"status", "--nosuchoption"}, {"logs", "-n", "-1"}}) {
+            final CliRunner.Result r = CliRunner.run(bad);
+            assertEquals(2, r.code(), r.toString());
+            assertEquals(1, r.err().lines().count(), "one line, as docs/cli.md promises: " + r);
+        }
     }
 
     @Test

@@ -84,14 +84,7 @@ class DaemonProcessTest {
     }
 
     private static void eventually(final String what, final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + CONVERGE_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + CONVERGE_MS + " ms: " + what);
+        DaemonProcess.eventually(what, CONVERGE_MS, condition);
     }
 
     @Test

@@ -77,7 +77,17 @@ public enum ConfigKey {
     LOG_LEVEL("log-level", false, "info", "error, warn, info or debug (debug echoes every event to stderr)",
         (c, v) -> c.logLevel(LogLevel.valueOf(oneOf(v, "error", "warn", "info", "debug").toUpperCase(Locale.ROOT)))),
     EVENT_LOG_CAPACITY("event-log-capacity", false, "1000", "recent events kept for 'chisme logs'",
-        (c, v) -> c.eventLogCapacity(intIn(v, 1, 1_000_000)));
+        (c, v) -> c.eventLogCapacity(intIn(v, 1, 1_000_000))),
+    MIN_FREE_DISK_MB("min-free-disk-mb", false, "4", "writes are refused with 'disk full' while the data directory's file system has less free space (MiB)",
+        (c, v) -> c.minFreeDiskMb(longIn(v, 1, 1_000_000))),
+    WATCHDOG_S("watchdog-s", false, "30", "a node thread making no progress this long ends the process (non-zero exit) for a restart",
+        (c, v) -> c.watchdogS(longIn(v, 1, 3_600))),
+    ADMIN_IDLE_TIMEOUT_S("admin-idle-timeout-s", false, "60", "admin connections idle this long are closed",
+        (c, v) -> c.adminIdleTimeoutS(longIn(v, 1, 86_400))),
+    RESET_STORE("reset-store", false, "false", "create a missing map file empty instead of refusing to start (its records are lost)",
+        (c, v) -> c.resetStore(bool(v))),
+    NEW_IDENTITY("new-identity", false, "false", "make a new node id instead of refusing a damaged or missing node-id (old one kept as node-id.old)",
+        (c, v) -> c.newIdentity(bool(v)));
 
     private final String key;
     private final boolean repeatable;
@@ -127,6 +137,15 @@ public enum ConfigKey {
             }
         }
         return null;
+    }
+
+    /** True for the flags that may be given without a value ({@code --reset-store}). */
+    public boolean flag() {
+        return this == RESET_STORE || this == NEW_IDENTITY;
+    }
+
+    private static boolean bool(final String v) {
+        return oneOf(v, "true", "false").equals("true");
     }
 
     private static String nonEmpty(final String v) {

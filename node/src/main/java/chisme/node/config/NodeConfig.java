@@ -57,6 +57,11 @@ public final class NodeConfig {
     private boolean discoverContacts = true;
     private LogLevel logLevel = LogLevel.INFO;
     private int eventLogCapacity = 1_000;
+    private long minFreeDiskMb = StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES >> 20;
+    private long watchdogS = 30;
+    private long adminIdleTimeoutS = 60;
+    private boolean resetStore;
+    private boolean newIdentity;
 
     /** The data directory used when none is configured: $CHISME_DATA, else ~/.chisme/data. */
     public static Path defaultDataDir() {
@@ -190,7 +195,8 @@ public final class NodeConfig {
             .averageValueBytes(Math.min(256, maxValueBytes)).maxBooks(maxBooks).maxBookDataBytes(maxBookDataBytes)
             .averageBookDataBytes(Math.min(256, maxBookDataBytes))
             .maxTupleBytes(Math.max(16L << 20, 2L * (maxValueBytes + 256)))
-            .maxBookBytes(Math.max(16L << 20, 2L * (maxBookDataBytes + 1024)));
+            .maxBookBytes(Math.max(16L << 20, 2L * (maxBookDataBytes + 1024)))
+            .minFreeDiskBytes(minFreeDiskMb << 20).resetStore(resetStore);
     }
 
     /** The admin socket inside the data directory. */
@@ -283,4 +289,19 @@ public final class NodeConfig {
     public NodeConfig logLevel(final LogLevel v) { logLevel = v; return this; }
     public int eventLogCapacity() { return eventLogCapacity; }
     public NodeConfig eventLogCapacity(final int v) { eventLogCapacity = v; return this; }
+    /** Writes are refused with "disk full" while the data directory's file system has less free (MiB). */
+    public long minFreeDiskMb() { return minFreeDiskMb; }
+    public NodeConfig minFreeDiskMb(final long v) { minFreeDiskMb = v; return this; }
+    /** A node thread making no progress this long is fatal (the process exits for a restart). */
+    public long watchdogS() { return watchdogS; }
+    public NodeConfig watchdogS(final long v) { watchdogS = v; return this; }
+    /** Admin connections idle this long are closed. */
+    public long adminIdleTimeoutS() { return adminIdleTimeoutS; }
+    public NodeConfig adminIdleTimeoutS(final long v) { adminIdleTimeoutS = v; return this; }
+    /** Create a missing map file empty instead of refusing to start. */
+    public boolean resetStore() { return resetStore; }
+    public NodeConfig resetStore(final boolean v) { resetStore = v; return this; }
+    /** Make a new node id (the old one kept as node-id.old) instead of refusing a damaged or missing one. */
+    public boolean newIdentity() { return newIdentity; }
+    public NodeConfig newIdentity(final boolean v) { newIdentity = v; return this; }
 }

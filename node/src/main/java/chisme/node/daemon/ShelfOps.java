@@ -133,7 +133,7 @@ final class ShelfOps {
                     if (f.equals("data") && p.currentToken() != JsonToken.VALUE_NULL) {
                         final StringWriter dw = new StringWriter();
                         try (JsonGenerator dg = Json.FACTORY.createGenerator(dw)) {
-                            dg.copyCurrentStructure(p);
+                            Json.copyExact(p, dg);
                         }
                         data = dw.toString();
                     } else {

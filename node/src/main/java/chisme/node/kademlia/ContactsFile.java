@@ -16,30 +16,23 @@ import java.util.List;
 /**
  * The node's small state files in its data directory, so a restarted node keeps its id and rejoins
  * without a bootstrap address (kademlia.md "Persist good contacts to rejoin after a restart"):
- * {@code node-id} (40 hex digits) and {@code contacts} (one {@code <id hex> <ip> <port>} per line).
+ * {@code node-id} ({@link NodeIdFile}) and {@code contacts} (one {@code <id hex> <ip> <port>} per line).
  * Written to a temporary file and moved into place so a crash never leaves half a file. Bad lines are
  * skipped.
  */
 public final class ContactsFile {
-    static final String NODE_ID = "node-id";
     static final String CONTACTS = "contacts";
 
     private ContactsFile() {
     }
 
-    /** The persisted node id, or a new random one (then persisted). */
+    /**
+     * The persisted node id, or a new random one when there is none yet (then persisted). A damaged file
+     * is an error ({@link NodeIdFile}); the daemon uses {@link NodeIdFile#load} directly, which also
+     * refuses a missing file in a used directory.
+     */
     public static NodeId loadOrCreateId(final Path dir, final java.util.random.RandomGenerator random) throws IOException {
-        Files.createDirectories(dir);
-        final Path f = dir.resolve(NODE_ID);
-        if (Files.exists(f)) {
-            final String hex = Files.readString(f, StandardCharsets.US_ASCII).trim();
-            if (NodeId.isHex(hex)) {
-                return NodeId.fromHex(hex);
-            }
-        }
-        final NodeId id = NodeId.random(random);
-        writeAtomically(f, id.toHex() + "\n");
-        return id;
+        return NodeIdFile.load(dir, false, false, random);
     }
 
     public static void save(final Path dir, final List<Contact> contacts) throws IOException {

@@ -396,6 +396,8 @@ public final class KademliaEngine {
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
+            // The wire has no disk-full status: to the storing peer it is the same refusal (try the next node).
+            case DISK_FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_DISK_FULL);
             case TOO_LARGE -> storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
         }
     }
@@ -487,21 +489,31 @@ public final class KademliaEngine {
 
     /**
      * Publishes a value: key = SHA-1(value); kept locally as the original (we republish it every
-     * tRepublish) and stored at the k closest nodes. {@code done} gets the number of remote copies.
+     * tRepublish) and stored at the k closest nodes. {@code done} gets the local store's answer and the
+     * number of remote copies, so the caller can say truthfully where the value is.
      */
-    public NodeId publish(final byte[] value, final IntConsumer done) {
+    public NodeId publish(final byte[] value, final PublishDone done) {
         final NodeId key = NodeId.sha1(value);
         final long nowMs = clock.nowMs();
         if (value.length > config.maxValueBytes()) {
             throw new IllegalArgumentException("value of " + value.length + " B is over the " + config.maxValueBytes() + " B limit");
         }
         final StoreStatus local = store.put(new Tuple(key, value, localId, nowMs, nowMs + config.expireAfterMs(), true, nowMs));
+        if (local == StoreStatus.DISK_FULL) {
+            counters.increment(CounterId.STORE_DISK_FULL);
+        }
         iterativeStore(key, value, localId, config.expireAfterMs() / 1000, copies -> {
             events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " (" + value.length + " B) local "
                 + local + ", remote copies " + copies);
-            done.accept(copies);
+            done.accept(local, copies);
         });
         return key;
+    }
+
+    /** Where a publish put the value: the local store's answer and how many remote nodes accepted a copy. */
+    @FunctionalInterface
+    public interface PublishDone {
+        void accept(StoreStatus local, int remoteCopies);
     }
 
     /** Gets a value: the local store first, then iterativeFindValue. {@code done} gets the value or null. */

@@ -13,6 +13,7 @@ import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.UdpTransport;
+import chisme.store.StoreStatus;
 import chisme.store.TupleStore;
 import chisme.wire.NodeId;
 
@@ -58,6 +59,9 @@ public final class KademliaNode implements AutoCloseable {
     private final Path dataDir;
     private volatile boolean started;
     private volatile boolean closed;
+    /** While closing, blocking calls wait only {@link #CLOSING_TIMEOUT_MS}: a stuck node thread must not hold up SIGTERM. */
+    private volatile boolean closing;
+    static final long CLOSING_TIMEOUT_MS = 2_000;
 
     public KademliaNode(final KademliaConfig config, final NodeId id, final UdpTransport transport, final Counters counters,
                         final TupleStore store, final Path dataDir, final java.util.random.RandomGenerator random) {
@@ -77,15 +81,21 @@ public final class KademliaNode implements AutoCloseable {
     public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
                                    final TupleStore store, final Path dataDir) {
         final SecureRandom seed = new SecureRandom();
-        // Transaction ids and token secrets come from this generator: a CSPRNG, so ids seen on the wire
-        // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
-        final ChaChaRandom random = ChaChaRandom.seededFrom(seed);
         final NodeId id;
         try {
             id = dataDir == null ? NodeId.random(seed) : ContactsFile.loadOrCreateId(dataDir, seed);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read or write the node id in " + dataDir, e);
         }
+        return udp(config, bindAddress, port, store, dataDir, id);
+    }
+
+    /** {@link #udp(KademliaConfig, InetAddress, int, TupleStore, Path)} with an id the caller loaded ({@link NodeIdFile}). */
+    public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
+                                   final TupleStore store, final Path dataDir, final NodeId id) {
+        // Transaction ids and token secrets come from this generator: a CSPRNG, so ids seen on the wire
+        // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
+        final ChaChaRandom random = ChaChaRandom.seededFrom(new SecureRandom());
         final Counters counters = new Counters();
         return new KademliaNode(config, id, UdpTransport.open(bindAddress, port, counters), counters, store, dataDir, random);
     }
@@ -150,8 +160,12 @@ public final class KademliaNode implements AutoCloseable {
         return publishWithCopies(value).key();
     }
 
-    /** The key and how many remote nodes accepted a copy. */
-    public record Published(NodeId key, int remoteCopies) {
+    /** The key, the local store's answer ({@code OK} when this node holds the value) and how many remote nodes accepted a copy. */
+    public record Published(NodeId key, StoreStatus local, int remoteCopies) {
+        /** Nodes holding the value now (this one included when its store accepted it). */
+        public int copies() {
+            return remoteCopies + (local == StoreStatus.OK ? 1 : 0);
+        }
     }
 
     public Published publishWithCopies(final byte[] value) {
@@ -161,8 +175,8 @@ public final class KademliaNode implements AutoCloseable {
         // The key is known before the node thread runs anything: on a lone node engine.publish completes
         // the future inside the call, so a key assigned from its return value could be read too early.
         final NodeId key = NodeId.sha1(value);
-        final int copies = await(f -> engine.publish(value, f::complete));
-        return new Published(key, copies);
+        final Published p = await(f -> engine.publish(value, (local, copies) -> f.complete(new Published(key, local, copies))));
+        return p;
     }
 
     /** The value under {@code key}, from the local store or the network; empty when not found. */
@@ -220,6 +234,20 @@ public final class KademliaNode implements AutoCloseable {
         return engine.dispatcher();
     }
 
+    /**
+     * Who hears of faults on the node thread: {@code errors} of every exception a handler or task threw
+     * (the loop goes on), {@code death} of the Error that ended the node thread. Set before {@link #start()}.
+     */
+    public void faultHandlers(final Consumer<Throwable> errors, final Consumer<Throwable> death) {
+        agent.errorHandler(errors).deathHandler(death);
+        engine.dispatcher().errorHandler(errors);
+    }
+
+    /** The node thread's agent (progress and liveness for the daemon's watchdog). */
+    public NodeAgent agent() {
+        return agent;
+    }
+
     /** Runs tasks on the node thread. */
     public Scheduler scheduler() {
         return agent;
@@ -251,9 +279,18 @@ public final class KademliaNode implements AutoCloseable {
     /** Saves contacts, stops timers and the node thread, closes the socket. The store stays open (its owner closes it). */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()}, returning false when the node thread did not end (stuck): then its store must not
+     * be closed under it.
+     */
+    public boolean stop() {
         if (closed) {
-            return;
+            return agent.thread() == null || !agent.thread().isAlive();
         }
+        closing = true;
         if (started) {
             try {
                 saveContacts();
@@ -266,7 +303,7 @@ public final class KademliaNode implements AutoCloseable {
             }
         }
         closed = true;
-        agent.close();
+        return agent.stop();
     }
 
     private <T> T await(final Consumer<CompletableFuture<T>> op) {
@@ -279,14 +316,14 @@ public final class KademliaNode implements AutoCloseable {
         final CompletableFuture<T> f = new CompletableFuture<>();
         agent.execute(() -> op.accept(f));
         try {
-            return f.get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return f.get(closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (final ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (final TimeoutException e) {
-            throw new IllegalStateException("node did not answer in " + OPERATION_TIMEOUT_MS + " ms", e);
+            throw new IllegalStateException("node did not answer in " + (closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS) + " ms", e);
         }
     }
 }

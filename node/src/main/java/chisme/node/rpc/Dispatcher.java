@@ -30,6 +30,7 @@ import java.util.random.RandomGenerator;
  * </pre>
  */
 public final class Dispatcher implements DatagramHandler {
+    private java.util.function.Consumer<Throwable> errorHandler = e -> { };
     private static final CounterId[] DROP_BY_REASON = new CounterId[DecodeReason.COUNT];
 
     static {
@@ -117,6 +118,11 @@ public final class Dispatcher implements DatagramHandler {
         return reassembler;
     }
 
+    /** Told of every exception a request handler threw (after it was counted): logged, never swallowed. */
+    public void errorHandler(final java.util.function.Consumer<Throwable> handler) {
+        this.errorHandler = handler;
+    }
+
     /** For handlers: count a request whose body failed validation (then return without replying). */
     public void dropBadBody() {
         counters.increment(CounterId.DROP_BAD_BODY);
@@ -134,8 +140,9 @@ public final class Dispatcher implements DatagramHandler {
                 dispatchValidated(buffer, offset, length, source);
             }
         } catch (final RuntimeException e) {
-            // A handler bug must not kill the receive loop: count it and go on with the next datagram.
+            // A handler bug must not kill the receive loop: count it, report it, go on with the next datagram.
             counters.increment(CounterId.DROP_HANDLER_ERROR);
+            errorHandler.accept(e);
         }
     }
 

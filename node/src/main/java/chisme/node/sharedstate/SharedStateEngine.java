@@ -177,7 +177,7 @@ public final class SharedStateEngine {
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused book '" + ShelfNames.abbreviate(e.getKey()) + "' (" + status + "); nothing stored");
+                    "book store refused book '" + ShelfNames.abbreviate(e.getKey()) + "' (" + refusal(status) + "); nothing stored");
             }
             written.add(book);
             previous.add(old);
@@ -228,7 +228,7 @@ public final class SharedStateEngine {
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused tombstone '" + ShelfNames.abbreviate(key) + "' (" + status + "); nothing removed");
+                    "book store refused tombstone '" + ShelfNames.abbreviate(key) + "' (" + refusal(status) + "); nothing removed");
             }
             written.add(tomb);
             previous.add(old);
@@ -242,6 +242,11 @@ public final class SharedStateEngine {
             hooks.trigger(shelf);
         }
         return written.size();
+    }
+
+    /** The words an operator reads for a refused write. */
+    private static String refusal(final StoreStatus status) {
+        return status == StoreStatus.DISK_FULL ? "disk full" : status == StoreStatus.FULL ? "store full" : status.name();
     }
 
     private void rollback(final List<Book> written, final List<Book> previous) {

@@ -72,7 +72,7 @@ public final class KademliaSimulation {
             final KademliaEngine from = randomAlive();
             final int[] copies = {-1};
             final NodeId[] key = new NodeId[1];
-            hostOf(from).execute(() -> key[0] = from.publish(v, c -> copies[0] = c));
+            hostOf(from).execute(() -> key[0] = from.publish(v, (local, c) -> copies[0] = c));
             network.runWhile(() -> copies[0] < 0, network.nowMs() + 600_000, 50_000_000);
             published.add(key[0]);
             publishedValues.add(v);
