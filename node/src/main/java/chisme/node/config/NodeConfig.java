@@ -62,6 +62,8 @@ public final class NodeConfig {
     /** shelf name -> (setting -> value), validated when set. */
     private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
+    private long maxVersionAheadS = 3_600;
+    private boolean bookSigning = true;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
@@ -151,6 +153,7 @@ public final class NodeConfig {
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
             .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
         for (final chisme.node.sharedstate.HookDir d : hookDirs == null ? List.<chisme.node.sharedstate.HookDir>of() : hookDirs) {
             c.hookDir(d);
@@ -180,7 +183,7 @@ public final class NodeConfig {
 
     /** Settings one shelf may override (the shared-state-async "register" parameters, limits, hook format). */
     public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes",
-        "merge-policy", "hook-format");
+        "merge-policy", "writers", "hook-format");
 
     /**
      * Per-shelf settings from, lowest first: UCI {@code config dataType} sections, the shared-state-async
@@ -259,6 +262,7 @@ public final class NodeConfig {
                 case "max-books" -> base.maxBooks(Integer.parseInt(value));
                 case "max-book-data-bytes" -> base.maxBookBytes(Integer.parseInt(value));
                 case "merge-policy" -> base.policy(MergePolicy.parse(value));
+                case "writers" -> base.writers(chisme.node.sharedstate.WritePolicy.parse(value));
                 default -> null;
             };
         } catch (final RuntimeException e) {
@@ -390,6 +394,12 @@ public final class NodeConfig {
     /** Neighbour discovery command line (split on spaces), or null. */
     public String discoveryCommand() { return discoveryCommand; }
     public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
+    /** Issue 12: how far in the future a remote book's version may be dated. */
+    public long maxVersionAheadS() { return maxVersionAheadS; }
+    /** Issue 12: sign books with DATA/book-signing.key and default shelves to the author write policy. */
+    public boolean bookSigning() { return bookSigning; }
+    public NodeConfig bookSigning(final boolean v) { bookSigning = v; return this; }
+    public NodeConfig maxVersionAheadS(final long v) { maxVersionAheadS = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }
