@@ -178,7 +178,7 @@ public final class Stores implements AutoCloseable {
         final long average = BookLayout.recordBytes(AVERAGE_BOOK_KEY_BYTES, AVERAGE_AUTHOR_NAME_BYTES,
             meta.averageBookDataBytes());
         final long largest = BookLayout.recordBytes(BookLayout.MAX_SHELF_BYTES + 1 + BookLayout.MAX_KEY_BYTES,
-            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes());
+            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes()) + BookLayout.SIGNATURE_BYTES;
         final ChronicleSizing sizing = new ChronicleSizing(meta.maxBooks(), meta.maxBookBytes(), average, largest);
         return sizing.apply(ChronicleMapBuilder.of(byte[].class, byte[].class)
             .name("chisme-books")

@@ -199,9 +199,14 @@ class DaemonProcessTest {
     @Test
     @Order(6)
     void shouldRemoveEverywhere() throws Exception {
-        final CliRunner.Result rm = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(b));
+        // Issue 12: the book is A's (signed by A's key, shelves default to writers = author), so B may not remove
+        // it: refused in one line before anything is written. Its author's removal reaches B.
+        final CliRunner.Result refused = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(b));
+        assertEquals(4, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("belongs to key"), refused.toString());
+        final CliRunner.Result rm = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(a));
         assertEquals(0, rm.code(), rm.toString());
-        eventually("removal reached A", () -> CliRunner.run("shelf", "get", "hosts", "--compact", "--data", data(a)).out().trim().equals("{}"));
+        eventually("removal reached B", () -> CliRunner.run("shelf", "get", "hosts", "--compact", "--data", data(b)).out().trim().equals("{}"));
     }
 
     @Test

@@ -55,6 +55,8 @@ public final class NodeConfig {
     /** shelf name -> (setting -> value), validated when set. */
     private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
+    private long maxVersionAheadS = 3_600;
+    private boolean bookSigning = true;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
@@ -129,6 +131,7 @@ public final class NodeConfig {
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
             .hooksDir(hooksDir).publishersDir(publishersDir).dataDir(dataDir).libremeshHooks(libremeshHooks)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
         for (final HostPort n : neighbours) {
             c.staticNeighbour(n.toString());
@@ -147,7 +150,8 @@ public final class NodeConfig {
     }
 
     /** Settings one shelf may override (the shared-state-async "register" parameters and limits). */
-    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy");
+    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy",
+        "writers");
 
     /** Records {@code NAME.KEY=VALUE} for one shelf; throws {@link IllegalArgumentException} with a one-line reason. */
     public NodeConfig shelfSetting(final String text) {
@@ -186,6 +190,7 @@ public final class NodeConfig {
                 case "max-books" -> base.maxBooks(Integer.parseInt(value));
                 case "max-book-data-bytes" -> base.maxBookBytes(Integer.parseInt(value));
                 case "merge-policy" -> base.policy(MergePolicy.parse(value));
+                case "writers" -> base.writers(chisme.node.sharedstate.WritePolicy.parse(value));
                 default -> null;
             };
         } catch (final RuntimeException e) {
@@ -284,6 +289,12 @@ public final class NodeConfig {
     /** Neighbour discovery command line (split on spaces), or null. */
     public String discoveryCommand() { return discoveryCommand; }
     public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
+    /** Issue 12: how far in the future a remote book's version may be dated. */
+    public long maxVersionAheadS() { return maxVersionAheadS; }
+    /** Issue 12: sign books with DATA/book-signing.key and default shelves to the author write policy. */
+    public boolean bookSigning() { return bookSigning; }
+    public NodeConfig bookSigning(final boolean v) { bookSigning = v; return this; }
+    public NodeConfig maxVersionAheadS(final long v) { maxVersionAheadS = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }

@@ -36,11 +36,13 @@ final class NodeAdminHandler implements AdminHandler {
     private final NodeDaemon daemon;
     private final KademliaNode node;
     private final ShelfOps shelves;
+    private final NetworkKeyOps keys;
 
     NodeAdminHandler(final NodeDaemon daemon) {
         this.daemon = daemon;
         this.node = daemon.node();
         this.shelves = new ShelfOps(daemon);
+        this.keys = new NetworkKeyOps(node.networkKeyring(), daemon.config().dataDir());
     }
 
     @Override
@@ -57,6 +59,7 @@ final class NodeAdminHandler implements AdminHandler {
             case "test.crash", "test.stall" -> testFault(r);
             case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
                  "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
+            case "keys.list", "keys.install", "keys.use", "keys.remove" -> keys.handle(r);
             default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
         };
     }
@@ -92,6 +95,9 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeNumberField("values", values);
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());
+            NetworkKeyOps.writeStatus(g, node.networkKeyring());
+            final String bookKey = daemon.sharedState().signingKeyId();
+            g.writeStringField("bookSigningKey", bookKey == null ? "off" : bookKey);
             final DiskSpace disk = daemon.stores().disk();
             if (disk != null) {
                 g.writeObjectFieldStart("disk");

@@ -9,6 +9,7 @@ import chisme.node.event.EventType;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.sharedstate.SharedState;
+import chisme.node.security.NetworkKeyFile;
 import chisme.node.event.EventType;
 import chisme.node.kademlia.NodeIdFile;
 import chisme.node.transport.Clock;
@@ -105,6 +106,7 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new IOException("cannot open UDP " + new HostPort(config.bind(), Math.max(1, config.port()))
                     + ": " + rootMessage(e));
             }
+            node.networkKeyring(NetworkKeyFile.load(config.dataDir())); // issue 12: absent file = open network
             final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node, onFatal);
             handedOver = true;
             try {
@@ -149,6 +151,7 @@ public final class NodeDaemon implements AutoCloseable {
         startWatchers();
         log.info("chisme node " + node.id().toHex() + " on udp " + node.localAddress() + ", data " + config.dataDir()
             + ", admin " + admin.socket());
+        log.info(NetworkKeyOps.describe(node.networkKeyring()));
         if (log.enabled(LogLevel.DEBUG)) {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }

@@ -189,7 +189,7 @@ final class ShelfOps {
     private static AdminError code(final SharedStateException.Code c) {
         return switch (c) {
             case INVALID_JSON, WRONG_JSON_TYPE, INVALID_SHELF_NAME, INVALID_KEY, BOOK_TOO_LARGE, BAD_CONFIG -> AdminError.INVALID_ARGUMENT;
-            case SHELF_FULL, STORE_FULL, UNAVAILABLE -> AdminError.FAILED;
+            case SHELF_FULL, STORE_FULL, UNAVAILABLE, NOT_AUTHOR -> AdminError.FAILED;
         };
     }
 
