@@ -43,6 +43,11 @@ final class ReportPlots {
             latency(Csv.read(latency), plots.resolve(LATENCY_PNG));
             System.out.println("wrote " + plots.resolve(LATENCY_PNG) + " from " + latency);
         }
+        final Path footprint = results.resolve("footprint.csv");
+        if (Files.exists(footprint) && Csv.read(footprint).columns().length > 10) { // earlier tables lack the issue-16 columns
+            FootprintPlot.draw(Csv.read(footprint), plots.resolve(FootprintPlot.PNG));
+            System.out.println("wrote " + plots.resolve(FootprintPlot.PNG) + " from " + footprint);
+        }
         final Path pair = results.resolve("gossip_pair.csv");
         if (Files.exists(pair)) {
             gossipBytes(Csv.read(pair), plots.resolve(GOSSIP_BYTES_PNG));
