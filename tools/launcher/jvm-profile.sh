@@ -2,7 +2,7 @@
 # Prints the JVM options of a chisme JVM profile on one line, sized from this machine's memory (issue 16).
 # Sourced by no one: the launchers (./chisme, the runtime image's bin/chisme) and bench/scale footprint run it.
 #   jvm-profile.sh [auto|router|server]     (default auto, or $CHISME_PROFILE)
-#   CHISME_MEM_KIB=131072 jvm-profile.sh    # size as if the machine had 128 MiB
+#   CHISME_MEM_KIB=131072 jvm-profile.sh    # size as if the machine had 128 MiB (CHISME_ARCH: as if on that uname -m)
 # auto = router when the machine (or the cgroup the process runs in) has at most 1 GiB of memory.
 #
 # router: why each option (figures: docs/benchmarks.md, "Issue 16")
@@ -47,7 +47,7 @@ case "$profile" in
     [ "$heap" -gt 64 ] && heap=64
     opts="-XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
     opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
-    case "$(uname -m)" in aarch64|arm64) opts="$opts -XX:-UseCRC32CIntrinsics" ;; esac
+    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:-UseCRC32CIntrinsics" ;; esac
     echo "$opts"
     ;;
   server) echo "" ;;

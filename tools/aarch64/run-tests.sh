@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# aarch64 proof (issue 16): runs the wire and store tests (real Chronicle stores, kill -9 recovery) and a
+# 3-node loopback network on an aarch64 JDK 25 under qemu-user, on an x86-64 Debian machine.
+#   tools/aarch64/run-tests.sh            # exit 0 = passed; 77 = skipped (reason printed); else failed
+# Needs: qemu-aarch64-static (Debian package qemu-user-static; installed with apt-get when missing and we
+# are root), apt-get (downloads Debian 13 "trixie" arm64 openjdk-25-jre-headless and its libraries into a
+# private sysroot with a private apt state: the machine's own apt configuration is not touched).
+# Env: CHISME_AARCH64_CACHE (sysroot, default ~/.cache/chisme-aarch64), CHISME_AARCH64_TIMEOUT_S (default
+# 1500, the whole run), CHISME_AARCH64_JIT (extra JVM flags, e.g. -XX:TieredStopAtLevel=1).
+# Emulation makes everything 10-40x slower than native: timings from this script say nothing about a router.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cache="${CHISME_AARCH64_CACHE:-$HOME/.cache/chisme-aarch64}"
+budget="${CHISME_AARCH64_TIMEOUT_S:-1500}"
+skip() { echo "aarch64: SKIPPED: $*" >&2; exit 77; }
+
+qemu="$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)"
+if [ -z "$qemu" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1 || skip "cannot install qemu-user-static"
+    qemu="$(command -v qemu-aarch64-static)" || skip "qemu-user-static installed but no qemu-aarch64-static"
+  else
+    skip "no qemu-aarch64(-static) and cannot install it (needs root and apt-get)"
+  fi
+fi
+
+sysroot="$cache/sysroot"
+jdk="$sysroot/usr/lib/jvm/java-25-openjdk-arm64"
+if [ ! -x "$jdk/bin/java" ]; then
+  command -v apt-get >/dev/null || skip "no apt-get to fetch the Debian arm64 JDK"
+  a="$cache/apt"
+  mkdir -p "$a/etc/apt/preferences.d" "$a/etc/apt/sources.list.d" "$a/lists/partial" "$a/archives/partial" "$a/dpkg" "$sysroot"
+  touch "$a/dpkg/status"
+  # Debian 12 has no arm64 JDK newer than 17; Debian 13 has openjdk-25 (and 21).
+  echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main" \
+    > "$a/etc/apt/sources.list"
+  opts=(-o "Dir::Etc=$a/etc/apt" -o "Dir::State=$a" -o "Dir::State::Lists=$a/lists" -o "Dir::Cache=$a" -o "Dir::Cache::archives=$a/archives"
+        -o "Dir::State::status=$a/dpkg/status" -o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o Debug::NoLocking=1)
+  apt-get "${opts[@]}" -q update >/dev/null || skip "apt-get update of Debian trixie arm64 failed (offline?)"
+  apt-get "${opts[@]}" -q -y --no-install-recommends install --download-only openjdk-25-jre-headless >/dev/null \
+    || skip "cannot download openjdk-25-jre-headless:arm64 from Debian trixie"
+  for d in "$a"/archives/*.deb; do dpkg-deb -x "$d" "$sysroot"; done
+  [ -e "$sysroot/lib" ] || ln -s usr/lib "$sysroot/lib" # merged /usr: base-files (not fetched) makes this link
+fi
+
+# A JAVA_HOME whose bin/java runs the aarch64 java under qemu (surefire's -Djvm and the harness use it).
+home="$cache/jhome"
+mkdir -p "$home/bin"
+cp "$jdk/release" "$home/release"
+cat > "$home/bin/java" <<WRAP
+#!/bin/sh
+exec "$qemu" -L "$sysroot" "$jdk/bin/java" ${CHISME_AARCH64_JIT:-} "\$@"
+WRAP
+chmod +x "$home/bin/java"
+echo "aarch64: $("$home/bin/java" -version 2>&1 | sed -n 2p) via $qemu; uname -m under qemu: $("$qemu" -L "$sysroot" "$sysroot/usr/bin/uname" -m 2>/dev/null || echo '?')"
+
+cd "$root"
+start=$(date +%s)
+# Compiled on the host (javac output is platform-neutral); tests forked on the aarch64 JVM.
+timeout "$budget" ./mvnw -B -ntp -pl wire,store -am test -Djvm="$home/bin/java" \
+  -Dsurefire.timeout=$((budget - 60)) | grep -E 'Tests run:|FAIL' || true
+grep -h 'Tests run' wire/target/surefire-reports/*.txt store/target/surefire-reports/*.txt | awk -F'[:,]' \
+  '{r+=$2; f+=$4; e+=$6; s+=$8} END {printf "aarch64: wire+store: %d tests, %d failures, %d errors, %d skipped\n", r, f, e, s; exit (f+e>0)}'
+echo "aarch64: tests took $(( $(date +%s) - start )) s under emulation"
+
+# A 3-node loopback network (Kademlia + shared-state) on the aarch64 JVM: chisme demo --nodes 3.
+./mvnw -B -ntp -q -pl tools -am package -DskipTests -Dchisme.native.skip=true >/dev/null
+flags="$(sed -n 's:.*<chisme.jvm.flags>\(.*\)</chisme.jvm.flags>.*:\1:p' pom.xml)"
+jar="$(ls tools/target/chisme-tools-*.jar | grep -v -- '-sources\|-tests' | head -1)"
+start=$(date +%s)
+# shellcheck disable=SC2086
+timeout "$budget" "$home/bin/java" $flags $(CHISME_ARCH=aarch64 sh tools/launcher/jvm-profile.sh router) -cp "$jar:tools/target/lib/*" \
+  chisme.tools.Chisme demo --nodes 3 --timeout-s $((budget / 2))
+echo "aarch64: 3-node demo took $(( $(date +%s) - start )) s under emulation"
