@@ -52,7 +52,7 @@ cat > "$home/bin/java" <<WRAP
 exec "$qemu" -L "$sysroot" "$jdk/bin/java" ${CHISME_AARCH64_JIT:-} "\$@"
 WRAP
 chmod +x "$home/bin/java"
-echo "aarch64: $("$home/bin/java" -version 2>&1 | sed -n 2p) via $qemu; uname -m under qemu: $("$qemu" -L "$sysroot" "$sysroot/usr/bin/uname" -m 2>/dev/null || echo '?')"
+echo "aarch64: $("$home/bin/java" -version 2>&1 | sed -n 2p) via $qemu; os.arch $("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *os\.arch = //p')"
 
 cd "$root"
 start=$(date +%s)

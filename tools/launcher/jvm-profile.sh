@@ -16,7 +16,7 @@
 #   -Xss256k               platform-thread stacks (virtual threads do not use it)
 #   -XX:MaxDirectMemorySize=16m    the transport holds two 64 KiB direct buffers; Chronicle maps files
 #   -XX:-UsePerfData       no 32 KiB hsperfdata file in /tmp (flash, tmpfs) per process
-#   -XX:-UseCRC32CIntrinsics (aarch64 only) the aarch64 JDK 25 C1 build crashed in
+#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (aarch64 only; diagnostic flag there) the aarch64 JDK 25 C1 build crashed in
 #                          StubRoutines::updateBytesCRC32C under qemu (issue 16); the store checksums
 #                          every record with CRC32C
 # server: the JVM's own ergonomics (nothing added).
@@ -47,7 +47,7 @@ case "$profile" in
     [ "$heap" -gt 64 ] && heap=64
     opts="-XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
     opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
-    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:-UseCRC32CIntrinsics" ;; esac
+    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
     echo "$opts"
     ;;
   server) echo "" ;;
