@@ -20,15 +20,22 @@ import java.util.concurrent.TimeUnit;
 final class DaemonProcess implements AutoCloseable {
     final Path dataDir;
     final Path log;
+    final String host;
     final int port;
     final List<String> args;
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
+        this(dataDir, "127.0.0.1", port, extraArgs);
+    }
+
+    /** A node bound to {@code host} (e.g. its own 127.0.x.y, as routers each have their own address). */
+    DaemonProcess(final Path dataDir, final String host, final int port, final List<String> extraArgs) {
         this.dataDir = dataDir;
         this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        this.host = host;
         this.port = port;
-        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port)));
+        this.args = new ArrayList<>(List.of("node", "--data", dataDir.toString(), "--bind", host, "--port", Integer.toString(port)));
         this.args.addAll(extraArgs);
     }
 
@@ -82,7 +89,13 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     String address() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
+    }
+
+    /** SIGKILL: no shutdown hook runs (a crash or a power cut). */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
     }
 
     /** SIGTERM, then waits (bounded) for the exit status; -1 when it did not exit in time. */
