@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds chisme's runtime image for the host (issue 16): a jlink runtime of exactly the modules chisme needs,
 # the jars, an AOT cache made by a training run, and the tarball a router package installs:
-#   /usr/lib/chisme/runtime/       jlink image (bin/java, lib/modules, CDS archive)
+#   /usr/lib/chisme/jre/           jlink runtime (bin/java, lib/modules); "jre" is where issue 14's OpenWrt
+#                                  package (packaging/openwrt/chisme) looks for a Java runtime
 #   /usr/lib/chisme/lib/*.jar      chisme and its libraries (+ nojavac.jar, see below)
 #   /usr/lib/chisme/classpath      the class path, in the order the AOT cache was made with
 #   /usr/lib/chisme/jvm.options    library flags (parent pom chisme.jvm.flags) + -XX:AOTCache
@@ -9,7 +10,9 @@
 #   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores
 #   /usr/bin/chisme                launcher
 #   /etc/chisme/chisme.conf        default config (packaging/ of issue 14 owns the real default, if present)
-#   /etc/init.d/chisme             init script: copied from packaging/ (issue 14) when it exists, else a placeholder
+#   /etc/init.d/chisme             procd init script: packaging/openwrt/chisme/files/chisme.init (issue 14) when
+#                                  it exists, else a placeholder
+#   /lib/systemd/system/chisme.service  packaging/systemd/chisme.service (issue 14), when it exists
 # Usage: tools/image/build-image.sh TOOLS_TARGET_DIR OUT_DIR      (run by: ./mvnw -Pimage -pl tools -am package)
 # Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
 # instead of the nojavac stand-in, CHISME_IMAGE_TRAIN_S (training seconds, default 8).
@@ -37,10 +40,10 @@ if [ -n "${CHISME_IMAGE_COMPILER:-}" ]; then
 fi
 # No --generate-cds-archive: the AOT cache made below holds the JDK's classes too (2 x 14 MB saved).
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
-  --output "$lib/runtime"
+  --output "$lib/jre"
 # jlink leaves the JDK's symbol tables in libjvm.so (29 -> 24.8 MB stripped); strip the host's binaries only.
 if command -v strip >/dev/null && [ -z "${CHISME_IMAGE_CROSS:-}" ]; then
-  find "$lib/runtime" -name '*.so' -exec strip --strip-unneeded {} +
+  find "$lib/jre" -name '*.so' -exec strip --strip-unneeded {} +
 fi
 
 cp "$jar" "$lib/lib/chisme-tools.jar"
@@ -84,27 +87,27 @@ opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
 cp="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
 profile="$("$lib/jvm-profile.sh")" || exit 5
 # shellcheck disable=SC2086
-exec "$lib/runtime/bin/java" $opts $profile ${CHISME_JAVA_OPTS:-} -cp "$cp" chisme.tools.Chisme "$@"
+exec "$lib/jre/bin/java" $opts $profile ${CHISME_JAVA_OPTS:-} -cp "$cp" chisme.tools.Chisme "$@"
 LAUNCHER
 chmod +x "$stage/usr/bin/chisme" "$lib/jvm-profile.sh"
 
-if [ -f "$root/packaging/chisme.conf" ]; then
-  cp "$root/packaging/chisme.conf" "$stage/etc/chisme/chisme.conf"
+pkg="$root/packaging"
+if [ -f "$pkg/openwrt/chisme/files/chisme.conf" ]; then
+  cp "$pkg/openwrt/chisme/files/chisme.conf" "$stage/etc/chisme/chisme.conf"
 else
   cat > "$stage/etc/chisme/chisme.conf" <<'CONF'
 # chisme node configuration (key = value; docs/configuration.md). Every key is also a flag of `chisme node`.
 data = /var/lib/chisme
 CONF
 fi
-init=""
-for f in "$root"/packaging/openwrt/chisme.init "$root"/packaging/*/chisme.init "$root"/packaging/chisme.init; do
-  [ -f "$f" ] && { init="$f"; break; }
-done
-if [ -n "$init" ]; then
-  cp "$init" "$stage/etc/init.d/chisme"
+if [ -f "$pkg/openwrt/chisme/files/chisme.init" ]; then
+  cp "$pkg/openwrt/chisme/files/chisme.init" "$stage/etc/init.d/chisme"
 else
   printf '#!/bin/sh\n# placeholder: the procd/systemd files live in packaging/ (issue 14)\nexec /usr/bin/chisme node -c /etc/chisme/chisme.conf\n' \
     > "$stage/etc/init.d/chisme"
+fi
+if [ -f "$pkg/systemd/chisme.service" ]; then
+  mkdir -p "$stage/lib/systemd/system" && cp "$pkg/systemd/chisme.service" "$stage/lib/systemd/system/"
 fi
 chmod +x "$stage/etc/init.d/chisme"
 
@@ -114,7 +117,7 @@ train="$(mktemp -d)"
 opts="$(sed "s:/usr/lib/chisme:$lib:g; s: -XX\:AOTCache=[^ ]*::" "$lib/jvm.options")"
 cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
 # shellcheck disable=SC2086
-"$lib/runtime/bin/java" $opts $(sh "$lib/jvm-profile.sh" router) -XX:AOTCacheOutput="$lib/chisme.aot" -cp "$cpath" \
+"$lib/jre/bin/java" $opts $(sh "$lib/jvm-profile.sh" router) -XX:AOTCacheOutput="$lib/chisme.aot" -cp "$cpath" \
   chisme.tools.Chisme node --data "$train/data" --bind 127.0.0.1 --port 0 > "$out/training.log" 2>&1 &
 pid=$!
 sleep "${CHISME_IMAGE_TRAIN_S:-8}"
@@ -125,6 +128,6 @@ rm -rf "$train"
 
 arch="$(uname -m)"
 tarball="$out/chisme-image-linux-$arch.tar.xz"
-tar -C "$stage" -cJf "$tarball" usr etc
-echo "image: $(du -sk "$stage/usr/lib/chisme" | cut -f1) KiB on disk (runtime $(du -sk "$lib/runtime" | cut -f1) KiB," \
+tar -C "$stage" -cJf "$tarball" $(cd "$stage" && ls -d usr etc lib 2>/dev/null)
+echo "image: $(du -sk "$stage/usr/lib/chisme" | cut -f1) KiB on disk (runtime $(du -sk "$lib/jre" | cut -f1) KiB," \
   "jars $(du -sk "$lib/lib" | cut -f1) KiB, AOT cache $(du -sk "$lib/chisme.aot" | cut -f1) KiB); $tarball $(du -k "$tarball" | cut -f1) KiB"

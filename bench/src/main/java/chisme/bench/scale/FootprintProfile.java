@@ -55,7 +55,7 @@ record FootprintProfile(String name, String java, List<String> options, String c
         }
         options.addAll(routerOptions(args));
         final String cp = Files.readString(lib.resolve("classpath")).trim().replace("/usr/lib/chisme", prefix);
-        return new FootprintProfile(name, lib.resolve("runtime/bin/java").toString(), options, cp + ":" + harnessJar, store);
+        return new FootprintProfile(name, lib.resolve("jre/bin/java").toString(), options, cp + ":" + harnessJar, store);
     }
 
     /** The chisme.jvm.flags this harness runs with (bench/scale passes the parent pom's), without heap, agents or NMT. */
