@@ -15,7 +15,7 @@
 #   /lib/systemd/system/chisme.service  packaging/systemd/chisme.service (issue 14), when it exists
 # Usage: tools/image/build-image.sh TOOLS_TARGET_DIR OUT_DIR      (run by: ./mvnw -Pimage -pl tools -am package)
 # Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
-# instead of the nojavac stand-in, CHISME_IMAGE_TRAIN_S (training seconds, default 8).
+# instead of the nojavac stand-in, CHISME_IMAGE_TRAIN_S (seconds the training node runs after its start line, default 5).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -112,7 +112,7 @@ fi
 chmod +x "$stage/etc/init.d/chisme"
 
 # AOT cache (JEP 514 one-step): train with the router profile on a node with the persistent Chronicle
-# stores, answering for a few seconds, then SIGTERM (the cache is written as the JVM exits).
+# stores, up and answering for a few seconds, then SIGTERM (the cache is written as the JVM exits).
 train="$(mktemp -d)"
 opts="$(sed "s:/usr/lib/chisme:$lib:g; s: -XX\:AOTCache=[^ ]*::" "$lib/jvm.options")"
 cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
@@ -120,7 +120,14 @@ cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
 "$lib/jre/bin/java" $opts $(sh "$lib/jvm-profile.sh" router) -XX:AOTCacheOutput="$lib/chisme.aot" -cp "$cpath" \
   chisme.tools.Chisme node --data "$train/data" --bind 127.0.0.1 --port 0 > "$out/training.log" 2>&1 &
 pid=$!
-sleep "${CHISME_IMAGE_TRAIN_S:-8}"
+# Wait for the node's start line (a loaded build machine can take many seconds), then let it run: a SIGTERM
+# during JVM initialisation aborts it ("Bad level") and no cache is written.
+for _ in $(seq 1 300); do
+  grep -q ' on udp ' "$out/training.log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 1
+done
+sleep "${CHISME_IMAGE_TRAIN_S:-5}"
 kill -TERM "$pid"
 wait "$pid" || true
 rm -rf "$train"
