@@ -47,7 +47,7 @@ fi
 # them into the sysroot (without this the JVM fails with "Error loading java.security file").
 find "$jdk" -type l -lname '/*' | while read -r l; do
   t="$(readlink "$l")"
-  [ -e "$sysroot$t" ] && ln -sfn "$sysroot$t" "$l"
+  if [ -e "$sysroot$t" ]; then ln -sfn "$sysroot$t" "$l"; fi
 done
 
 # A JAVA_HOME whose bin/java runs the aarch64 java under qemu (surefire's -Djvm and the harness use it).
