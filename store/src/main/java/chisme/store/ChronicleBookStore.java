@@ -29,15 +29,20 @@ public final class ChronicleBookStore implements BookStore {
     private final long maxBookBytes;
     private final int maxBookDataBytes;
     private final ShelfSummaries summaries = new ShelfSummaries();
+    /** Free-space guard of the data directory; null in tests that open a map without one. */
+    private final DiskSpace disk;
     private int count;
     private long bytes;
     private long corruptDropped;
+    private long droppedOnOpen;
+    private long unreachableOnOpen;
     private long chronicleRejected;
     private boolean closed;
 
     ChronicleBookStore(final ChronicleMap<byte[], byte[]> map, final Path file, final int maxBooks,
-                       final long maxBookBytes, final int maxBookDataBytes) {
+                       final long maxBookBytes, final int maxBookDataBytes, final DiskSpace disk) {
         this.map = map;
+        this.disk = disk;
         this.file = file;
         this.maxBooks = maxBooks;
         this.maxBookBytes = maxBookBytes;
@@ -70,18 +75,17 @@ public final class ChronicleBookStore implements BookStore {
                 });
             }
         }
+        unreachableOnOpen = OpenScan.unreachable(map, totalAndBad[0]);
         if (totalAndBad[1] == 0) {
             return;
         }
-        if (totalAndBad[1] > Math.max(ChronicleTupleStore.MAX_DROPPED_ON_OPEN, totalAndBad[0] / 10)) {
-            throw new StoreException(file, totalAndBad[1] + " of " + totalAndBad[0]
-                + " records fail their checksum: damaged or not a chisme book map; refusing to drop them");
-        }
+        OpenScan.refuseIfMostlyBad(file, "book", totalAndBad[0], totalAndBad[1]);
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
                     if (BookCodec.decode(e.key().get(), e.value().get()) == null) {
                         corruptDropped++;
+                        droppedOnOpen++;
                         e.doRemove();
                     }
                 });
@@ -111,6 +115,9 @@ public final class ChronicleBookStore implements BookStore {
         }
         if (bytes - oldBytes + newBytes > maxBookBytes) {
             return StoreStatus.FULL;
+        }
+        if (disk != null && !disk.allowWrite(newBytes)) {
+            return StoreStatus.DISK_FULL;
         }
         try {
             map.put(k, record);
@@ -254,9 +261,29 @@ public final class ChronicleBookStore implements BookStore {
         return bytes;
     }
 
+    /** Entry quota in force. */
+    public int maxBooks() {
+        return maxBooks;
+    }
+
+    /** Byte quota in force. */
+    public long maxBookBytes() {
+        return maxBookBytes;
+    }
+
     /** Records dropped because their checksum or lengths did not match. */
     public long corruptDropped() {
         return corruptDropped;
+    }
+
+    /** Damaged records found and removed by the open pass. */
+    public long droppedOnOpen() {
+        return droppedOnOpen;
+    }
+
+    /** Records counted by the map's segment headers that the open pass could not reach. */
+    public long unreachableOnOpen() {
+        return unreachableOnOpen;
     }
 
     /** Inserts Chronicle refused although the quota allowed them; 0 unless the sizing is wrong. */

@@ -31,14 +31,13 @@ public final class ChronicleTupleStore implements TupleStore {
         ChronicleRuntime.init();
     }
 
-    /** Bad records an open may drop before it refuses the file instead (or a tenth of all records). */
-    static final int MAX_DROPPED_ON_OPEN = 10;
-
     private final ChronicleMap<byte[], byte[]> map;
     private final Path file;
     private final int maxTuples;
     private final long maxTupleBytes;
     private final int maxValueBytes;
+    /** Free-space guard of the data directory; null in tests that open a map without one. */
+    private final DiskSpace disk;
 
     /** Reused off-heap query key, viewed through {@link #keyView} to write (hi, mid, lo). */
     private final BytesStore<?, Void> keyBytes = BytesStore.nativeStoreWithFixedCapacity(TupleLayout.KEY_BYTES);
@@ -52,12 +51,15 @@ public final class ChronicleTupleStore implements TupleStore {
     private int count;
     private long bytes;
     private long corruptDropped;
+    private long droppedOnOpen;
+    private long unreachableOnOpen;
     private long chronicleRejected;
     private boolean closed;
 
     ChronicleTupleStore(final ChronicleMap<byte[], byte[]> map, final Path file, final int maxTuples,
-                        final long maxTupleBytes, final int maxValueBytes) {
+                        final long maxTupleBytes, final int maxValueBytes, final DiskSpace disk) {
         this.map = map;
+        this.disk = disk;
         this.file = file;
         this.maxTuples = maxTuples;
         this.maxTupleBytes = maxTupleBytes;
@@ -94,18 +96,17 @@ public final class ChronicleTupleStore implements TupleStore {
                 });
             }
         }
+        unreachableOnOpen = OpenScan.unreachable(map, totalAndBad[0]);
         if (totalAndBad[1] == 0) {
             return;
         }
-        if (totalAndBad[1] > Math.max(MAX_DROPPED_ON_OPEN, totalAndBad[0] / 10)) {
-            throw new StoreException(file, totalAndBad[1] + " of " + totalAndBad[0]
-                + " records fail their checksum: damaged or not a chisme tuple map; refusing to drop them");
-        }
+        OpenScan.refuseIfMostlyBad(file, "tuple", totalAndBad[0], totalAndBad[1]);
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
                     if (e.key().size() != TupleLayout.KEY_BYTES || validRecord(e.value()) < 0) {
                         corruptDropped++;
+                        droppedOnOpen++;
                         e.doRemove();
                     }
                 });
@@ -188,6 +189,9 @@ public final class ChronicleTupleStore implements TupleStore {
             }
             if (bytes - oldBytes + newBytes > maxTupleBytes) {
                 return StoreStatus.FULL;
+            }
+            if (disk != null && !disk.allowWrite(TupleLayout.KEY_BYTES + recordLength)) {
+                return StoreStatus.DISK_FULL;
             }
             final Data<byte[]> data = c.wrapValueBytesAsData(recordBytes, 0, recordLength);
             try {
@@ -340,6 +344,19 @@ public final class ChronicleTupleStore implements TupleStore {
     /** Records dropped because their checksum or length did not match (on open or on read). */
     public long corruptDropped() {
         return corruptDropped;
+    }
+
+    /** Damaged records found and removed by the open pass (reported by the daemon at start and in status). */
+    public long droppedOnOpen() {
+        return droppedOnOpen;
+    }
+
+    /**
+     * Records the map's segment headers count but the open pass could not reach (a damaged hash slot):
+     * lost to reads although Chronicle still counts them.
+     */
+    public long unreachableOnOpen() {
+        return unreachableOnOpen;
     }
 
     /** Inserts Chronicle refused although the quota allowed them; 0 unless the sizing is wrong. */

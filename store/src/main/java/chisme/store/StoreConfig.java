@@ -17,6 +17,9 @@ public final class StoreConfig {
     /** Upper bound of maxValueBytes and maxBookDataBytes. */
     public static final int VALUE_BYTES_LIMIT = 1 << 20;
 
+    /** Default free-space reserve of the data directory's file system: writes are refused below it. */
+    public static final long DEFAULT_MIN_FREE_DISK_BYTES = 4L << 20;
+
     private Path dataDir;
     private int maxTuples = 20_000;
     private long maxTupleBytes = 16L * 1024 * 1024;
@@ -26,6 +29,8 @@ public final class StoreConfig {
     private long maxBookBytes = 16L * 1024 * 1024;
     private int maxBookDataBytes = 65536;
     private int averageBookDataBytes = 256;
+    private long minFreeDiskBytes = DEFAULT_MIN_FREE_DISK_BYTES;
+    private boolean resetStore;
     private boolean concluded;
 
     /** Where the map files live; default ~/.chisme/data. */
@@ -119,6 +124,33 @@ public final class StoreConfig {
     }
 
     /**
+     * Free space kept on the data directory's file system: a write that would leave less is refused with
+     * {@link StoreStatus#DISK_FULL} (see {@link DiskSpace}). At least 2 largest records plus 64 KiB.
+     */
+    public long minFreeDiskBytes() {
+        return minFreeDiskBytes;
+    }
+
+    public StoreConfig minFreeDiskBytes(final long n) {
+        this.minFreeDiskBytes = n;
+        return this;
+    }
+
+    /**
+     * When true, a map file missing beside an existing {@code store.meta} is created empty instead of
+     * refusing to open (the operator accepts the loss); the default refuses, so a lost file is never
+     * silently replaced by an empty store.
+     */
+    public boolean resetStore() {
+        return resetStore;
+    }
+
+    public StoreConfig resetStore(final boolean v) {
+        this.resetStore = v;
+        return this;
+    }
+
+    /**
      * Validates and fills defaults; idempotent.
      * @return this
      * @throws StoreException naming the offending setting
@@ -154,6 +186,11 @@ public final class StoreConfig {
         }
         if (maxBookBytes < BookLayout.recordBytes(0, 0, maxBookDataBytes)) {
             throw new StoreException(null, "maxBookBytes " + maxBookBytes + " cannot hold one largest book");
+        }
+        final long leastReserve = 2L * TupleLayout.recordBytes(Math.max(maxValueBytes, maxBookDataBytes)) + (64 << 10);
+        if (minFreeDiskBytes < leastReserve) {
+            throw new StoreException(null, "minFreeDiskBytes " + minFreeDiskBytes + " below " + leastReserve
+                + " (two largest records and 64 KiB of map bookkeeping)");
         }
         concluded = true;
         return this;

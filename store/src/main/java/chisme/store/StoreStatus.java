@@ -8,5 +8,10 @@ public enum StoreStatus {
     /** The value is larger than the configured maximum; nothing was written. */
     TOO_LARGE,
     /** The write lost against the entry already held (e.g. an older version); nothing changed. */
-    STALE
+    STALE,
+    /**
+     * The data directory's file system has less free space than the store's reserve ({@link DiskSpace});
+     * nothing was written. Accepted again by itself when space returns.
+     */
+    DISK_FULL
 }

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import java.util.List;
+import java.util.ArrayList;
 
 /**
  * Opens the node's persisted stores in one data directory:
@@ -46,10 +48,12 @@ public final class Stores implements AutoCloseable {
     private final ChronicleBookStore books;
     private final boolean recovered;
     private final boolean deleteOnClose;
+    private final DiskSpace disk;
     private boolean closed;
 
     private Stores(final Path dataDir, final FileChannel lockChannel, final FileLock lock, final ChronicleTupleStore tuples,
-                   final ChronicleBookStore books, final boolean recovered, final boolean deleteOnClose) {
+                   final ChronicleBookStore books, final boolean recovered, final boolean deleteOnClose, final DiskSpace disk) {
+        this.disk = disk;
         this.dataDir = dataDir;
         this.lockChannel = lockChannel;
         this.lock = lock;
@@ -104,8 +108,22 @@ public final class Stores implements AutoCloseable {
             final Path tuplesFile = dir.resolve(TUPLES_FILE);
             final Path booksFile = dir.resolve(BOOKS_FILE);
             final StoreMeta meta;
-            if (Files.exists(metaFile)) {
+            final boolean existing = Files.exists(metaFile);
+            final DiskSpace disk = DiskSpace.of(dir, config.minFreeDiskBytes());
+            if ((!Files.exists(tuplesFile) || !Files.exists(booksFile)) && disk.full()) {
+                // Creating a map writes its header pages: on a full file system that write would fault.
+                throw new StoreException(dir, "not enough free disk to create the store: " + disk.freeBytes() / 1024
+                    + " KiB free, " + config.minFreeDiskBytes() / 1024 + " KiB needed (min-free-disk-mb)");
+            }
+            if (existing) {
                 meta = StoreMeta.read(metaFile);
+                for (final Path f : new Path[] {tuplesFile, booksFile}) {
+                    if (!Files.exists(f) && !config.resetStore()) {
+                        // Starting empty here would silently lose everything the file held.
+                        throw new StoreException(f, "missing beside " + META_FILE + ": its records are lost; start with"
+                            + " --reset-store to create it empty");
+                    }
+                }
             } else {
                 for (final Path f : new Path[] {tuplesFile, booksFile}) {
                     if (Files.exists(f)) {
@@ -127,11 +145,11 @@ public final class Stores implements AutoCloseable {
 
             tuples = new ChronicleTupleStore(openMap(tupleBuilder(meta), tuplesFile, recover), tuplesFile,
                 Math.min(config.maxTuples(), meta.maxTuples()), Math.min(config.maxTupleBytes(), meta.maxTupleBytes()),
-                Math.min(config.maxValueBytes(), meta.maxValueBytes()));
+                Math.min(config.maxValueBytes(), meta.maxValueBytes()), disk);
             final ChronicleBookStore books = new ChronicleBookStore(openMap(bookBuilder(meta), booksFile, recover), booksFile,
                 Math.min(config.maxBooks(), meta.maxBooks()), Math.min(config.maxBookBytes(), meta.maxBookBytes()),
-                Math.min(config.maxBookDataBytes(), meta.maxBookDataBytes()));
-            return new Stores(dir, channel, lock, tuples, books, recover, deleteOnClose);
+                Math.min(config.maxBookDataBytes(), meta.maxBookDataBytes()), disk);
+            return new Stores(dir, channel, lock, tuples, books, recover, deleteOnClose, disk);
         } catch (final RuntimeException e) {
             if (tuples != null) {
                 tuples.close();
@@ -146,6 +164,7 @@ public final class Stores implements AutoCloseable {
             TupleLayout.recordBytes(meta.averageValueBytes()), TupleLayout.recordBytes(meta.maxValueBytes()));
         return sizing.apply(ChronicleMapBuilder.of(byte[].class, byte[].class)
             .name("chisme-tuples")
+            .sparseFile(true)
             .constantKeySizeBySample(new byte[TupleLayout.KEY_BYTES])
             .averageValueSize(TupleLayout.HEADER_BYTES + meta.averageValueBytes()));
     }
@@ -159,10 +178,11 @@ public final class Stores implements AutoCloseable {
         final long average = BookLayout.recordBytes(AVERAGE_BOOK_KEY_BYTES, AVERAGE_AUTHOR_NAME_BYTES,
             meta.averageBookDataBytes());
         final long largest = BookLayout.recordBytes(BookLayout.MAX_SHELF_BYTES + 1 + BookLayout.MAX_KEY_BYTES,
-            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes());
+            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes()) + BookLayout.SIGNATURE_BYTES;
         final ChronicleSizing sizing = new ChronicleSizing(meta.maxBooks(), meta.maxBookBytes(), average, largest);
         return sizing.apply(ChronicleMapBuilder.of(byte[].class, byte[].class)
             .name("chisme-books")
+            .sparseFile(true)
             .averageKeySize(AVERAGE_BOOK_KEY_BYTES)
             .averageValueSize(BookLayout.HEADER_BYTES + AVERAGE_AUTHOR_NAME_BYTES + meta.averageBookDataBytes()));
     }
@@ -225,6 +245,31 @@ public final class Stores implements AutoCloseable {
     /** The shared-state book store. */
     public ChronicleBookStore books() {
         return books;
+    }
+
+    /** The free-space guard every write of both stores passes. */
+    public DiskSpace disk() {
+        return disk;
+    }
+
+    /**
+     * One line per kind of damage the open pass found and removed or could not reach (empty when none),
+     * e.g. {@code tuples.cm3: 19 damaged records dropped at open}. The daemon logs these at start.
+     */
+    public List<String> damage() {
+        final List<String> out = new ArrayList<>();
+        damage(out, TUPLES_FILE, tuples.droppedOnOpen(), tuples.unreachableOnOpen());
+        damage(out, BOOKS_FILE, books.droppedOnOpen(), books.unreachableOnOpen());
+        return out;
+    }
+
+    private static void damage(final List<String> out, final String file, final long dropped, final long unreachable) {
+        if (dropped > 0) {
+            out.add(file + ": " + dropped + " damaged records dropped at open (checksum or length mismatch)");
+        }
+        if (unreachable > 0) {
+            out.add(file + ": " + unreachable + " records counted by the map but unreachable (damaged index): lost");
+        }
     }
 
     /** True when this open found no clean-shutdown marker and ran Chronicle's recovery. */

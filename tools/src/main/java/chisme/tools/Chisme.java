@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
     subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
         DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,
-        ShelfCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class,
+        ShelfCommands.class, KeysCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Chisme implements Runnable {
     @picocli.CommandLine.Spec
@@ -56,8 +56,9 @@ public final class Chisme implements Runnable {
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {
-            ctx.err().println("chisme: " + oneLine(ex.getMessage()));
-            ctx.err().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            // One line, as docs/cli.md promises: the reason, then where the usage is.
+            ctx.err().println("chisme: " + oneLine(ex.getMessage()) + " (try '"
+                + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return ExitCode.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

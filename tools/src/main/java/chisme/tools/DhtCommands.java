@@ -42,7 +42,9 @@ final class DhtCommands {
         }
     }
 
-    @Command(name = "publish", description = "Store VALUE in the DHT and print its key (40 hex digits). '-' reads the value from stdin.")
+    @Command(name = "publish", description = {"Store VALUE in the DHT and print its key (40 hex digits). '-' reads the value from stdin.",
+        "Says on stderr how many nodes hold it; exits 4 with the reason when no other node took a copy",
+        "(stored locally only) or when it was stored nowhere (local store full, disk full, value too large)."})
     static final class Publish extends ClientCommand {
         @Parameters(paramLabel = "VALUE", description = "the value, or - for stdin")
         String value;
@@ -68,6 +70,15 @@ final class DhtCommands {
             final String b64 = Base64.getEncoder().encodeToString(bytes);
             final Map<String, Object> r = JsonTree.object(call("publish", g -> g.writeStringField("valueBase64", b64)));
             out().println(r.get("key"));
+            out().flush();
+            final long remote = ((Number) r.get("remoteCopies")).longValue();
+            final boolean local = "OK".equals(r.get("local"));
+            if (remote == 0) {
+                // Only this node holds it: an acknowledgement of a DHT publish would not be true.
+                throw new CliException(ExitCode.FAILED, "no node reachable: stored locally only (1 copy)");
+            }
+            err().println("stored on " + r.get("copies") + " nodes" + (local ? " (this one and " + remote + " others)"
+                : " (" + remote + " others; not on this one: " + r.get("localReason") + ")"));
             return ExitCode.OK;
         }
     }
@@ -107,6 +118,9 @@ final class DhtCommands {
 
         @Override
         public Integer call() {
+            if (lines < 1) {
+                throw new CliException(ExitCode.USAGE, "-n/--lines must be at least 1, was " + lines);
+            }
             if (!follow) {
                 final String r = call("logs", g -> g.writeNumberField("limit", lines));
                 for (final Object o : JsonTree.array(r)) {

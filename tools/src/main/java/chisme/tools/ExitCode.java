@@ -16,6 +16,11 @@ public final class ExitCode {
     public static final int CONFIG = 5;
     /** The node does not offer that service. */
     public static final int UNAVAILABLE = 6;
+    /**
+     * {@code chisme node} died of a fault it cannot recover from (node thread dead or stuck, or a stop that
+     * did not finish in time); the cause is on stderr. A service manager restarts it.
+     */
+    public static final int FATAL = 7;
 
     private ExitCode() {
     }

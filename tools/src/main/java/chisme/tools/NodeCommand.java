@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code chisme node}: runs a peer in the foreground until SIGTERM/SIGINT, then stops cleanly and exits
@@ -37,6 +39,9 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
                 })
                 // picocli formats descriptions printf-style: escape the '%' of "host%iface".
                 .description((k.description() + " (default: " + k.defaultText() + ")").replace("%", "%%"));
+            if (k.flag()) {
+                b.arity("0..1").fallbackValue("true");
+            }
             if (k.repeatable()) {
                 b.type(List.class).auxiliaryTypes(String.class);
             } else {
@@ -70,6 +75,23 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         return config.conclude();
     }
 
+    /** SIGTERM ends the process within this long, whatever state the node is in. */
+    static final long STOP_DEADLINE_MS = 5_000;
+
+    /** Closes the daemon; if that has not finished after {@code deadlineMs}, says so and halts (status 7). */
+    private void stopWithin(final NodeDaemon daemon, final long deadlineMs) {
+        Thread.ofPlatform().daemon().name("chisme-stop-deadline").start(() -> {
+            try {
+                Thread.sleep(deadlineMs);
+            } catch (final InterruptedException e) {
+                return;
+            }
+            daemon.log().error("stop did not finish within " + deadlineMs + " ms: exiting now");
+            Runtime.getRuntime().halt(ExitCode.FATAL);
+        });
+        daemon.close();
+    }
+
     @Override
     public Integer call() {
         final NodeConfig config;
@@ -78,18 +100,37 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         } catch (final ConfigException e) {
             throw new CliException(ExitCode.CONFIG, e.getMessage());
         }
+        // Signals are handled from before the start: a SIGTERM while the stores open must still stop cleanly.
+        final AtomicReference<NodeDaemon> running = new AtomicReference<>();
+        final CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTermination(() -> {
+            stopRequested.countDown();
+            final NodeDaemon d = running.get();
+            if (d != null) {
+                stopWithin(d, STOP_DEADLINE_MS);
+            }
+        });
         final NodeDaemon daemon;
         try {
-            daemon = NodeDaemon.start(config, err());
+            // A dead or stuck node thread ends the process at once (status 7) so procd/systemd restart it;
+            // the daemon has logged the cause, the stores are recovered at the next start as after kill -9.
+            daemon = NodeDaemon.start(config, err(), (reason, cause) -> {
+                err().flush();
+                Runtime.getRuntime().halt(ExitCode.FATAL);
+            });
         } catch (final IOException | RuntimeException e) {
             throw new CliException(ExitCode.CONFIG, "cannot start the node: " + e.getMessage());
         }
-        Signals.onTermination(daemon::close);
+        running.set(daemon);
+        if (stopRequested.getCount() == 0) {
+            stopWithin(daemon, STOP_DEADLINE_MS);
+        }
         try {
             daemon.awaitStop();
         } catch (final InterruptedException e) {
             daemon.close();
         }
-        return ExitCode.OK;
+        // 0 only for a clean stop: a stuck node thread left the stores for recovery, which systemd should see.
+        return daemon.stoppedCleanly() ? ExitCode.OK : ExitCode.FATAL;
     }
 }

@@ -43,7 +43,12 @@ final class ShelfCommands extends CliCommand implements Runnable {
         if (bytes.length > MAX_STDIN_BYTES) {
             throw new CliException(ExitCode.USAGE, "JSON on stdin is larger than " + MAX_STDIN_BYTES + " bytes");
         }
-        final String text = new String(bytes, StandardCharsets.UTF_8);
+        final String text;
+        try {
+            text = Json.utf8(bytes);
+        } catch (final IOException e) {
+            throw new CliException(ExitCode.USAGE, "invalid JSON on stdin: " + e.getMessage());
+        }
         try {
             Json.require(text, expected);
         } catch (final IOException e) {

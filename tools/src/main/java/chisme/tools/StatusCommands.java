@@ -30,6 +30,9 @@ final class StatusCommands {
             out().println("address   " + (addr.indexOf(':') >= 0 ? "[" + addr + "]" : addr) + ":" + s.get("port"));
             out().println("uptime    " + JsonTree.duration((Long) s.get("uptimeMs")));
             out().println("contacts  " + s.get("contacts"));
+            if (s.get("join") instanceof Map<?, ?> join) {
+                out().println("join      " + joinLine(join));
+            }
             out().println("values    " + s.get("values") + (Boolean.TRUE.equals(s.get("persistent")) ? " (persistent)" : " (in memory)"));
             @SuppressWarnings("unchecked") final Map<String, Object> shelves = (Map<String, Object>) s.get("shelves");
             final StringBuilder b = new StringBuilder();
@@ -38,8 +41,42 @@ final class StatusCommands {
             }
             out().println("shelves   " + (b.isEmpty() ? "(none)" : b));
             out().println("data      " + s.get("dataDir"));
+            if (s.containsKey("networkKey")) {
+                out().println("network   " + ("open".equals(s.get("networkKey"))
+                    ? "OPEN: no network key (chisme keys, docs/security.md)"
+                    : "key " + s.get("networkKey") + " seals, " + s.get("networkKeys") + " installed"));
+            }
+            @SuppressWarnings("unchecked") final Map<String, Object> disk = (Map<String, Object>) s.get("disk");
+            if (disk != null) {
+                final long freeKiB = ((Number) disk.get("freeBytes")).longValue() / 1024;
+                out().println("disk      " + (Boolean.TRUE.equals(disk.get("full")) ? "FULL: writes refused, " : "")
+                    + freeKiB + " KiB free, " + disk.get("writesRefused") + " writes refused");
+            }
+            final Object damage = s.get("storeDamage");
+            if (damage instanceof List<?> l) {
+                for (final Object d : l) {
+                    out().println("damage    " + d);
+                }
+            }
             return ExitCode.OK;
         }
+    }
+
+    /** "joined 2m ago (attempt 3)", "retrying: attempt 4, next in 8s, last failure: ...", "alone: ...". */
+    static String joinLine(final Map<?, ?> join) {
+        final String state = String.valueOf(join.get("state")).toLowerCase(java.util.Locale.ROOT);
+        final StringBuilder b = new StringBuilder(state);
+        if (join.get("joinedMsAgo") instanceof Long ago && state.equals("joined")) {
+            b.append(' ').append(JsonTree.duration(ago)).append(" ago");
+        }
+        b.append(" (").append(join.get("attempts")).append(" attempts)");
+        if (join.get("nextAttemptInMs") instanceof Long next) {
+            b.append(", next attempt in ").append(JsonTree.duration(next));
+        }
+        if (join.get("lastFailure") instanceof String failure && !state.equals("joined")) {
+            b.append(", last failure: ").append(failure);
+        }
+        return b.toString();
     }
 
     @Command(name = "peers", description = "Show the routing table (k-buckets), nearest buckets first.")

@@ -23,6 +23,8 @@ final class DaemonProcess implements AutoCloseable {
     final String host;
     final int port;
     final List<String> args;
+    /** Extra JVM flags of the daemon, e.g. {@code -Dchisme.test.faults=true} for the fault hooks. */
+    final List<String> jvmArgs = new ArrayList<>();
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
@@ -56,6 +58,7 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx128m");
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
         cmd.add(Chisme.class.getName());
@@ -96,6 +99,27 @@ final class DaemonProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code ms}. */
+    static void eventually(final String what, final long ms, final java.util.function.BooleanSupplier condition)
+        throws InterruptedException {
+        final long deadline = System.nanoTime() + ms * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within " + ms + " ms: " + what);
+    }
+
+    /** Waits (bounded) for the process to end by itself; its exit status, or -1 when still running. */
+    int awaitExit(final long timeoutMs) throws InterruptedException {
+        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then waits (bounded) for the exit status; -1 when it did not exit in time. */

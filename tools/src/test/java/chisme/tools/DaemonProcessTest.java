@@ -84,14 +84,7 @@ class DaemonProcessTest {
     }
 
     private static void eventually(final String what, final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + CONVERGE_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within " + CONVERGE_MS + " ms: " + what);
+        DaemonProcess.eventually(what, CONVERGE_MS, condition);
     }
 
     @Test
@@ -136,6 +129,9 @@ class DaemonProcessTest {
         assertEquals(0, status.code(), status.toString());
         assertTrue(status.out().contains("address   127.0.0.1:" + a.port), status.out());
         assertTrue(status.out().matches("(?s)id +[0-9a-f]{40}.*contacts +[12].*values +[1-9].*"), status.out());
+        // b started with --join a: its own join succeeded, and status says so (issue 11).
+        final CliRunner.Result statusB = CliRunner.run("status", "--data", data(b));
+        assertTrue(statusB.out().contains("join      joined"), statusB.out());
         final CliRunner.Result json = CliRunner.run("status", "--json", "--data", data(a));
         assertTrue(json.out().startsWith("{\"id\":\""), json.out());
         final CliRunner.Result stats = CliRunner.run("stats", "--json", "--data", data(b));
@@ -203,9 +199,14 @@ class DaemonProcessTest {
     @Test
     @Order(6)
     void shouldRemoveEverywhere() throws Exception {
-        final CliRunner.Result rm = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(b));
+        // Issue 12: the book is A's (signed by A's key, shelves default to writers = author), so B may not remove
+        // it: refused in one line before anything is written. Its author's removal reaches B.
+        final CliRunner.Result refused = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(b));
+        assertEquals(4, refused.code(), refused.toString());
+        assertTrue(refused.err().contains("belongs to key"), refused.toString());
+        final CliRunner.Result rm = CliRunner.runWithStdin("[\"10.0.0.1\"]", "shared-state", "remove", "hosts", "--data", data(a));
         assertEquals(0, rm.code(), rm.toString());
-        eventually("removal reached A", () -> CliRunner.run("shelf", "get", "hosts", "--compact", "--data", data(a)).out().trim().equals("{}"));
+        eventually("removal reached B", () -> CliRunner.run("shelf", "get", "hosts", "--compact", "--data", data(b)).out().trim().equals("{}"));
     }
 
     @Test

@@ -25,6 +25,7 @@ final class ReportPlots {
     static final String ROUNDS_PNG = "lookup-rounds.png";
     static final String LATENCY_PNG = "lookup-latency.png";
     static final String GOSSIP_BYTES_PNG = "gossip-bytes.png";
+    static final String BOOTSTRAP_PNG = "bootstrap-merge.png";
 
     private ReportPlots() {
     }
@@ -47,6 +48,11 @@ final class ReportPlots {
         if (Files.exists(footprint) && Csv.read(footprint).columns().length > 10) { // earlier tables lack the issue-16 columns
             FootprintPlot.draw(Csv.read(footprint), plots.resolve(FootprintPlot.PNG));
             System.out.println("wrote " + plots.resolve(FootprintPlot.PNG) + " from " + footprint);
+        }
+        final Path boot = results.resolve("bootstrap_sim.csv");
+        if (Files.exists(boot)) {
+            bootstrap(Csv.read(boot), plots.resolve(BOOTSTRAP_PNG));
+            System.out.println("wrote " + plots.resolve(BOOTSTRAP_PNG) + " from " + boot);
         }
         final Path pair = results.resolve("gossip_pair.csv");
         if (Files.exists(pair)) {
@@ -97,6 +103,27 @@ final class ReportPlots {
             log.put(n, Math.log(n) / Math.log(20)); // log2 N / log2 k
         }
         addSeries(chart, "log2 N / log2 k", log);
+        Plots.save(chart, png);
+    }
+
+    /** Virtual seconds to one network (tables connected, and every table naming its true closest node) against N. */
+    static void bootstrap(final Csv csv, final Path png) {
+        final Map<String, Map<Integer, Double>> series = new LinkedHashMap<>();
+        for (final String[] r : csv.rows()) {
+            final int n = (int) csv.number(r, "nodes");
+            final String scenario = csv.value(r, "scenario");
+            for (final String[] c : new String[][]{{"connected_s", "tables connected"}, {"converged_s", "every node knows its closest"}}) {
+                final String v = csv.value(r, c[0]);
+                if (!v.isEmpty()) {
+                    series.computeIfAbsent(scenario + ": " + c[1], k -> new LinkedHashMap<>()).put(n, Double.parseDouble(v));
+                }
+            }
+        }
+        final XYChart chart = Plots.chart("Bootstrap and island merge (simulated, virtual time)", "N (nodes)",
+            "seconds after the last start / the join", true, false);
+        for (final Map.Entry<String, Map<Integer, Double>> e : series.entrySet()) {
+            addSeries(chart, e.getKey(), e.getValue());
+        }
         Plots.save(chart, png);
     }
 

@@ -57,7 +57,7 @@ public record AdminReply(boolean ok, String resultJson, AdminError code, String 
     private static String copy(final JsonParser p) throws IOException {
         final StringWriter w = new StringWriter();
         try (JsonGenerator g = Json.FACTORY.createGenerator(w)) {
-            g.copyCurrentStructure(p);
+            Json.copyExact(p, g);
         }
         return w.toString();
     }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The admin channel: a Unix domain socket (never a network port) in the node's data directory, owner
@@ -35,17 +36,37 @@ public final class AdminServer implements AutoCloseable {
     private final AdminHandler handler;
     private final ServerSocketChannel server;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    /** Default idle timeout: a connection that sends nothing this long (and waits for no reply) is closed. */
+    public static final long DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final long idleTimeoutMs;
+    private final Consumer<Throwable> onDeath;
+    private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong badRequests = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private AdminServer(final Path socket, final AdminHandler handler, final ServerSocketChannel server) {
+    private AdminServer(final Path socket, final AdminHandler handler, final ServerSocketChannel server,
+                        final long idleTimeoutMs, final Consumer<Throwable> onDeath) {
         this.socket = socket;
         this.handler = handler;
         this.server = server;
-        this.acceptor = Thread.ofVirtual().name("admin-accept").unstarted(this::acceptLoop);
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.onDeath = onDeath;
+        this.acceptor = Thread.ofVirtual().name("admin-accept").unstarted(this::acceptLoopGuarded);
+    }
+
+    /** One client connection: idle since {@code lastActiveNs} unless a request is being answered. */
+    private static final class Connection {
+        final SocketChannel channel;
+        volatile long lastActiveNs = System.nanoTime();
+        volatile boolean busy;
+
+        Connection(final SocketChannel channel) {
+            this.channel = channel;
+        }
     }
 
     /**
@@ -53,6 +74,15 @@ public final class AdminServer implements AutoCloseable {
      * left by a crashed node is replaced; a live one means another node owns this data directory.
      */
     public static AdminServer start(final Path socket, final AdminHandler handler) throws IOException {
+        return start(socket, handler, DEFAULT_IDLE_TIMEOUT_MS, e -> { });
+    }
+
+    /**
+     * {@link #start(Path, AdminHandler)} closing connections idle for {@code idleTimeoutMs} (so idle clients
+     * cannot hold every slot) and telling {@code onDeath} if the accept loop ever dies of a fault.
+     */
+    public static AdminServer start(final Path socket, final AdminHandler handler, final long idleTimeoutMs,
+                                    final Consumer<Throwable> onDeath) throws IOException {
         final Path dir = socket.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -70,8 +100,9 @@ public final class AdminServer implements AutoCloseable {
             server.close();
             throw e;
         }
-        final AdminServer s = new AdminServer(socket, handler, server);
+        final AdminServer s = new AdminServer(socket, handler, server, idleTimeoutMs, onDeath);
         s.acceptor.start();
+        Thread.ofVirtual().name("admin-idle").start(s::closeIdleLoop);
         return s;
     }
 
@@ -87,6 +118,43 @@ public final class AdminServer implements AutoCloseable {
     /** Requests rejected as malformed or too large. */
     public long badRequests() {
         return badRequests.get();
+    }
+
+    /** Connections closed because they were idle too long. */
+    public long idleClosed() {
+        return idleClosed.get();
+    }
+
+    private void acceptLoopGuarded() {
+        try {
+            acceptLoop();
+        } catch (final Throwable t) {
+            if (!closed) {
+                onDeath.accept(t);
+            }
+        }
+    }
+
+    private void closeIdleLoop() {
+        final long periodMs = Math.max(10, Math.min(1_000, idleTimeoutMs / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(periodMs);
+            } catch (final InterruptedException e) {
+                return;
+            }
+            final long now = System.nanoTime();
+            for (final Connection c : open) {
+                if (!c.busy && now - c.lastActiveNs > idleTimeoutMs * 1_000_000L) {
+                    idleClosed.incrementAndGet();
+                    try {
+                        c.channel.close();
+                    } catch (final IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }
+        }
     }
 
     private void acceptLoop() {
@@ -110,12 +178,14 @@ public final class AdminServer implements AutoCloseable {
                 }
                 continue;
             }
-            open.add(ch);
-            Thread.ofVirtual().name("admin-conn").start(() -> serve(ch));
+            final Connection c = new Connection(ch);
+            open.add(c);
+            Thread.ofVirtual().name("admin-conn").start(() -> serve(c));
         }
     }
 
-    private void serve(final SocketChannel ch) {
+    private void serve(final Connection c) {
+        final SocketChannel ch = c.channel;
         try (ch) {
             final InputStream in = Channels.newInputStream(ch);
             final OutputStream out = Channels.newOutputStream(ch);
@@ -123,20 +193,27 @@ public final class AdminServer implements AutoCloseable {
             String line;
             while (!closed && (line = lines.read()) != null) {
                 if (line.isBlank()) {
+                    c.lastActiveNs = System.nanoTime();
                     continue;
                 }
                 requests.incrementAndGet();
+                c.busy = true;
                 if (line == LineReader.TOO_LONG) {
                     badRequests.incrementAndGet();
                     write(out, error(AdminError.TOO_LARGE, "request larger than " + MAX_REQUEST_BYTES + " bytes"));
-                    continue;
+                } else if (line == LineReader.NOT_UTF8) {
+                    badRequests.incrementAndGet();
+                    write(out, error(AdminError.BAD_REQUEST, "request is not valid UTF-8"));
+                } else {
+                    write(out, answer(line, out));
                 }
-                write(out, answer(line, out));
+                c.lastActiveNs = System.nanoTime();
+                c.busy = false;
             }
         } catch (final IOException | RuntimeException e) {
             // the client went away or sent garbage we could not even frame: drop the connection only
         } finally {
-            open.remove(ch);
+            open.remove(c);
             slots.release();
         }
     }
@@ -183,9 +260,9 @@ public final class AdminServer implements AutoCloseable {
         } catch (final IOException ignored) {
             // closing anyway
         }
-        for (final SocketChannel ch : open) {
+        for (final Connection c : open) {
             try {
-                ch.close();
+                c.channel.close();
             } catch (final IOException ignored) {
                 // closing anyway
             }

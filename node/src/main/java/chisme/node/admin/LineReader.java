@@ -2,13 +2,14 @@ package chisme.node.admin;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Reads '\n'-terminated UTF-8 lines with a size limit, so a client cannot make the reader grow without bound. */
 final class LineReader {
     /** {@link #read()} result when the line is over the limit (the rest of the line is skipped). */
     static final String TOO_LONG = new String("<too long>");
+    /** {@link #read()} result when the line is not valid UTF-8 (never silently replaced with U+FFFD). */
+    static final String NOT_UTF8 = new String("<not utf-8>");
     private final InputStream in;
     private final int maxBytes;
     private final byte[] chunk = new byte[8192];
@@ -31,12 +32,12 @@ final class LineReader {
                 chunkPos = 0;
                 if (chunkLen <= 0) {
                     chunkLen = 0;
-                    return len == 0 && !overflow ? null : overflow ? TOO_LONG : new String(line, 0, len, StandardCharsets.UTF_8);
+                    return len == 0 && !overflow ? null : overflow ? TOO_LONG : decode(len);
                 }
             }
             final byte b = chunk[chunkPos++];
             if (b == '\n') {
-                return overflow ? TOO_LONG : new String(line, 0, len, StandardCharsets.UTF_8);
+                return overflow ? TOO_LONG : decode(len);
             }
             if (overflow) {
                 continue;
@@ -50,5 +51,10 @@ final class LineReader {
             }
             line[len++] = b;
         }
+    }
+
+    private String decode(final int len) {
+        final String s = Json.utf8OrNull(line, 0, len);
+        return s == null ? NOT_UTF8 : s;
     }
 }

@@ -40,7 +40,9 @@ public final class ConfigFile {
         }
         final Set<ConfigKey> seen = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
-            final String line = lines.get(i).strip();
+            // A byte-order mark (Windows editors write one) is not part of the first key.
+            final String raw = i == 0 && lines.get(0).startsWith("\uFEFF") ? lines.get(0).substring(1) : lines.get(i);
+            final String line = raw.strip();
             final String where = file + ":" + (i + 1) + ": ";
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;

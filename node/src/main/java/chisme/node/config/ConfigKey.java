@@ -34,6 +34,16 @@ public enum ConfigKey {
         (c, v) -> c.rpcTimeoutMs(longIn(v, 1, 600_000))),
     LOOKUP_STALL_MS("lookup-stall-ms", false, "250", "upper bound of the lookup stall, which follows measured round trips (RFC 6298, at least 20 ms): a request unanswered that long frees its alpha slot",
         (c, v) -> c.lookupStallMs(longIn(v, 1, 600_000))),
+    JOIN_RETRY_MIN_MS("join-retry-min-ms", false, "1000", "first wait after a failed join attempt; doubles per failure (with up to half again of jitter)",
+        (c, v) -> c.joinRetryMinMs(longIn(v, 1, 3_600_000))),
+    JOIN_RETRY_MAX_MS("join-retry-max-ms", false, "180000", "longest wait between join attempts; a joined node checks its table this often",
+        (c, v) -> c.joinRetryMaxMs(longIn(v, 1, 86_400_000))),
+    FIRST_CONTACT_TIMEOUT_MS("first-contact-timeout-ms", false, "5000", "timeout of a bootstrap PING (a node still starting answers late)",
+        (c, v) -> c.firstContactTimeoutMs(longIn(v, 1, 600_000))),
+    MERGE_COOLDOWN_MS("merge-cooldown-ms", false, "10000", "least time between two self-lookups caused by contacts in new ranges (island merge)",
+        (c, v) -> c.mergeCooldownMs(longIn(v, 0, 3_600_000))),
+    HANDOFF_STORES_PER_S("handoff-stores-per-s", false, "80", "STOREs per second handing values to newly learnt closer nodes (Kademlia paper 2.5)",
+        (c, v) -> c.handoffStoresPerS(intIn(v, 1, 100_000))),
     REFRESH_INTERVAL_S("refresh-interval-s", false, "3600", "tRefresh: idle buckets get a lookup",
         (c, v) -> c.refreshIntervalS(longIn(v, 1, 31_536_000))),
     REPLICATE_INTERVAL_S("replicate-interval-s", false, "3600", "tReplicate: values are re-stored to the k closest",
@@ -54,8 +64,12 @@ public enum ConfigKey {
         (c, v) -> c.maxBookDataBytes(intIn(v, 4, 65_536))),
     SHELF_TTL_S("shelf-ttl-s", false, "3600", "lifetime of an inserted book unless re-inserted (LibreMesh: ~1 h)",
         (c, v) -> c.shelfTtlS(longIn(v, 1, 4_294_967))),
-    SHELF("shelf", true, "(none)", "a setting for one shelf: NAME.KEY=VALUE with KEY one of ttl-s, sync-interval-s, max-books, max-book-data-bytes, merge-policy; in the file also 'shelf.NAME.KEY = VALUE'",
+    SHELF("shelf", true, "(none)", "a setting for one shelf: NAME.KEY=VALUE with KEY one of ttl-s, sync-interval-s, max-books, max-book-data-bytes, merge-policy, writers (open, author or key ids); in the file also 'shelf.NAME.KEY = VALUE'",
         (c, v) -> c.shelfSetting(v)),
+    MAX_VERSION_AHEAD_S("max-version-ahead-s", false, "3600", "a remote book dated more than this past our clock is refused and counted (drop_version_ahead); 1..31536000",
+        (c, v) -> c.maxVersionAheadS(longIn(v, 1, 31_536_000))),
+    BOOK_SIGNING("book-signing", false, "on", "'on': books are signed with the node's Ed25519 key (DATA/book-signing.key) and shelves default to writers=author; 'off': unsigned, writers=open",
+        (c, v) -> c.bookSigning(oneOf(v, "on", "off").equals("on"))),
     SHELF_MAX_BOOKS("shelf-max-books", false, "10000", "most books (tombstones included) one shelf holds",
         (c, v) -> c.shelfMaxBooks(intIn(v, 1, 10_000_000))),
     MERGE_POLICY("merge-policy", false, "lww", "how shelves merge concurrent edits: 'lww' (versioned last writer wins) or 'content' (content-addressed, Pirania style)",
@@ -73,7 +87,17 @@ public enum ConfigKey {
     LOG_LEVEL("log-level", false, "info", "error, warn, info or debug (debug echoes every event to stderr)",
         (c, v) -> c.logLevel(LogLevel.valueOf(oneOf(v, "error", "warn", "info", "debug").toUpperCase(Locale.ROOT)))),
     EVENT_LOG_CAPACITY("event-log-capacity", false, "1000", "recent events kept for 'chisme logs'",
-        (c, v) -> c.eventLogCapacity(intIn(v, 1, 1_000_000)));
+        (c, v) -> c.eventLogCapacity(intIn(v, 1, 1_000_000))),
+    MIN_FREE_DISK_MB("min-free-disk-mb", false, "4", "writes are refused with 'disk full' while the data directory's file system has less free space (MiB)",
+        (c, v) -> c.minFreeDiskMb(longIn(v, 1, 1_000_000))),
+    WATCHDOG_S("watchdog-s", false, "30", "a node thread making no progress this long ends the process (non-zero exit) for a restart",
+        (c, v) -> c.watchdogS(longIn(v, 1, 3_600))),
+    ADMIN_IDLE_TIMEOUT_S("admin-idle-timeout-s", false, "60", "admin connections idle this long are closed",
+        (c, v) -> c.adminIdleTimeoutS(longIn(v, 1, 86_400))),
+    RESET_STORE("reset-store", false, "false", "create a missing map file empty instead of refusing to start (its records are lost)",
+        (c, v) -> c.resetStore(bool(v))),
+    NEW_IDENTITY("new-identity", false, "false", "make a new node id instead of refusing a damaged or missing node-id (old one kept as node-id.old)",
+        (c, v) -> c.newIdentity(bool(v)));
 
     private final String key;
     private final boolean repeatable;
@@ -123,6 +147,15 @@ public enum ConfigKey {
             }
         }
         return null;
+    }
+
+    /** True for the flags that may be given without a value ({@code --reset-store}). */
+    public boolean flag() {
+        return this == RESET_STORE || this == NEW_IDENTITY;
+    }
+
+    private static boolean bool(final String v) {
+        return oneOf(v, "true", "false").equals("true");
     }
 
     private static String nonEmpty(final String v) {

@@ -34,6 +34,11 @@ public final class NodeConfig {
     private int alpha = 3;
     private long rpcTimeoutMs = 2_000;
     private long lookupStallMs = 250;
+    private long joinRetryMinMs = 1_000;
+    private long joinRetryMaxMs = 180_000;
+    private long firstContactTimeoutMs = 5_000;
+    private long mergeCooldownMs = 10_000;
+    private int handoffStoresPerS = 80;
     private long refreshIntervalS = 3_600;
     private long replicateIntervalS = 3_600;
     private long republishIntervalS = 86_400;
@@ -50,11 +55,18 @@ public final class NodeConfig {
     /** shelf name -> (setting -> value), validated when set. */
     private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
+    private long maxVersionAheadS = 3_600;
+    private boolean bookSigning = true;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
     private LogLevel logLevel = LogLevel.INFO;
     private int eventLogCapacity = 1_000;
+    private long minFreeDiskMb = StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES >> 20;
+    private long watchdogS = 30;
+    private long adminIdleTimeoutS = 60;
+    private boolean resetStore;
+    private boolean newIdentity;
 
     /** The data directory used when none is configured: $CHISME_DATA, else ~/.chisme/data. */
     public static Path defaultDataDir() {
@@ -105,7 +117,11 @@ public final class NodeConfig {
         return new KademliaConfig().k(k).alpha(alpha).rpcTimeoutMs(rpcTimeoutMs).lookupStallMs(lookupStallMs)
             .refreshIntervalMs(refreshIntervalS * 1000).replicateIntervalMs(replicateIntervalS * 1000)
             .republishIntervalMs(republishIntervalS * 1000).expireAfterMs(Math.max(1000, expireAfterS * 1000))
-            .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity);
+            .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity)
+            .joinRetryMinMs(joinRetryMinMs).joinRetryMaxMs(Math.max(joinRetryMinMs, joinRetryMaxMs))
+            .firstContactTimeoutMs(firstContactTimeoutMs).mergeCooldownMs(mergeCooldownMs)
+            // 10 ticks a second; a rate under 10/s still sends one STORE per tick.
+            .handoffTickMs(100).handoffStoresPerTick(Math.max(1, handoffStoresPerS / 10));
     }
 
     /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
@@ -115,6 +131,7 @@ public final class NodeConfig {
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
             .hooksDir(hooksDir).publishersDir(publishersDir).dataDir(dataDir).libremeshHooks(libremeshHooks)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
         for (final HostPort n : neighbours) {
             c.staticNeighbour(n.toString());
@@ -133,7 +150,8 @@ public final class NodeConfig {
     }
 
     /** Settings one shelf may override (the shared-state-async "register" parameters and limits). */
-    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy");
+    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy",
+        "writers");
 
     /** Records {@code NAME.KEY=VALUE} for one shelf; throws {@link IllegalArgumentException} with a one-line reason. */
     public NodeConfig shelfSetting(final String text) {
@@ -172,6 +190,7 @@ public final class NodeConfig {
                 case "max-books" -> base.maxBooks(Integer.parseInt(value));
                 case "max-book-data-bytes" -> base.maxBookBytes(Integer.parseInt(value));
                 case "merge-policy" -> base.policy(MergePolicy.parse(value));
+                case "writers" -> base.writers(chisme.node.sharedstate.WritePolicy.parse(value));
                 default -> null;
             };
         } catch (final RuntimeException e) {
@@ -185,7 +204,8 @@ public final class NodeConfig {
             .averageValueBytes(Math.min(256, maxValueBytes)).maxBooks(maxBooks).maxBookDataBytes(maxBookDataBytes)
             .averageBookDataBytes(Math.min(256, maxBookDataBytes))
             .maxTupleBytes(Math.max(16L << 20, 2L * (maxValueBytes + 256)))
-            .maxBookBytes(Math.max(16L << 20, 2L * (maxBookDataBytes + 1024)));
+            .maxBookBytes(Math.max(16L << 20, 2L * (maxBookDataBytes + 1024)))
+            .minFreeDiskBytes(minFreeDiskMb << 20).resetStore(resetStore);
     }
 
     /** The admin socket inside the data directory. */
@@ -227,6 +247,16 @@ public final class NodeConfig {
     public NodeConfig alpha(final int v) { alpha = v; return this; }
     public long rpcTimeoutMs() { return rpcTimeoutMs; }
     public NodeConfig rpcTimeoutMs(final long v) { rpcTimeoutMs = v; return this; }
+    public long joinRetryMinMs() { return joinRetryMinMs; }
+    public NodeConfig joinRetryMinMs(final long v) { joinRetryMinMs = v; return this; }
+    public long joinRetryMaxMs() { return joinRetryMaxMs; }
+    public NodeConfig joinRetryMaxMs(final long v) { joinRetryMaxMs = v; return this; }
+    public long firstContactTimeoutMs() { return firstContactTimeoutMs; }
+    public NodeConfig firstContactTimeoutMs(final long v) { firstContactTimeoutMs = v; return this; }
+    public long mergeCooldownMs() { return mergeCooldownMs; }
+    public NodeConfig mergeCooldownMs(final long v) { mergeCooldownMs = v; return this; }
+    public int handoffStoresPerS() { return handoffStoresPerS; }
+    public NodeConfig handoffStoresPerS(final int v) { handoffStoresPerS = v; return this; }
     public long lookupStallMs() { return lookupStallMs; }
     public NodeConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
     public long refreshIntervalS() { return refreshIntervalS; }
@@ -259,6 +289,12 @@ public final class NodeConfig {
     /** Neighbour discovery command line (split on spaces), or null. */
     public String discoveryCommand() { return discoveryCommand; }
     public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
+    /** Issue 12: how far in the future a remote book's version may be dated. */
+    public long maxVersionAheadS() { return maxVersionAheadS; }
+    /** Issue 12: sign books with DATA/book-signing.key and default shelves to the author write policy. */
+    public boolean bookSigning() { return bookSigning; }
+    public NodeConfig bookSigning(final boolean v) { bookSigning = v; return this; }
+    public NodeConfig maxVersionAheadS(final long v) { maxVersionAheadS = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }
@@ -272,4 +308,19 @@ public final class NodeConfig {
     public NodeConfig logLevel(final LogLevel v) { logLevel = v; return this; }
     public int eventLogCapacity() { return eventLogCapacity; }
     public NodeConfig eventLogCapacity(final int v) { eventLogCapacity = v; return this; }
+    /** Writes are refused with "disk full" while the data directory's file system has less free (MiB). */
+    public long minFreeDiskMb() { return minFreeDiskMb; }
+    public NodeConfig minFreeDiskMb(final long v) { minFreeDiskMb = v; return this; }
+    /** A node thread making no progress this long is fatal (the process exits for a restart). */
+    public long watchdogS() { return watchdogS; }
+    public NodeConfig watchdogS(final long v) { watchdogS = v; return this; }
+    /** Admin connections idle this long are closed. */
+    public long adminIdleTimeoutS() { return adminIdleTimeoutS; }
+    public NodeConfig adminIdleTimeoutS(final long v) { adminIdleTimeoutS = v; return this; }
+    /** Create a missing map file empty instead of refusing to start. */
+    public boolean resetStore() { return resetStore; }
+    public NodeConfig resetStore(final boolean v) { resetStore = v; return this; }
+    /** Make a new node id (the old one kept as node-id.old) instead of refusing a damaged or missing one. */
+    public boolean newIdentity() { return newIdentity; }
+    public NodeConfig newIdentity(final boolean v) { newIdentity = v; return this; }
 }

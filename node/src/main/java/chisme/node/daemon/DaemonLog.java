@@ -37,4 +37,13 @@ public final class DaemonLog {
     public void error(final String message) {
         log(LogLevel.ERROR, message);
     }
+
+    /** An error with its full stack trace (always written: errors are never filtered out). */
+    public void error(final String message, final Throwable t) {
+        synchronized (out) {
+            out.println(Instant.now() + " " + LogLevel.ERROR + " " + message + ": " + t);
+            t.printStackTrace(out);
+            out.flush();
+        }
+    }
 }

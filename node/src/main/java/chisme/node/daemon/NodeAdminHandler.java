@@ -8,9 +8,12 @@ import chisme.node.admin.Json;
 import chisme.node.config.HostPort;
 import chisme.node.event.Event;
 import chisme.node.kademlia.ContactInfo;
+import chisme.node.kademlia.JoinState;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.CounterId;
 import chisme.node.transport.Clock;
+import chisme.store.DiskSpace;
+import chisme.store.StoreStatus;
 import chisme.wire.NodeId;
 import com.fasterxml.jackson.core.JsonGenerator;
 
@@ -33,11 +36,13 @@ final class NodeAdminHandler implements AdminHandler {
     private final NodeDaemon daemon;
     private final KademliaNode node;
     private final ShelfOps shelves;
+    private final NetworkKeyOps keys;
 
     NodeAdminHandler(final NodeDaemon daemon) {
         this.daemon = daemon;
         this.node = daemon.node();
         this.shelves = new ShelfOps(daemon);
+        this.keys = new NetworkKeyOps(node.networkKeyring(), daemon.config().dataDir());
     }
 
     @Override
@@ -51,8 +56,10 @@ final class NodeAdminHandler implements AdminHandler {
             case "publish" -> publish(r);
             case "get" -> get(r);
             case "logs" -> logs(r, stream);
+            case "test.crash", "test.stall" -> testFault(r);
             case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
                  "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
+            case "keys.list", "keys.install", "keys.use", "keys.remove" -> keys.handle(r);
             default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
         };
     }
@@ -62,6 +69,8 @@ final class NodeAdminHandler implements AdminHandler {
         final InetSocketAddress a = node.localAddress();
         final int values = daemon.stores().tuples().size();
         final Map<String, Integer> shelfCounts = shelves.counts();
+        final JoinState join = node.joinState();
+        final long nowMs = System.currentTimeMillis();
         return Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("id", node.id().toHex());
@@ -70,9 +79,39 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeNumberField("port", a.getPort());
             g.writeNumberField("uptimeMs", System.currentTimeMillis() - daemon.startedAtMs());
             g.writeNumberField("contacts", contacts.size());
+            g.writeObjectFieldStart("join");
+            g.writeStringField("state", join.phase().name());
+            g.writeNumberField("attempts", join.attempts());
+            if (join.nextAttemptAtMs() > 0) {
+                g.writeNumberField("nextAttemptInMs", Math.max(0, join.nextAttemptAtMs() - nowMs));
+            }
+            if (!join.lastFailure().isEmpty()) {
+                g.writeStringField("lastFailure", join.lastFailure());
+            }
+            if (join.joinedAtMs() > 0) {
+                g.writeNumberField("joinedMsAgo", Math.max(0, nowMs - join.joinedAtMs()));
+            }
+            g.writeEndObject();
             g.writeNumberField("values", values);
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());
+            NetworkKeyOps.writeStatus(g, node.networkKeyring());
+            final String bookKey = daemon.sharedState().signingKeyId();
+            g.writeStringField("bookSigningKey", bookKey == null ? "off" : bookKey);
+            final DiskSpace disk = daemon.stores().disk();
+            if (disk != null) {
+                g.writeObjectFieldStart("disk");
+                g.writeBooleanField("full", disk.full());
+                g.writeNumberField("freeBytes", disk.freeBytes());
+                g.writeNumberField("reserveBytes", disk.reserveBytes());
+                g.writeNumberField("writesRefused", disk.refused());
+                g.writeEndObject();
+            }
+            g.writeArrayFieldStart("storeDamage");
+            for (final String d : daemon.stores().damage()) {
+                g.writeString(d);
+            }
+            g.writeEndArray();
             g.writeObjectFieldStart("shelves");
             for (final Map.Entry<String, Integer> e : shelfCounts.entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());
@@ -110,6 +149,9 @@ final class NodeAdminHandler implements AdminHandler {
             }
             g.writeNumberField("admin_requests", daemon.admin().requests());
             g.writeNumberField("admin_bad_requests", daemon.admin().badRequests());
+            g.writeNumberField("admin_idle_closed", daemon.admin().idleClosed());
+            final DiskSpace disk = daemon.stores().disk();
+            g.writeNumberField("disk_writes_refused", disk == null ? 0 : disk.refused());
             shelves.writeCounters(g);
             g.writeEndObject();
         });
@@ -168,15 +210,58 @@ final class NodeAdminHandler implements AdminHandler {
         } catch (final RuntimeException e) {
             throw new AdminException(AdminError.FAILED, "publish failed: " + NodeDaemon.rootMessage(e));
         }
-        // The key is the SHA-1 of the value (kademlia.md); computed here because Published.key() can be
-        // null when the publish completes on the node thread before the facade records the key (no peers).
         final NodeId key = NodeId.sha1(value);
+        if (p.copies() == 0) {
+            // Stored nowhere: say so and why, never a key that leads to nothing.
+            throw new AdminException(AdminError.FAILED, notStored(p.local()) + "; no node reachable: value not stored");
+        }
         return Json.write(g -> {
             g.writeStartObject();
             g.writeStringField("key", key.toHex());
+            g.writeStringField("local", p.local().name());
             g.writeNumberField("remoteCopies", p.remoteCopies());
+            g.writeNumberField("copies", p.copies());
+            if (p.local() != StoreStatus.OK) {
+                g.writeStringField("localReason", notStored(p.local()));
+            }
             g.writeEndObject();
         });
+    }
+
+    /** Why this node's store did not take a value, in the words the CLI prints. */
+    private String notStored(final StoreStatus local) {
+        return switch (local) {
+            case FULL -> "local store full";
+            case TOO_LARGE -> "value too large for the local store";
+            case DISK_FULL -> daemon.stores().disk() == null ? "disk full" : daemon.stores().disk().describe();
+            case OK, STALE -> "stored locally";
+        };
+    }
+
+    /**
+     * Fault injection for the process tests, available only when the JVM runs with
+     * {@code -Dchisme.test.faults=true}: {@code test.crash} throws an Error on the node thread (as a faulting
+     * mapped write would), {@code test.stall} blocks it for {@code ms}.
+     */
+    private String testFault(final AdminRequest r) throws AdminException {
+        if (!Boolean.getBoolean("chisme.test.faults")) {
+            throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+        }
+        if (r.op().equals("test.crash")) {
+            node.scheduler().execute(() -> {
+                throw new InternalError("test hook: simulated fault on the node thread");
+            });
+        } else {
+            final long ms = r.number("ms", 60_000);
+            node.scheduler().execute(() -> {
+                try {
+                    Thread.sleep(ms);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return "null";
     }
 
     private String get(final AdminRequest r) throws AdminException {

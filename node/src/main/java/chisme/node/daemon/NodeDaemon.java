@@ -5,20 +5,30 @@ import chisme.node.config.HostPort;
 import chisme.node.config.LogLevel;
 import chisme.node.config.NodeConfig;
 import chisme.node.event.Event;
+import chisme.node.event.EventType;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.sharedstate.SharedState;
+import chisme.node.security.NetworkKeyFile;
+import chisme.node.event.EventType;
+import chisme.node.kademlia.NodeIdFile;
 import chisme.node.transport.Clock;
+import chisme.store.DiskSpace;
+import chisme.store.Stores;
+import chisme.wire.NodeId;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running peer: data directory (locked, 0700), stores, the Kademlia node (and shared-state on the
@@ -37,12 +47,20 @@ public final class NodeDaemon implements AutoCloseable {
     /** Kademlia contacts for shared-state's neighbour list, refreshed off the node thread (which must not block). */
     private volatile List<InetSocketAddress> contactsCache = List.of();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean dying = new AtomicBoolean();
+    private final FatalHandler fatalHandler;
+    private final ErrorReporter errors;
+    private volatile String fatalReason;
+    private volatile boolean stoppedCleanly;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AdminServer admin;
     private Thread follower;
+    private Thread joinLog;
 
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
-                       final KademliaNode node) {
+                       final KademliaNode node, final FatalHandler fatalHandler) {
+        this.fatalHandler = fatalHandler;
+        this.errors = new ErrorReporter(log, System::currentTimeMillis);
         this.config = config;
         this.log = log;
         this.dataDir = dataDir;
@@ -53,8 +71,17 @@ public final class NodeDaemon implements AutoCloseable {
         this.startedAtMs = System.currentTimeMillis();
     }
 
-    /** Starts a node with {@code config} (concluded here); throws IOException with a one-line reason. */
+    /**
+     * Starts a node with {@code config} (concluded here); throws IOException with a one-line reason. A fatal
+     * fault later (node thread dead or stuck) is logged and closes the daemon; {@code chisme node} passes
+     * a {@link FatalHandler} that ends the process instead.
+     */
     public static NodeDaemon start(final NodeConfig config, final PrintStream err) throws IOException {
+        return start(config, err, null);
+    }
+
+    /** {@link #start(NodeConfig, PrintStream)} with the action taken on a fatal fault (null: close the daemon). */
+    public static NodeDaemon start(final NodeConfig config, final PrintStream err, final FatalHandler onFatal) throws IOException {
         config.conclude();
         final DaemonLog log = new DaemonLog(err, config.logLevel());
         final DataDirectory dir = DataDirectory.open(config.dataDir());
@@ -62,6 +89,10 @@ public final class NodeDaemon implements AutoCloseable {
         KademliaNode node = null;
         boolean handedOver = false;
         try {
+            // The id is read before the stores are opened: their files tell a used directory from a fresh one.
+            final boolean usedBefore = Files.exists(config.dataDir().resolve("contacts"))
+                || Files.exists(config.storeConfig().dataDir().resolve(Stores.META_FILE));
+            final NodeId id = NodeIdFile.load(config.dataDir(), usedBefore, config.newIdentity(), new SecureRandom());
             stores = NodeStores.open(config);
             final InetAddress bind;
             try {
@@ -70,12 +101,13 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new IOException("bind: cannot resolve " + config.bind());
             }
             try {
-                node = KademliaNode.udp(config.kademliaConfig(), bind, config.port(), stores.tuples(), config.dataDir());
+                node = KademliaNode.udp(config.kademliaConfig(), bind, config.port(), stores.tuples(), config.dataDir(), id);
             } catch (final RuntimeException e) {
                 throw new IOException("cannot open UDP " + new HostPort(config.bind(), Math.max(1, config.port()))
                     + ": " + rootMessage(e));
             }
-            final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node);
+            node.networkKeyring(NetworkKeyFile.load(config.dataDir())); // issue 12: absent file = open network
+            final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node, onFatal);
             handedOver = true;
             try {
                 d.startServices();
@@ -105,33 +137,109 @@ public final class NodeDaemon implements AutoCloseable {
         sharedState.localAddress(node.localAddress());
         // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
         sharedState.start();
+        node.faultHandlers(errors, t -> fatal("node thread died", t));
         node.start();
         if (stores.recovered()) {
             log.warn("the last run did not stop cleanly: stores were recovered");
         }
-        admin = AdminServer.start(config.adminSocket(), new NodeAdminHandler(this));
+        for (final String damage : stores.damage()) {
+            log.warn(damage);
+            node.events().record(Clock.SYSTEM.nowMs(), EventType.ERROR, damage);
+        }
+        admin = AdminServer.start(config.adminSocket(), new NodeAdminHandler(this), config.adminIdleTimeoutS() * 1000,
+            t -> fatal("admin server died", t));
+        startWatchers();
         log.info("chisme node " + node.id().toHex() + " on udp " + node.localAddress() + ", data " + config.dataDir()
             + ", admin " + admin.socket());
+        log.info(NetworkKeyOps.describe(node.networkKeyring()));
         if (log.enabled(LogLevel.DEBUG)) {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }
-        // Joining may take several seconds of lookups; the admin socket answers meanwhile.
-        Thread.ofVirtual().name("bootstrap").start(() -> {
-            bootstrap();
-            refreshContacts();
-        });
+        final long since = node.events().lastSequence();
+        joinLog = Thread.ofVirtual().name("join-log").start(() -> echoJoinEvents(since));
+        // Joining may take several seconds of lookups and retries; the admin socket answers meanwhile.
+        bootstrap();
         if (config.discoverContacts()) {
             Thread.ofVirtual().name("contacts-cache").start(() -> {
                 while (!closed.get()) {
                     refreshContacts();
                     try {
-                        stopped.await(CONTACTS_REFRESH_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                        stopped.await(CONTACTS_REFRESH_MS, TimeUnit.MILLISECONDS);
                     } catch (final InterruptedException e) {
                         return;
                     }
                 }
             });
         }
+    }
+
+    /** How often the watchdog and the disk watcher look. */
+    static final long WATCH_INTERVAL_MS = 500;
+
+    /**
+     * One platform thread (it must run when virtual-thread carriers are busy) checks the node thread's
+     * progress and the data directory's free space, logging and recording a DISK event whenever writes
+     * start or stop being refused.
+     */
+    private void startWatchers() {
+        final Watchdog watchdog = new Watchdog(node.agent(), config.watchdogS() * 1000, closed::get);
+        final DiskSpace disk = stores.disk();
+        final Thread t = Thread.ofPlatform().daemon().name("chisme-watchdog").start(() -> {
+            boolean diskFull = false;
+            while (!closed.get()) {
+                final String reason = watchdog.check(Clock.SYSTEM.nowMs());
+                if (reason != null) {
+                    fatal(reason, null);
+                    return;
+                }
+                if (disk != null && disk.refresh() != diskFull) {
+                    diskFull = !diskFull;
+                    final String m = diskFull ? disk.describe() + "; writes refused, reads go on"
+                        : "disk space back: " + disk.freeBytes() / 1024 + " KiB free; writes accepted again";
+                    log.log(diskFull ? LogLevel.WARN : LogLevel.INFO, m);
+                    node.events().record(Clock.SYSTEM.nowMs(), EventType.DISK, m);
+                }
+                try {
+                    stopped.await(WATCH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                } catch (final InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        t.setUncaughtExceptionHandler((th, e) -> fatal("watchdog died", e));
+    }
+
+    /**
+     * The node cannot go on: logs the cause (with its stack) once, records it, and hands over to the
+     * {@link FatalHandler} ({@code chisme node}: exit non-zero at once). Without a handler the daemon is
+     * closed, leaving the stores for recovery when the node thread is gone.
+     */
+    void fatal(final String reason, final Throwable cause) {
+        if (!dying.compareAndSet(false, true)) {
+            return;
+        }
+        fatalReason = reason + (cause == null ? "" : ": " + cause);
+        if (cause == null) {
+            log.error("FATAL " + reason);
+        } else {
+            log.error("FATAL " + reason, cause);
+        }
+        node.events().record(Clock.SYSTEM.nowMs(), EventType.ERROR, "fatal: " + fatalReason);
+        if (fatalHandler != null) {
+            fatalHandler.die(reason, cause);
+        } else {
+            Thread.ofPlatform().daemon().name("chisme-fatal-close").start(this::close);
+        }
+    }
+
+    /** True once {@link #close()} stopped every thread and closed the stores (the clean-shutdown marker is written). */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
+    }
+
+    /** Why the daemon died, or null while healthy. */
+    public String fatalReason() {
+        return fatalReason;
     }
 
     /** How often the Kademlia contacts handed to shared-state as neighbours are refreshed. */
@@ -153,30 +261,44 @@ public final class NodeDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the bootstrap that never gives up (issue 11): {@code join} addresses and saved contacts together,
+     * retried with backoff until the node joins; names are resolved again before each attempt, here on a
+     * virtual thread (never the node thread).
+     */
     private void bootstrap() {
-        try {
-            if (config.joins().isEmpty()) {
-                final int n = node.rejoin();
-                if (n > 0) {
-                    log.info("rejoined through saved contacts: " + n + " contacts");
+        node.bootstrap(config.joins().isEmpty() ? null : this::resolveJoins);
+    }
+
+    private List<InetSocketAddress> resolveJoins() {
+        final List<InetSocketAddress> addresses = new ArrayList<>();
+        for (final HostPort hp : config.joins()) {
+            try {
+                addresses.add(hp.resolve());
+            } catch (final UnknownHostException e) {
+                log.log(LogLevel.DEBUG, "join: cannot resolve " + hp + " (tried again at the next attempt)");
+            }
+        }
+        return addresses;
+    }
+
+    /**
+     * The daemon's log tells the truth about its own join: every JOIN event (attempt failed and when the next
+     * one is, joined through whom, table emptied) as it happens, failures as warnings.
+     */
+    private void echoJoinEvents(final long since) {
+        long last = since;
+        while (!closed.get()) {
+            try {
+                for (final Event e : node.events().await(last, 1_000)) {
+                    last = e.sequence();
+                    if (e.type() == EventType.JOIN) {
+                        log.log(e.message().contains("failed") || e.message().contains("empty") ? LogLevel.WARN : LogLevel.INFO,
+                            e.message());
+                    }
                 }
+            } catch (final InterruptedException e) {
                 return;
-            }
-            final List<InetSocketAddress> addresses = new ArrayList<>();
-            for (final HostPort hp : config.joins()) {
-                try {
-                    addresses.add(hp.resolve());
-                } catch (final UnknownHostException e) {
-                    log.warn("join: cannot resolve " + hp);
-                }
-            }
-            if (!addresses.isEmpty()) {
-                final int n = node.join(addresses);
-                log.info(n > 0 ? "joined: " + n + " contacts" : "join: no bootstrap node answered " + config.joins());
-            }
-        } catch (final RuntimeException e) {
-            if (!closed.get()) {
-                log.warn("join failed: " + rootMessage(e));
             }
         }
     }
@@ -244,10 +366,21 @@ public final class NodeDaemon implements AutoCloseable {
             if (follower != null) {
                 follower.interrupt();
             }
+            if (joinLog != null) {
+                joinLog.interrupt();
+            }
             sharedState.close();
-            node.close();
-            stores.close();
-            log.info("chisme node stopped cleanly");
+            // A node thread that died of an Error may have died mid-write: never mark those stores clean.
+            if (node.stop() && node.agent().deathCause() == null) {
+                stores.close();
+                stoppedCleanly = fatalReason == null;
+                log.info(fatalReason == null ? "chisme node stopped cleanly" : "chisme node stopped after a fatal fault");
+            } else {
+                // Marking the stores cleanly shut down under a thread that may be mid-write would skip the
+                // recovery the next start needs; leave them as after kill -9.
+                log.error("node thread " + (node.agent().deathCause() == null ? "did not stop" : "died")
+                    + ": stores left for recovery at the next start");
+            }
         } catch (final RuntimeException e) {
             log.error("error while stopping: " + rootMessage(e));
         } finally {

@@ -7,6 +7,8 @@ import chisme.store.InMemoryTupleStore;
 import chisme.store.StoreConfig;
 import chisme.store.Stores;
 import chisme.store.TupleStore;
+import java.util.List;
+import chisme.store.DiskSpace;
 
 /** The node's two stores, opened from the config and closed together at shutdown. */
 public final class NodeStores implements AutoCloseable {
@@ -45,6 +47,16 @@ public final class NodeStores implements AutoCloseable {
     /** True when the stores survive a restart. */
     public boolean persistent() {
         return persisted != null;
+    }
+
+    /** The free-space guard of the persisted stores, or null for in-memory stores. */
+    public DiskSpace disk() {
+        return persisted == null ? null : persisted.disk();
+    }
+
+    /** One line per kind of damage found when the stores were opened (empty when none). */
+    public List<String> damage() {
+        return persisted == null ? List.of() : persisted.damage();
     }
 
     /** True when the last run had not shut down cleanly and the maps were recovered. */

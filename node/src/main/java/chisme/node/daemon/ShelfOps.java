@@ -133,7 +133,7 @@ final class ShelfOps {
                     if (f.equals("data") && p.currentToken() != JsonToken.VALUE_NULL) {
                         final StringWriter dw = new StringWriter();
                         try (JsonGenerator dg = Json.FACTORY.createGenerator(dw)) {
-                            dg.copyCurrentStructure(p);
+                            Json.copyExact(p, dg);
                         }
                         data = dw.toString();
                     } else {
@@ -189,7 +189,7 @@ final class ShelfOps {
     private static AdminError code(final SharedStateException.Code c) {
         return switch (c) {
             case INVALID_JSON, WRONG_JSON_TYPE, INVALID_SHELF_NAME, INVALID_KEY, BOOK_TOO_LARGE, BAD_CONFIG -> AdminError.INVALID_ARGUMENT;
-            case SHELF_FULL, STORE_FULL, UNAVAILABLE -> AdminError.FAILED;
+            case SHELF_FULL, STORE_FULL, UNAVAILABLE, NOT_AUTHOR -> AdminError.FAILED;
         };
     }
 

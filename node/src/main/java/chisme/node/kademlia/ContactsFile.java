@@ -16,39 +16,57 @@ import java.util.List;
 /**
  * The node's small state files in its data directory, so a restarted node keeps its id and rejoins
  * without a bootstrap address (kademlia.md "Persist good contacts to rejoin after a restart"):
- * {@code node-id} (40 hex digits) and {@code contacts} (one {@code <id hex> <ip> <port>} per line).
+ * {@code node-id} ({@link NodeIdFile}) and {@code contacts} (one {@code <id hex> <ip> <port>} per line).
  * Written to a temporary file and moved into place so a crash never leaves half a file. Bad lines are
  * skipped.
  */
 public final class ContactsFile {
-    static final String NODE_ID = "node-id";
     static final String CONTACTS = "contacts";
 
     private ContactsFile() {
     }
 
-    /** The persisted node id, or a new random one (then persisted). */
+    /**
+     * The persisted node id, or a new random one when there is none yet (then persisted). A damaged file
+     * is an error ({@link NodeIdFile}); the daemon uses {@link NodeIdFile#load} directly, which also
+     * refuses a missing file in a used directory.
+     */
     public static NodeId loadOrCreateId(final Path dir, final java.util.random.RandomGenerator random) throws IOException {
-        Files.createDirectories(dir);
-        final Path f = dir.resolve(NODE_ID);
-        if (Files.exists(f)) {
-            final String hex = Files.readString(f, StandardCharsets.US_ASCII).trim();
-            if (NodeId.isHex(hex)) {
-                return NodeId.fromHex(hex);
-            }
-        }
-        final NodeId id = NodeId.random(random);
-        writeAtomically(f, id.toHex() + "\n");
-        return id;
+        return NodeIdFile.load(dir, false, false, random);
     }
 
+    /** Lines kept at most: the table's contacts first, then earlier lines. */
+    static final int MAX_LINES = 512;
+
+    /**
+     * Saves {@code contacts} merged with the lines already saved: the table's contacts first, then the earlier
+     * lines of other ids, up to {@link #MAX_LINES}. The file never shrinks because a join failed (issue 11: a
+     * node restarted while its neighbours were down erased its 19 saved contacts): what answered before stays
+     * until something better answers.
+     */
     public static void save(final Path dir, final List<Contact> contacts) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder b = new StringBuilder();
+        final java.util.Set<String> ids = new java.util.HashSet<>();
         for (final Contact c : contacts) {
+            if (ids.size() >= MAX_LINES || !ids.add(c.id().toHex())) {
+                continue;
+            }
             b.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress()).append(' ').append(c.port()).append('\n');
         }
-        writeAtomically(dir.resolve(CONTACTS), b.toString());
+        final Path f = dir.resolve(CONTACTS);
+        if (Files.exists(f)) {
+            for (final String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                final String[] p = line.trim().split(" ");
+                if (ids.size() >= MAX_LINES) {
+                    break;
+                }
+                if (p.length == 3 && NodeId.isHex(p[0]) && ids.add(NodeId.fromHex(p[0]).toHex())) {
+                    b.append(line.trim()).append('\n');
+                }
+            }
+        }
+        writeAtomically(f, b.toString());
     }
 
     /** Saved contact addresses (empty when there is no file). */

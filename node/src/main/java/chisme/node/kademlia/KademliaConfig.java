@@ -26,6 +26,13 @@ public final class KademliaConfig {
     private int replacementCacheSize = 8;
     private int maxPendingVerifications = 64;
     private int eventLogCapacity = 1_000;
+    private long joinRetryMinMs = 1_000;
+    private long joinRetryMaxMs = 180_000;
+    private long firstContactTimeoutMs = 5_000;
+    private long mergeCooldownMs = 10_000;
+    private int handoffQueuedContacts = 256;
+    private int handoffStoresPerTick = 8;
+    private long handoffTickMs = 100;
     private RpcConfig rpc = RpcConfig.DEFAULT;
     private boolean concluded;
 
@@ -80,6 +87,26 @@ public final class KademliaConfig {
     public KademliaConfig maxPendingVerifications(final int v) { maxPendingVerifications = v; return this; }
     public int eventLogCapacity() { return eventLogCapacity; }
     public KademliaConfig eventLogCapacity(final int v) { eventLogCapacity = v; return this; }
+    /** First wait after a failed join attempt; doubles per failure (issue 11; OpenDHT starts at 10 s). */
+    public long joinRetryMinMs() { return joinRetryMinMs; }
+    public KademliaConfig joinRetryMinMs(final long v) { joinRetryMinMs = v; return this; }
+    /** Longest wait between join attempts (before up to half of it in jitter); also the joined node's check period. */
+    public long joinRetryMaxMs() { return joinRetryMaxMs; }
+    public KademliaConfig joinRetryMaxMs(final long v) { joinRetryMaxMs = v; return this; }
+    /** Timeout of a bootstrap PING: longer than an RPC's, as a process still starting answers late. */
+    public long firstContactTimeoutMs() { return firstContactTimeoutMs; }
+    public KademliaConfig firstContactTimeoutMs(final long v) { firstContactTimeoutMs = v; return this; }
+    /** Least time between two merge self-lookups ({@link MergeWatch}). */
+    public long mergeCooldownMs() { return mergeCooldownMs; }
+    public KademliaConfig mergeCooldownMs(final long v) { mergeCooldownMs = v; return this; }
+    /** Newcomers waiting for their values ({@link ValueHandoff}); more are dropped and counted. */
+    public int handoffQueuedContacts() { return handoffQueuedContacts; }
+    public KademliaConfig handoffQueuedContacts(final int v) { handoffQueuedContacts = v; return this; }
+    /** STOREs handed to newcomers per tick. */
+    public int handoffStoresPerTick() { return handoffStoresPerTick; }
+    public KademliaConfig handoffStoresPerTick(final int v) { handoffStoresPerTick = v; return this; }
+    public long handoffTickMs() { return handoffTickMs; }
+    public KademliaConfig handoffTickMs(final long v) { handoffTickMs = v; return this; }
     public RpcConfig rpc() { return rpc; }
     public KademliaConfig rpc(final RpcConfig v) { rpc = v; return this; }
 
@@ -103,6 +130,11 @@ public final class KademliaConfig {
         require(replacementCacheSize >= 0, "replacementCacheSize >= 0");
         require(maxPendingVerifications >= 1, "maxPendingVerifications >= 1");
         require(eventLogCapacity >= 1, "eventLogCapacity >= 1");
+        require(joinRetryMinMs >= 1 && joinRetryMaxMs >= joinRetryMinMs, "1 <= joinRetryMinMs <= joinRetryMaxMs");
+        require(firstContactTimeoutMs >= 1, "firstContactTimeoutMs >= 1");
+        require(mergeCooldownMs >= 0, "mergeCooldownMs >= 0");
+        require(handoffQueuedContacts >= 0 && handoffStoresPerTick >= 1 && handoffTickMs >= 1,
+            "handoffQueuedContacts >= 0, handoffStoresPerTick >= 1, handoffTickMs >= 1");
         concluded = true;
         return this;
     }

@@ -5,6 +5,7 @@ import chisme.node.event.EventType;
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.Dispatcher;
+import chisme.node.security.LocalWriteReserve;
 import chisme.node.rpc.Responder;
 import chisme.node.rpc.ResponseListener;
 import chisme.node.rpc.RpcTracker;
@@ -82,6 +83,11 @@ public final class KademliaEngine {
     private final Set<InetSocketAddress> verifying = new HashSet<>();
     private final Set<NodeId> pingingHeads = new HashSet<>();
     private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+    private final Bootstrapper bootstrapper;
+    private final MergeWatch mergeWatch;
+    private final ValueHandoff handoff;
+    /** Originals whose publish reached no remote node (we were alone): stored on the network once we join. */
+    private final Set<NodeId> unstoredOriginals = new HashSet<>();
     private boolean running;
 
     public KademliaEngine(final KademliaConfig config, final NodeId localId, final Transport transport, final Scheduler scheduler,
@@ -108,6 +114,9 @@ public final class KademliaEngine {
         dispatcher.registerRequestHandler(MessageType.FIND_VALUE, this::onFindValue);
         dispatcher.registerRequestHandler(MessageType.STORE, this::onStore);
         dispatcher.observer(this::onMessage);
+        this.bootstrapper = new Bootstrapper(this);
+        this.mergeWatch = new MergeWatch(this);
+        this.handoff = new ValueHandoff(this);
     }
 
     /** The dispatcher: shared-state registers its handlers here and calls through {@code dispatcher().tracker()}. */
@@ -162,6 +171,9 @@ public final class KademliaEngine {
     /** Cancels timers; the transport is closed by its owner. */
     public void stop() {
         running = false;
+        bootstrapper.stop();
+        mergeWatch.stop();
+        handoff.stop();
         for (final Scheduler.Cancellable t : timers) {
             t.cancel();
         }
@@ -198,15 +210,32 @@ public final class KademliaEngine {
             // An unknown sender is pinged; its PONG (a reply, so verified) is what lets it into the table.
             case RoutingOutcome.NEEDS_VERIFY -> verify(source);
             // Paper 2.2: the newcomer waits in the replacement cache while the least-recently-seen head is pinged.
-            case RoutingOutcome.BUCKET_FULL_PING_HEAD -> pingHead(table.headToPing());
+            case RoutingOutcome.BUCKET_FULL_PING_HEAD -> {
+                final Contact head = table.headToPing();
+                if (verified) {
+                    mergeWatch.onCached(header.sender());
+                }
+                pingHead(head);
+            }
             // An id/address mismatch is believed only from a verified reply (xlattice "Hardening"): ping the
             // address; its PONG settles which id lives there now.
             case RoutingOutcome.ADDRESS_CONFLICT -> {
                 counters.increment(CounterId.ADDRESS_CONFLICTS);
                 verify(source);
             }
+            case RoutingOutcome.ADDED -> onContactAdded(header.sender());
             default -> {
             }
+        }
+    }
+
+    /** A verified newcomer: maybe another island came into reach (merge), maybe it should hold some of our values. */
+    private void onContactAdded(final NodeId id) {
+        mergeWatch.onAdded(id);
+        bootstrapper.onContactAdded();
+        final Contact c = table.find(id);
+        if (c != null) {
+            handoff.onAdded(c);
         }
     }
 
@@ -379,6 +408,10 @@ public final class KademliaEngine {
         final NodeId publisher = req.publisherAsNodeId();
         final long ttlMs = Math.min(config.expireAfterMs(), req.ttlSeconds() * 1000);
         final Tuple existing = store.get(key);
+        if (existing == null && !LocalWriteReserve.remoteMayAdd(store, valueLength)) {
+            storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
+            return;
+        }
         final boolean original = existing != null && existing.original();
         final long publishedAtMs = original ? existing.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
         final long expiresAtMs = original ? existing.expiresAtMs() : nowMs + ttlMs;
@@ -391,6 +424,8 @@ public final class KademliaEngine {
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
+            // The wire has no disk-full status: to the storing peer it is the same refusal (try the next node).
+            case DISK_FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_DISK_FULL);
             case TOO_LARGE -> storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
         }
     }
@@ -404,10 +439,25 @@ public final class KademliaEngine {
 
     /** iterativeFindNode (or iterativeFindValue when {@code findValue}); {@code done} gets the result. */
     public void lookup(final NodeId target, final boolean findValue, final Consumer<LookupResult> done) {
-        startLookup(target, findValue, l -> done.accept(l.result()));
+        startLookup(target, findValue, false, l -> done.accept(l.result()));
     }
 
-    private void startLookup(final NodeId target, final boolean findValue, final Consumer<Lookup> done) {
+    /**
+     * iterativeFindNode of {@code target} that starts from {@code seeds} only, not from the table: a contact
+     * from another network would rarely be among our k closest to the target, so a lookup started from the
+     * table would never ask it (issue 11: the merge and the join of an already populated table need this).
+     */
+    void lookupFrom(final NodeId target, final List<Contact> seeds, final Consumer<LookupResult> done) {
+        if (seeds.isEmpty()) {
+            lookup(target, false, done);
+            return;
+        }
+        counters.increment(CounterId.LOOKUPS_STARTED);
+        table.touch(target, clock.nowMs());
+        new Lookup(this, target, false, l -> done.accept(l.result())).start(seeds.toArray(new Contact[0]), seeds.size());
+    }
+
+    private void startLookup(final NodeId target, final boolean findValue, final boolean forStore, final Consumer<Lookup> done) {
         counters.increment(CounterId.LOOKUPS_STARTED);
         final long startMs = clock.nowMs();
         table.touch(target, startMs); // a lookup into a bucket's range counts as activity (xlattice "Bucket refresh")
@@ -419,6 +469,9 @@ public final class KademliaEngine {
                 + " in " + (clock.nowMs() - startMs) + " ms");
             done.accept(l);
         });
+        if (forStore) {
+            lookup.waitForStalled();
+        }
         final Contact[] initial = new Contact[config.k()];
         final int n = table.closest(target, config.k(), initial);
         lookup.start(initial, n);
@@ -459,7 +512,7 @@ public final class KademliaEngine {
      */
     public void iterativeStore(final NodeId key, final byte[] value, final NodeId publisher, final long ttlSeconds,
                                final IntConsumer done) {
-        startLookup(key, false, l -> {
+        startLookup(key, false, true, l -> {
             final List<Lookup.Candidate> targets = l.answered();
             if (targets.isEmpty()) {
                 done.accept(0);
@@ -482,21 +535,36 @@ public final class KademliaEngine {
 
     /**
      * Publishes a value: key = SHA-1(value); kept locally as the original (we republish it every
-     * tRepublish) and stored at the k closest nodes. {@code done} gets the number of remote copies.
+     * tRepublish) and stored at the k closest nodes. {@code done} gets the local store's answer and the
+     * number of remote copies, so the caller can say truthfully where the value is.
      */
-    public NodeId publish(final byte[] value, final IntConsumer done) {
+    public NodeId publish(final byte[] value, final PublishDone done) {
         final NodeId key = NodeId.sha1(value);
         final long nowMs = clock.nowMs();
         if (value.length > config.maxValueBytes()) {
             throw new IllegalArgumentException("value of " + value.length + " B is over the " + config.maxValueBytes() + " B limit");
         }
         final StoreStatus local = store.put(new Tuple(key, value, localId, nowMs, nowMs + config.expireAfterMs(), true, nowMs));
+        if (local == StoreStatus.DISK_FULL) {
+            counters.increment(CounterId.STORE_DISK_FULL);
+        }
         iterativeStore(key, value, localId, config.expireAfterMs() / 1000, copies -> {
             events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " (" + value.length + " B) local "
-                + local + ", remote copies " + copies);
-            done.accept(copies);
+                + local + ", remote copies " + copies + (copies == 0 ? " (not joined: stored on the network once joined)" : ""));
+            if (copies == 0 && (local == StoreStatus.OK || local == StoreStatus.STALE)) {
+                unstoredOriginals.add(key);
+            } else {
+                unstoredOriginals.remove(key);
+            }
+            done.accept(local, copies);
         });
         return key;
+    }
+
+    /** Where a publish put the value: the local store's answer and how many remote nodes accepted a copy. */
+    @FunctionalInterface
+    public interface PublishDone {
+        void accept(StoreStatus local, int remoteCopies);
     }
 
     /** Gets a value: the local store first, then iterativeFindValue. {@code done} gets the value or null. */
@@ -514,7 +582,12 @@ public final class KademliaEngine {
 
     /** IDENTIFY: learns the id of a node known only by address (a PING; the PONG header carries the id). Null on timeout. */
     public void identify(final InetSocketAddress address, final Consumer<NodeId> done) {
-        final long id = ping(address, new ResponseListener() {
+        identify(address, config.rpcTimeoutMs(), done);
+    }
+
+    /** As {@link #identify(InetSocketAddress, Consumer)} waiting {@code timeoutMs} (bootstrap: the first contact waits longer). */
+    void identify(final InetSocketAddress address, final long timeoutMs, final Consumer<NodeId> done) {
+        final long id = tracker().call(address, MessageType.PING, 0, timeoutMs, new ResponseListener() {
             @Override
             public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
                 done.accept(h.type() == MessageType.PONG ? h.sender() : null);
@@ -542,10 +615,12 @@ public final class KademliaEngine {
         }
         final int[] pending = {bootstraps.size()};
         final int[] reached = {0};
+        final List<Contact> seeds = new ArrayList<>();
         for (final InetSocketAddress b : bootstraps) {
             identify(b, id -> {
                 if (id != null) {
                     reached[0]++;
+                    seeds.add(new Contact(id, b));
                 }
                 if (--pending[0] == 0) {
                     if (reached[0] == 0) {
@@ -553,14 +628,16 @@ public final class KademliaEngine {
                         done.accept(table.size());
                         return;
                     }
-                    selfLookupAndRefresh(done);
+                    selfLookupAndRefresh(seeds, done);
                 }
             });
         }
     }
 
-    private void selfLookupAndRefresh(final IntConsumer done) {
-        lookup(localId, false, self -> {
+    /** Looks ourselves up starting from {@code seeds} (the table when empty), then refreshes the farther buckets. */
+    void selfLookupAndRefresh(final List<Contact> seeds, final IntConsumer done) {
+        mergeWatch.selfLookupRan();
+        lookupFrom(localId, seeds, self -> {
             // Buckets are numbered nearest first; those after our closest neighbour's bucket are refreshed.
             // Targets are drawn before any lookup runs: lookups add contacts, and splits renumber buckets.
             final int nearest = table.closestNeighbourBucket();
@@ -585,7 +662,66 @@ public final class KademliaEngine {
 
     private void joined(final IntConsumer done) {
         events.record(clock.nowMs(), EventType.JOIN, "joined: " + table.size() + " contacts");
+        if (table.size() > 0) {
+            bootstrapper.joinedExplicitly();
+        }
         done.accept(table.size());
+    }
+
+    // ---------------------------------------------------------------- bootstrap that never gives up (issue 11)
+
+    /**
+     * Starts the bootstrap that never gives up ({@link Bootstrapper}): tries the join addresses (resolved
+     * again each attempt by {@code joins}), the saved contacts and discovered neighbours until it joins,
+     * with exponential backoff. Calling it again replaces the sources and attempts at once.
+     */
+    public void bootstrap(final JoinResolver joins, final List<InetSocketAddress> savedContacts) {
+        bootstrapper.start(joins, savedContacts);
+    }
+
+    /** A possible peer learnt from discovery: verified by a PING before it is used (bounded, counted). */
+    public void offerCandidate(final InetSocketAddress address) {
+        bootstrapper.offerCandidate(address);
+    }
+
+    public JoinState joinState() {
+        return bootstrapper.state();
+    }
+
+    /** {@code listener} hears every change of join phase (node thread). */
+    public void onJoinChange(final Consumer<JoinState> listener) {
+        bootstrapper.onChange(listener);
+    }
+
+    /** First join: originals published while alone go to the network now (not after tRepublish). */
+    void onJoined() {
+        if (unstoredOriginals.isEmpty()) {
+            return;
+        }
+        final long nowMs = clock.nowMs();
+        final List<NodeId> keys = new ArrayList<>(unstoredOriginals);
+        unstoredOriginals.clear();
+        for (final NodeId key : keys) {
+            final Tuple t = store.get(key);
+            if (t == null || !t.original() || t.expiresAtMs() <= nowMs) {
+                continue;
+            }
+            counters.increment(CounterId.UNSTORED_ORIGINALS_RESTORED);
+            iterativeStore(key, t.value(), localId, (t.expiresAtMs() - nowMs) / 1000, copies -> {
+                events.record(clock.nowMs(), EventType.PUBLISH, "published " + key.toHex() + " after joining: remote copies " + copies);
+                if (copies == 0) {
+                    unstoredOriginals.add(key);
+                }
+            });
+        }
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    RandomGenerator random() {
+        return random;
     }
 
     // ---------------------------------------------------------------- timers

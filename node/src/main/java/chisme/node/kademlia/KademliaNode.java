@@ -6,10 +6,14 @@ import chisme.node.metrics.Counters;
 import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
+import chisme.node.security.ChaChaRandom;
+import chisme.node.security.DatagramSealer;
+import chisme.node.security.Keyring;
 import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.UdpTransport;
+import chisme.store.StoreStatus;
 import chisme.store.TupleStore;
 import chisme.wire.NodeId;
 
@@ -22,12 +26,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A Kademlia peer over real UDP: the public facade for the daemon, the CLI and tests. One
@@ -56,6 +60,9 @@ public final class KademliaNode implements AutoCloseable {
     private final Path dataDir;
     private volatile boolean started;
     private volatile boolean closed;
+    /** While closing, blocking calls wait only {@link #CLOSING_TIMEOUT_MS}: a stuck node thread must not hold up SIGTERM. */
+    private volatile boolean closing;
+    static final long CLOSING_TIMEOUT_MS = 2_000;
 
     public KademliaNode(final KademliaConfig config, final NodeId id, final UdpTransport transport, final Counters counters,
                         final TupleStore store, final Path dataDir, final java.util.random.RandomGenerator random) {
@@ -66,6 +73,12 @@ public final class KademliaNode implements AutoCloseable {
         this.engine = new KademliaEngine(config, id, transport, agent, Clock.SYSTEM, store,
             new EventLog(config.eventLogCapacity()), counters, random);
         this.rpcClient = new RpcClient(engine.dispatcher(), agent);
+        // Registered before the node thread starts. Saving blocks on the node thread, so it runs elsewhere.
+        engine.onJoinChange(s -> {
+            if (s.joined() && dataDir != null) {
+                Thread.ofVirtual().name("save-contacts").start(this::saveContactsQuietly);
+            }
+        });
     }
 
     /**
@@ -75,13 +88,21 @@ public final class KademliaNode implements AutoCloseable {
     public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
                                    final TupleStore store, final Path dataDir) {
         final SecureRandom seed = new SecureRandom();
-        final SplittableRandom random = new SplittableRandom(seed.nextLong());
         final NodeId id;
         try {
             id = dataDir == null ? NodeId.random(seed) : ContactsFile.loadOrCreateId(dataDir, seed);
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read or write the node id in " + dataDir, e);
         }
+        return udp(config, bindAddress, port, store, dataDir, id);
+    }
+
+    /** {@link #udp(KademliaConfig, InetAddress, int, TupleStore, Path)} with an id the caller loaded ({@link NodeIdFile}). */
+    public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
+                                   final TupleStore store, final Path dataDir, final NodeId id) {
+        // Transaction ids and token secrets come from this generator: a CSPRNG, so ids seen on the wire
+        // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
+        final ChaChaRandom random = ChaChaRandom.seededFrom(new SecureRandom());
         final Counters counters = new Counters();
         return new KademliaNode(config, id, UdpTransport.open(bindAddress, port, counters), counters, store, dataDir, random);
     }
@@ -111,6 +132,54 @@ public final class KademliaNode implements AutoCloseable {
             return 0;
         }
         return join(saved);
+    }
+
+    /**
+     * Starts the bootstrap that never gives up (issue 11): the join addresses (from {@code joinAddresses},
+     * called again before every attempt on a virtual thread, never the node thread, since names may need DNS)
+     * and the saved contacts are tried together, again and again with backoff, until the node joins. Null
+     * {@code joinAddresses}: saved contacts and discovered neighbours only. Returns at once; see {@link #joinState()}.
+     */
+    public void bootstrap(final Supplier<List<InetSocketAddress>> joinAddresses) {
+        List<InetSocketAddress> saved = List.of();
+        if (dataDir != null) {
+            try {
+                saved = ContactsFile.load(dataDir);
+            } catch (final IOException e) {
+                engine.events().record(Clock.SYSTEM.nowMs(), EventType.ERROR, "cannot read saved contacts: " + e.getMessage());
+            }
+        }
+        final JoinResolver resolver = joinAddresses == null ? JoinResolver.NONE : done ->
+            Thread.ofVirtual().name("join-resolve").start(() -> {
+                List<InetSocketAddress> resolved;
+                try {
+                    resolved = List.copyOf(joinAddresses.get());
+                } catch (final RuntimeException e) {
+                    resolved = List.of();
+                }
+                final List<InetSocketAddress> r = resolved;
+                agent.execute(() -> done.accept(r));
+            });
+        final List<InetSocketAddress> s = saved;
+        agent.execute(() -> engine.bootstrap(resolver, s));
+    }
+
+    /**
+     * A possible peer learnt from discovery (thread-safe, any thread, never blocks): pinged on the node thread
+     * before it is used; if it answers it enters the table and, when we are not joined, we join through it.
+     */
+    public void offerCandidate(final InetSocketAddress address) {
+        if (address != null && !closed && agent.running()) {
+            agent.execute(() -> engine.offerCandidate(address));
+        }
+    }
+
+    /** Where the bootstrap stands: JOINED, RETRYING (next attempt time, last failure) or ALONE. Any thread. */
+    public JoinState joinState() {
+        if (agent.onNodeThread()) {
+            return engine.joinState();
+        }
+        return await(f -> f.complete(engine.joinState()));
     }
 
     public NodeId id() {
@@ -146,8 +215,15 @@ public final class KademliaNode implements AutoCloseable {
         return publishWithCopies(value).key();
     }
 
-    /** The key and how many remote nodes accepted a copy. */
-    public record Published(NodeId key, int remoteCopies) {
+    /**
+     * The key, the local store's answer ({@code OK} when this node holds the value; FULL: not even kept here)
+     * and how many remote nodes accepted a copy (0: the node is alone; the value goes to the network once it joins).
+     */
+    public record Published(NodeId key, StoreStatus local, int remoteCopies) {
+        /** Nodes holding the value now (this one included when its store accepted it). */
+        public int copies() {
+            return remoteCopies + (local == StoreStatus.OK ? 1 : 0);
+        }
     }
 
     public Published publishWithCopies(final byte[] value) {
@@ -157,8 +233,8 @@ public final class KademliaNode implements AutoCloseable {
         // The key is known before the node thread runs anything: on a lone node engine.publish completes
         // the future inside the call, so a key assigned from its return value could be read too early.
         final NodeId key = NodeId.sha1(value);
-        final int copies = await(f -> engine.publish(value, f::complete));
-        return new Published(key, copies);
+        final Published p = await(f -> engine.publish(value, (local, copies) -> f.complete(new Published(key, local, copies))));
+        return p;
     }
 
     /** The value under {@code key}, from the local store or the network; empty when not found. */
@@ -191,6 +267,22 @@ public final class KademliaNode implements AutoCloseable {
         return engine.counters();
     }
 
+    /**
+     * Seals every datagram with the primary key of {@code keyring} and accepts only datagrams that open
+     * under one of its keys (issue 12, docs/security.md); an empty keyring leaves the node open. Keys may
+     * change at any time through the keyring. Call before {@link #start()}.
+     */
+    public KademliaNode networkKeyring(final Keyring keyring) {
+        transport.sealer(new DatagramSealer(keyring, engine.counters()));
+        return this;
+    }
+
+    /** The network keyring, or null when none was given (the node runs open). */
+    public Keyring networkKeyring() {
+        final DatagramSealer s = transport.sealer();
+        return s == null ? null : s.keyring();
+    }
+
     public EventLog events() {
         return engine.events();
     }
@@ -198,6 +290,20 @@ public final class KademliaNode implements AutoCloseable {
     /** For other protocols on the same port (shared-state): register request handlers before {@link #start()}. */
     public Dispatcher dispatcher() {
         return engine.dispatcher();
+    }
+
+    /**
+     * Who hears of faults on the node thread: {@code errors} of every exception a handler or task threw
+     * (the loop goes on), {@code death} of the Error that ended the node thread. Set before {@link #start()}.
+     */
+    public void faultHandlers(final Consumer<Throwable> errors, final Consumer<Throwable> death) {
+        agent.errorHandler(errors).deathHandler(death);
+        engine.dispatcher().errorHandler(errors);
+    }
+
+    /** The node thread's agent (progress and liveness for the daemon's watchdog). */
+    public NodeAgent agent() {
+        return agent;
     }
 
     /** Runs tasks on the node thread. */
@@ -215,7 +321,15 @@ public final class KademliaNode implements AutoCloseable {
         return agent.threadId();
     }
 
-    /** Saves the routing table to the data directory (no-op without one). */
+    private void saveContactsQuietly() {
+        try {
+            saveContacts();
+        } catch (final RuntimeException e) {
+            // node stopping: close() saves again
+        }
+    }
+
+    /** Saves the routing table to the data directory, merged with the lines saved before (no-op without one). */
     public void saveContacts() {
         if (dataDir == null || !started) {
             return;
@@ -231,9 +345,18 @@ public final class KademliaNode implements AutoCloseable {
     /** Saves contacts, stops timers and the node thread, closes the socket. The store stays open (its owner closes it). */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()}, returning false when the node thread did not end (stuck): then its store must not
+     * be closed under it.
+     */
+    public boolean stop() {
         if (closed) {
-            return;
+            return agent.thread() == null || !agent.thread().isAlive();
         }
+        closing = true;
         if (started) {
             try {
                 saveContacts();
@@ -246,7 +369,7 @@ public final class KademliaNode implements AutoCloseable {
             }
         }
         closed = true;
-        agent.close();
+        return agent.stop();
     }
 
     private <T> T await(final Consumer<CompletableFuture<T>> op) {
@@ -259,14 +382,14 @@ public final class KademliaNode implements AutoCloseable {
         final CompletableFuture<T> f = new CompletableFuture<>();
         agent.execute(() -> op.accept(f));
         try {
-            return f.get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return f.get(closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (final ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (final TimeoutException e) {
-            throw new IllegalStateException("node did not answer in " + OPERATION_TIMEOUT_MS + " ms", e);
+            throw new IllegalStateException("node did not answer in " + (closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS) + " ms", e);
         }
     }
 }

@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * that fail to respond quickly are removed from consideration until and unless they do respond"); if it
  * answers before the timeout it is used like any other answer. The stall adapts to the round trips of this
  * node's lookup replies (RFC 6298's SRTT + 4 x RTTVAR, {@link RttEstimator}), at most
- * {@link KademliaConfig#lookupStallMs()}.
+ * {@link KademliaConfig#lookupStallMs()}. The lookup of an iterativeStore does not end while a stalled request
+ * to one of the k closest live candidates may still answer ({@link #waitForStalled()}): the STOREs then reach
+ * the k closest that exist, not only the fast ones.
  */
 final class Lookup {
     private static final int FRESH = 0;
@@ -56,6 +58,8 @@ final class Lookup {
     private int queried;
     private int failed;
     private boolean done;
+    private boolean waitForStalled;
+    private boolean waitedForStalled;
     byte[] value;
     NodeId valuePublisher;
     long valueTtlSeconds;
@@ -67,6 +71,16 @@ final class Lookup {
         this.onDone = onDone;
         this.k = engine.config().k();
         this.alpha = engine.config().alpha();
+    }
+
+    /**
+     * The lookup of an iterativeStore: it ends only when no stalled request to one of the k closest may still
+     * answer, so the STOREs reach the k closest that exist. Other lookups keep the stall rule's speed (a dead
+     * contact among the k closest would otherwise cost every lookup a whole RPC timeout).
+     */
+    Lookup waitForStalled() {
+        waitForStalled = true;
+        return this;
     }
 
     void start(final Contact[] initial, final int n) {
@@ -131,8 +145,34 @@ final class Lookup {
             }
         }
         if (inFlight == 0) {
+            if (waitForStalled && stalledAmongClosest()) {
+                // A slow node that may be among the k closest still has until its RPC timeout to answer
+                // (paper 2.3: "until and unless they do respond"): its reply or timeout calls step() again.
+                // Finishing now would store only at the fast nodes (issue 11: 8 of 14 copies under load).
+                waitedForStalled = true;
+                return;
+            }
+            if (waitedForStalled) {
+                engine.counters().increment(CounterId.LOOKUPS_WAITED_FOR_STALLED);
+            }
             finish();
         }
+    }
+
+    /** True while a stalled request is to one of the k closest candidates not known to have failed. */
+    private boolean stalledAmongClosest() {
+        int alive = 0;
+        for (int i = 0; i < shortlist.size() && alive < k; i++) {
+            final Candidate c = shortlist.get(i);
+            if (c.state == FAILED) {
+                continue;
+            }
+            alive++;
+            if (c.state == WAITING && c.stalled) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void send(final Candidate c) {

@@ -198,6 +198,11 @@ public final class SharedState implements AutoCloseable {
         return counters;
     }
 
+    /** This node's book-signing key id (16 hex digits; name it in a shelf's writers list), or null when not signing. */
+    public String signingKeyId() {
+        return engine.signingKeyId();
+    }
+
     public SharedStateConfig config() {
         return config;
     }

@@ -30,6 +30,8 @@ public final class SharedStateConfig {
     private long callTimeoutMs = 1_000;
     private long expiryCheckMs = 1_000;
     private long pushDelayMs = 0;
+    private long maxVersionAheadMs = 3_600_000;
+    private boolean signing = true;
     private boolean concluded;
 
     /** This node's name (LibreMesh "author": the hostname). */
@@ -225,6 +227,29 @@ public final class SharedStateConfig {
         return this;
     }
 
+    /** How far past our wall clock a remote book's version may be dated before it is refused (issue 12). */
+    public long maxVersionAheadMs() {
+        return maxVersionAheadMs;
+    }
+
+    public SharedStateConfig maxVersionAheadMs(final long v) {
+        maxVersionAheadMs = v;
+        return this;
+    }
+
+    /**
+     * True (default): books written here are signed with the node's Ed25519 key (DATA/book-signing.key, or a
+     * key for the process when there is no data directory) and shelves default to the {@code author} policy.
+     */
+    public boolean signing() {
+        return signing;
+    }
+
+    public SharedStateConfig signing(final boolean v) {
+        signing = v;
+        return this;
+    }
+
     /** Validates everything once; throws BAD_CONFIG with the first problem. */
     public SharedStateConfig conclude() {
         if (concluded) {
@@ -242,6 +267,7 @@ public final class SharedStateConfig {
         require(callTimeoutMs >= 10, "callTimeoutMs >= 10");
         require(expiryCheckMs >= 10, "expiryCheckMs >= 10");
         require(pushDelayMs >= 0, "pushDelayMs >= 0");
+        require(maxVersionAheadMs >= 1_000 && maxVersionAheadMs <= 365L * 86_400_000, "maxVersionAheadMs in [1 s, 1 year]");
         for (final String n : staticNeighbours) {
             try {
                 NeighbourAddress.parse(n, defaultPort);

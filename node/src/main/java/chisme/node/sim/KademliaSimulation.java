@@ -11,6 +11,8 @@ import chisme.wire.NodeId;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -25,6 +27,7 @@ public final class KademliaSimulation {
     private final SplittableRandom random;
     private final List<KademliaEngine> nodes = new ArrayList<>();
     private final List<SimNetwork.Host> hosts = new ArrayList<>();
+    private final Map<KademliaEngine, SimNetwork.Host> hostByEngine = new IdentityHashMap<>();
     private final List<NodeId> published = new ArrayList<>();
     private final List<byte[]> publishedValues = new ArrayList<>();
 
@@ -44,35 +47,65 @@ public final class KademliaSimulation {
 
     /** Adds {@code n} nodes; each joins through a random node already in the network. */
     public void grow(final int n) {
+        grow(n, null);
+    }
+
+    /**
+     * Adds {@code n} nodes one after another; each joins through a random node of {@code pool} (null: of every
+     * live node) as it was when the call began plus the nodes this call added. Returns the new nodes.
+     */
+    public List<KademliaEngine> grow(final int n, final List<KademliaEngine> pool) {
+        final List<KademliaEngine> added = new ArrayList<>();
+        final List<KademliaEngine> from = pool == null ? aliveNodes() : new ArrayList<>(pool);
         for (int i = 0; i < n; i++) {
-            final SimNetwork.Host host = network.addHost();
-            final SplittableRandom r = random.split();
-            final KademliaEngine e = new KademliaEngine(config, NodeId.random(r), host, host, network.clock(),
-                InMemoryTupleStore.withCapacity(100_000, config.maxValueBytes()), new EventLog(16), new Counters(), r);
+            final KademliaEngine e = addNode();
+            final SimNetwork.Host host = hostOf(e);
             host.execute(e::start);
             final List<InetSocketAddress> bootstrap = new ArrayList<>();
-            final List<KademliaEngine> alive = aliveNodes();
-            if (!alive.isEmpty()) {
-                bootstrap.add(alive.get(random.nextInt(alive.size())).localAddress());
+            if (!from.isEmpty()) {
+                bootstrap.add(from.get(random.nextInt(from.size())).localAddress());
             }
-            nodes.add(e);
-            hosts.add(host);
+            from.add(e);
+            added.add(e);
             final boolean[] done = {false};
             host.execute(() -> e.join(bootstrap, size -> done[0] = true));
             network.runWhile(() -> !done[0], network.nowMs() + 600_000, 50_000_000);
         }
+        return added;
+    }
+
+    /** A new node on its own host, not started: the caller schedules {@code start()} (a process not yet up drops datagrams). */
+    public KademliaEngine addNode() {
+        final SimNetwork.Host host = network.addHost();
+        final SplittableRandom r = random.split();
+        final KademliaEngine e = new KademliaEngine(config, NodeId.random(r), host, host, network.clock(),
+            InMemoryTupleStore.withCapacity(100_000, config.maxValueBytes()), new EventLog(16), new Counters(), r);
+        nodes.add(e);
+        hosts.add(host);
+        hostByEngine.put(e, host);
+        return e;
+    }
+
+    /** The simulation's own seeded random source (scenarios draw from it so a seed repeats a run). */
+    public SplittableRandom random() {
+        return random;
     }
 
     /** Publishes {@code count} random values from random live nodes; returns how many got at least one remote copy. */
     public int publish(final int count, final int valueBytes) {
+        return publish(count, valueBytes, null);
+    }
+
+    /** As {@link #publish(int, int)} from random nodes of {@code publishers} (null: any live node). */
+    public int publish(final int count, final int valueBytes, final List<KademliaEngine> publishers) {
         int stored = 0;
         for (int i = 0; i < count; i++) {
             final byte[] v = new byte[valueBytes];
             random.nextBytes(v);
-            final KademliaEngine from = randomAlive();
+            final KademliaEngine from = publishers == null ? randomAlive() : publishers.get(random.nextInt(publishers.size()));
             final int[] copies = {-1};
             final NodeId[] key = new NodeId[1];
-            hostOf(from).execute(() -> key[0] = from.publish(v, c -> copies[0] = c));
+            hostOf(from).execute(() -> key[0] = from.publish(v, (local, c) -> copies[0] = c));
             network.runWhile(() -> copies[0] < 0, network.nowMs() + 600_000, 50_000_000);
             published.add(key[0]);
             publishedValues.add(v);
@@ -81,6 +114,12 @@ public final class KademliaSimulation {
             }
         }
         return stored;
+    }
+
+    /** Records a value published outside {@link #publish} (a scenario's own timing), so {@link #gets} asks for it. */
+    public void published(final NodeId key, final byte[] value) {
+        published.add(key);
+        publishedValues.add(value);
     }
 
     /** Runs {@code count} gets of random published keys from random live nodes that do not hold the key. */
@@ -145,8 +184,8 @@ public final class KademliaSimulation {
         return alive.get(random.nextInt(alive.size()));
     }
 
-    private SimNetwork.Host hostOf(final KademliaEngine e) {
-        return hosts.get(nodes.indexOf(e));
+    public SimNetwork.Host hostOf(final KademliaEngine e) {
+        return hostByEngine.get(e);
     }
 
     /** Success rate and distribution of lookup rounds. */

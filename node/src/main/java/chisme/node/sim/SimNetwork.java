@@ -147,6 +147,7 @@ public final class SimNetwork {
         private final InetSocketAddress address;
         private DatagramHandler handler;
         private boolean up = true;
+        private long extraDelayMs;
 
         private Host(final InetSocketAddress address) {
             this.address = address;
@@ -174,7 +175,8 @@ public final class SimNetwork {
             final byte[] copy = new byte[length];
             buffer.getBytes(offset, copy);
             final InetSocketAddress from = address;
-            final long latency = minLatencyMs + (maxLatencyMs > minLatencyMs ? random.nextLong(maxLatencyMs - minLatencyMs + 1) : 0);
+            final long latency = minLatencyMs + (maxLatencyMs > minLatencyMs ? random.nextLong(maxLatencyMs - minLatencyMs + 1) : 0)
+                + extraDelayMs + to.extraDelayMs;
             at(nowMs + latency, to, new Event(() -> {
                 if (to.handler != null) {
                     delivered++;
@@ -197,6 +199,11 @@ public final class SimNetwork {
 
         public boolean up() {
             return up;
+        }
+
+        /** Adds {@code ms} to every datagram this host sends or receives (a slow or overloaded machine). */
+        public void extraDelayMs(final long ms) {
+            extraDelayMs = Math.max(0, ms);
         }
 
         @Override

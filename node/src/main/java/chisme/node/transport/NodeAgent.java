@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one thread that owns a node's state (Aeron agent style, style.md habit 4). Its duty cycle:
@@ -16,14 +18,19 @@ import java.util.PriorityQueue;
  * {@link Selector} until a datagram arrives, the next timer is due or a command is handed in.
  * <p>
  * Implements {@link Scheduler}: timers and commands always run on this thread, so node logic needs no
- * locks. Exceptions thrown by tasks are counted and never end the loop.
+ * locks. Exceptions thrown by tasks are counted, handed to the {@link #errorHandler} (Agrona's
+ * ErrorHandler: logged, never swallowed silently) and never end the loop. An {@link Error} (a mapped write
+ * that faulted, out of memory, a stack overflow) leaves the node in an unknown state: it ends the loop and
+ * is handed to the {@link #deathHandler}, whose job is to end the process loudly so the service manager
+ * restarts it. {@link #progress()} advances every duty cycle (at least once a second, the longest idle
+ * wait) so a watchdog can tell a stuck thread from an idle one.
  */
 public final class NodeAgent implements Scheduler, AutoCloseable {
     private static final int POLL_LIMIT = 64;
     private static final long MAX_IDLE_MS = 1_000;
     /** Empty duty cycles polled before blocking in the selector (property chisme.agent.spinRounds). */
     private static final int SPIN_ROUNDS = Integer.getInteger("chisme.agent.spinRounds", 0);
-    private static final java.util.function.Consumer<SelectionKey> IGNORE_KEY = k -> {
+    private static final Consumer<SelectionKey> IGNORE_KEY = k -> {
     };
 
     private final String name;
@@ -35,6 +42,10 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private final Selector selector;
     private volatile boolean running;
     private volatile Thread thread;
+    private volatile Consumer<Throwable> errorHandler = e -> { };
+    private volatile Consumer<Throwable> deathHandler = e -> { };
+    private volatile Throwable deathCause;
+    private final AtomicLong progress = new AtomicLong();
     private long timerSequence;
     private int idleRounds;
 
@@ -61,6 +72,33 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
         t.setDaemon(true);
         thread = t;
         t.start();
+    }
+
+    /** Told of every exception a task or datagram handler threw (after it was counted); the loop goes on. */
+    public NodeAgent errorHandler(final Consumer<Throwable> handler) {
+        this.errorHandler = handler;
+        return this;
+    }
+
+    /** Told once, on the dying node thread, of the {@link Error} that ended the loop. */
+    public NodeAgent deathHandler(final Consumer<Throwable> handler) {
+        this.deathHandler = handler;
+        return this;
+    }
+
+    /** Duty cycles run so far: advances at least once a second while the thread is healthy. */
+    public long progress() {
+        return progress.get();
+    }
+
+    /** The node thread (null before start), for a watchdog's liveness check and stack dump. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** What ended the node thread, or null while it runs or after a clean stop. */
+    public Throwable deathCause() {
+        return deathCause;
     }
 
     /** True between {@link #start()} and {@link #close()}. */
@@ -104,12 +142,31 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     }
 
     private void run() {
+        try {
+            loop();
+        } catch (final Throwable t) {
+            deathCause = t;
+            running = false;
+            deathHandler.accept(t);
+        } finally {
+            transport.close();
+            try {
+                selector.close();
+            } catch (final IOException ignored) {
+                // nothing to release beyond the file descriptor
+            }
+        }
+    }
+
+    private void loop() {
         while (running) {
+            progress.lazySet(progress.get() + 1);
             int work = 0;
             try {
                 work += transport.poll(POLL_LIMIT);
             } catch (final RuntimeException e) {
                 counters.increment(CounterId.DROP_HANDLER_ERROR);
+                errorHandler.accept(e);
                 work++;
             }
             work += runDueTimers(clock.nowMs());
@@ -121,12 +178,6 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             } else {
                 idle();
             }
-        }
-        transport.close();
-        try {
-            selector.close();
-        } catch (final IOException ignored) {
-            // nothing to release beyond the file descriptor
         }
     }
 
@@ -160,6 +211,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             r.run();
         } catch (final RuntimeException e) {
             counters.increment(CounterId.DROP_HANDLER_ERROR);
+            errorHandler.accept(e);
         }
     }
 
@@ -184,6 +236,14 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     /** Stops the loop, closes the transport and waits up to 2 s for the thread to end. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()} reporting whether the node thread has ended: false when it is stuck (then nothing
+     * it owns may be closed under it, e.g. the stores must not be marked cleanly shut down).
+     */
+    public boolean stop() {
         running = false;
         selector.wakeup();
         final Thread t = thread;
@@ -193,9 +253,11 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return !t.isAlive();
         } else if (t == null) {
             transport.close();
         }
+        return true;
     }
 
     private static final class Timer implements Comparable<Timer>, Cancellable {

@@ -107,6 +107,55 @@ class AdminServerTest {
         assertThrows(NodeNotRunningException.class, () -> new AdminClient(socket).call("{\"op\":\"echo\"}"));
     }
 
+    @Test
+    void shouldRefuseInvalidUtf8InsteadOfReplacingIt() throws Exception {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            final byte[] head = "{\"op\":\"echo\",\"text\":\"a".getBytes(StandardCharsets.UTF_8);
+            final byte[] tail = "\"}\n{\"op\":\"echo\",\"text\":\"ok\"}\n".getBytes(StandardCharsets.UTF_8);
+            final ByteBuffer b = ByteBuffer.allocate(head.length + 2 + tail.length).put(head).put((byte) 0xC3).put((byte) 0x28).put(tail).flip();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            final LineReader in = new LineReader(java.nio.channels.Channels.newInputStream(ch), 1 << 20);
+            final String first = in.read();
+            assertTrue(first.contains("\"code\":\"BAD_REQUEST\"") && first.contains("not valid UTF-8"), first);
+            assertEquals("{\"ok\":true,\"result\":\"ok\"}", in.read());
+        }
+    }
+
+    @Test
+    void shouldCloseIdleConnectionsSoIdleClientsCannotLockOutAdmin() throws Exception {
+        server.close();
+        server = AdminServer.start(socket, (r, stream) -> Json.string("pong"), 300, e -> { });
+        final List<SocketChannel> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < AdminServer.MAX_CONNECTIONS; i++) {
+                final SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                ch.connect(UnixDomainSocketAddress.of(socket));
+                idle.add(ch);
+            }
+            Thread.sleep(100);
+            assertEquals(AdminError.BUSY, new AdminClient(socket).call("{\"op\":\"ping\"}").code(), "every slot held");
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            AdminReply r = null;
+            while (System.nanoTime() < deadline) {
+                r = new AdminClient(socket).call("{\"op\":\"ping\"}");
+                if (r.ok()) {
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(r != null && r.ok(), "admin answers again once idle connections are closed");
+            assertTrue(server.idleClosed() >= 1, "idle closed " + server.idleClosed());
+            assertEquals(-1, idle.get(0).read(ByteBuffer.allocate(1)), "the idle connection was closed by the server");
+        } finally {
+            for (final SocketChannel ch : idle) {
+                ch.close();
+            }
+        }
+    }
+
     private List<String> raw(final String text, final int expectLines) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));

@@ -22,6 +22,12 @@ class ConfigFileTest {
     }
 
     @Test
+    void shouldAcceptAByteOrderMark() throws IOException {
+        final NodeConfig c = ConfigFile.load(write("\uFEFFport = 4301\n"), new NodeConfig().dataDir(dir));
+        assertEquals(4301, c.port());
+    }
+
+    @Test
     void shouldUseEmbeddedDefaults() {
         final NodeConfig c = new NodeConfig().dataDir(dir).conclude();
         assertEquals(4200, c.port());

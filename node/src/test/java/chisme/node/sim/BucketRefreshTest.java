@@ -66,6 +66,8 @@ class BucketRefreshTest {
         // bound above is met only because refresh ran.
         final KademliaSimulation sim = quietNetwork(100_000_000);
         assertEquals(0, refreshes(sim));
-        assertTrue(oldestBucketAgeMs(sim) >= RUN_MS, "age " + oldestBucketAgeMs(sim));
+        // The merge watch (issue 11) may still look the node up for a few seconds after the last join, so
+        // the control allows one minute of settling: still far above the refresh bound of ~127 s.
+        assertTrue(oldestBucketAgeMs(sim) >= RUN_MS - REFRESH_MS, "age " + oldestBucketAgeMs(sim));
     }
 }

@@ -1,0 +1,56 @@
+package chisme.bench.scale;
+
+import chisme.bench.report.Csv;
+import chisme.node.kademlia.KademliaConfig;
+import chisme.node.metrics.CounterId;
+import chisme.node.sim.BootScenarios;
+
+/**
+ * Issue 11 at scale in the simulator (the production engine under virtual time, latency 5-50 ms, no loss):
+ * a whole community booting at once with a fraction of the nodes 30-120 s late, and two networks of N/2
+ * merged by one join. Reports the virtual time until the routing tables form one network and until every
+ * table names its true closest node, get success afterwards, and datagrams per node.
+ */
+final class BootstrapSim {
+    private BootstrapSim() {
+    }
+
+    static void run(final Args args) {
+        final int[] sizes = args.integers("sizes", "1000,5000");
+        final double late = args.decimal("late", 0.2);
+        final int values = args.integer("values", 100);
+        final int gets = args.integer("gets", 500);
+        final long limitS = args.longValue("limit-s", 900);
+        final long seed = args.longValue("seed", 42);
+        final String[] scenarios = args.string("scenarios", "boot,merge").split(",");
+        final Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
+            "gets", "get_success", "datagrams_per_node", "join_attempts_per_node", "merge_runs_per_node", "handoff_stores_per_node",
+            "wall_s");
+        for (final int n : sizes) {
+            for (final String scenario : scenarios) {
+                if (!scenario.equals("boot") && !scenario.equals("merge")) {
+                    throw new IllegalArgumentException("--scenarios: boot and/or merge, got " + scenario);
+                }
+                final long t0 = System.nanoTime();
+                final BootScenarios.Outcome o = scenario.equals("boot")
+                    ? BootScenarios.simultaneousBoot(new KademliaConfig(), seed + n, n, late, values, gets, limitS * 1000)
+                    : BootScenarios.merge(new KademliaConfig(), seed + n, n, values, gets, limitS * 1000);
+                final double wallS = (System.nanoTime() - t0) / 1e9;
+                System.out.println(o + String.format(" wall=%.0fs", wallS));
+                csv.row(n, scenario.equals("boot") ? "simultaneous boot, " + Math.round(late * 100) + "% late" : "merge of two halves",
+                    o.lateNodes(), seconds(o.connectedMs()), seconds(o.convergedMs()), o.components(), o.missingClosest(), o.gets(),
+                    o.getSuccess(), String.format("%.0f", o.datagramsPerNode()), String.format("%.1f", o.perNode(CounterId.JOIN_ATTEMPTS)),
+                    String.format("%.1f", o.perNode(CounterId.MERGE_SELF_LOOKUPS)), String.format("%.1f", o.perNode(CounterId.HANDOFF_STORES_SENT)),
+                    String.format("%.0f", wallS));
+            }
+        }
+        csv.print("bootstrap and merge (simulated, k=20, alpha=3, virtual time; times from the last node's start / the join)");
+        csv.write(args.results().resolve("bootstrap_sim.csv"));
+        ReportPlots.bootstrap(csv, args.plots().resolve(ReportPlots.BOOTSTRAP_PNG));
+    }
+
+    /** Virtual seconds, empty when it never happened within the limit. */
+    private static String seconds(final long ms) {
+        return ms < 0 ? "" : String.format("%.1f", ms / 1e3);
+    }
+}

@@ -1,0 +1,176 @@
+package chisme.node.kademlia;
+
+import chisme.node.metrics.CounterId;
+import chisme.node.routing.Contact;
+import chisme.node.rpc.ResponseListener;
+import chisme.node.rpc.RpcTracker;
+import chisme.node.transport.Scheduler;
+import chisme.store.Tuple;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageFlyweight;
+import chisme.wire.MessageType;
+import chisme.wire.NodeId;
+import chisme.wire.StoreResultStatus;
+import org.agrona.DirectBuffer;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Values follow the merge (Kademlia paper 2.5: "when a new node joins the system, it must store any
+ * key-value pair to which it is one of the k closest"; xlattice "Join"). When a verified newcomer enters
+ * the table, each value we hold for which the newcomer is closer to the key than we are and among the k
+ * closest we know is stored at it, so a value published in one island is found from the other as soon
+ * as they merge, not after tReplicate. Only holders the newcomer is closer to the key than send.
+ * <p>
+ * Bounded so a merge of two large networks does not flood the links: at most
+ * {@link KademliaConfig#handoffQueuedContacts()} newcomers wait (more are dropped and counted; the hourly
+ * replication still covers them), one newcomer is scanned per tick, and at most
+ * {@link KademliaConfig#handoffStoresPerTick()} STOREs leave per tick of {@link KademliaConfig#handoffTickMs()}.
+ * The write token comes from one FIND_NODE to the newcomer (tokens are per source address, BEP 5, so one
+ * serves every key). Values the newcomer published itself are skipped.
+ */
+final class ValueHandoff {
+    /** STOREs waiting to leave, at most (a newcomer's batch beyond this waits for the next replication). */
+    private static final int MAX_QUEUED_STORES = 1_024;
+
+    private record Transfer(InetSocketAddress to, long token, Tuple tuple) {
+    }
+
+    private final KademliaEngine engine;
+    private final KademliaConfig config;
+    private final ArrayDeque<Contact> newcomers = new ArrayDeque<>();
+    private final ArrayDeque<Transfer> transfers = new ArrayDeque<>();
+    private final Contact[] scratch;
+    private boolean awaitingToken;
+    private Scheduler.Cancellable tick;
+
+    ValueHandoff(final KademliaEngine engine) {
+        this.engine = engine;
+        this.config = engine.config();
+        this.scratch = new Contact[config.k()];
+    }
+
+    /** A verified newcomer entered the table (node thread). */
+    void onAdded(final Contact c) {
+        if (engine.store().size() == 0) {
+            return;
+        }
+        if (newcomers.size() >= config.handoffQueuedContacts()) {
+            engine.counters().increment(CounterId.HANDOFF_CONTACTS_DROPPED);
+            return;
+        }
+        engine.counters().increment(CounterId.HANDOFF_CONTACTS_QUEUED);
+        newcomers.add(c);
+        schedule();
+    }
+
+    void stop() {
+        if (tick != null) {
+            tick.cancel();
+            tick = null;
+        }
+        newcomers.clear();
+        transfers.clear();
+    }
+
+    private void schedule() {
+        if (tick == null) {
+            tick = engine.scheduler().schedule(config.handoffTickMs(), this::tick);
+        }
+    }
+
+    private void tick() {
+        tick = null;
+        if (!engine.running()) {
+            return;
+        }
+        for (int i = 0; i < config.handoffStoresPerTick() && !transfers.isEmpty(); i++) {
+            send(transfers.poll());
+        }
+        if (transfers.isEmpty() && !awaitingToken && !newcomers.isEmpty()) {
+            scan(newcomers.poll());
+        }
+        if (!transfers.isEmpty() || !newcomers.isEmpty()) {
+            schedule();
+        }
+    }
+
+    /** The values the newcomer should hold; if any, ask it for a token, then queue their STOREs. */
+    private void scan(final Contact c) {
+        if (engine.table().find(c.id()) == null) {
+            return; // gone again
+        }
+        final long nowMs = engine.clock().nowMs();
+        final List<Tuple> due = new ArrayList<>();
+        engine.store().forEach(t -> {
+            if (due.size() < MAX_QUEUED_STORES && t.expiresAtMs() > nowMs && belongsAt(c.id(), t)) {
+                due.add(t);
+            }
+        });
+        if (due.isEmpty()) {
+            return;
+        }
+        awaitingToken = true;
+        final RpcTracker tracker = engine.tracker();
+        final int length = engine.findNodeOut.wrap(tracker.requestBuffer(), 0).encode(c.id());
+        final long id = tracker.call(c.address(), MessageType.FIND_NODE, length - MessageFlyweight.BODY_OFFSET,
+            config.rpcTimeoutMs(), new ResponseListener() {
+                @Override
+                public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
+                    awaitingToken = false;
+                    if (h.type() == MessageType.NODES && h.sender().equals(c.id())) {
+                        final long token = engine.nodesIn.wrap(b, o).token();
+                        for (final Tuple t : due) {
+                            if (transfers.size() < MAX_QUEUED_STORES) {
+                                transfers.add(new Transfer(c.address(), token, t));
+                            }
+                        }
+                    }
+                    schedule();
+                }
+
+                @Override
+                public void onTimeout() {
+                    awaitingToken = false;
+                    schedule();
+                }
+            });
+        if (id == 0) {
+            awaitingToken = false;
+        }
+    }
+
+    /** The newcomer is closer to the key than we are, did not publish it, and is among the k closest we know. */
+    private boolean belongsAt(final NodeId newcomer, final Tuple t) {
+        final NodeId key = t.key();
+        if (key.compareDistance(newcomer, engine.localId()) >= 0 || newcomer.equals(t.publisher())) {
+            return false;
+        }
+        final int n = engine.table().closest(key, scratch.length, scratch);
+        for (int i = 0; i < n; i++) {
+            if (scratch[i].id().equals(newcomer)) {
+                return true;
+            }
+        }
+        // Not paper 2.5's refinement (only the holder nearest the key sends): after a boot storm or a merge the
+        // nearer nodes we know often do not hold the value yet (measured: 163/200 gets with it, 200/200 without).
+        return false;
+    }
+
+    private void send(final Transfer x) {
+        final Tuple t = x.tuple();
+        final long ttlSeconds = (t.expiresAtMs() - engine.clock().nowMs()) / 1000;
+        if (ttlSeconds <= 0) {
+            return;
+        }
+        engine.counters().increment(CounterId.HANDOFF_STORES_SENT);
+        engine.storeAt(x.to(), x.token(), t.key(), t.value(), t.publisher(), ttlSeconds, status -> {
+            if (status == StoreResultStatus.OK) {
+                engine.counters().increment(CounterId.HANDOFF_STORES_OK);
+            }
+        });
+    }
+}
