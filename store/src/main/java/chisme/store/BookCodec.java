@@ -13,9 +13,12 @@ final class BookCodec {
 
     static byte[] encode(final Book book, final byte[] name) {
         final byte[] data = book.data();
-        final byte[] out = new byte[BookLayout.HEADER_BYTES + name.length + data.length];
+        final byte[] signature = book.signature();
+        final int signatureBytes = signature == null ? 0 : BookLayout.SIGNATURE_BYTES;
+        final byte[] out = new byte[BookLayout.HEADER_BYTES + name.length + data.length + signatureBytes];
         final UnsafeBuffer b = new UnsafeBuffer(out);
-        b.putInt(BookLayout.FLAGS_OFFSET, book.tombstone() ? BookLayout.FLAG_TOMBSTONE : 0);
+        b.putInt(BookLayout.FLAGS_OFFSET, (book.tombstone() ? BookLayout.FLAG_TOMBSTONE : 0)
+            | (signature == null ? 0 : BookLayout.FLAG_SIGNED));
         b.putLong(BookLayout.AUTHOR_HI_OFFSET, book.authorId().hi());
         b.putLong(BookLayout.AUTHOR_MID_OFFSET, book.authorId().mid());
         b.putInt(BookLayout.AUTHOR_LO_OFFSET, book.authorId().lo());
@@ -25,6 +28,9 @@ final class BookCodec {
         b.putShort(BookLayout.AUTHOR_NAME_LENGTH_OFFSET, (short) name.length);
         b.putBytes(BookLayout.HEADER_BYTES, name);
         b.putBytes(BookLayout.HEADER_BYTES + name.length, data);
+        if (signature != null) {
+            b.putBytes(BookLayout.HEADER_BYTES + name.length + data.length, signature);
+        }
         b.putInt(BookLayout.CHECKSUM_OFFSET, crc(out));
         return out;
     }
@@ -43,7 +49,9 @@ final class BookCodec {
         final UnsafeBuffer b = new UnsafeBuffer(record);
         final int nameLength = b.getShort(BookLayout.AUTHOR_NAME_LENGTH_OFFSET) & 0xFFFF;
         final int dataLength = b.getInt(BookLayout.DATA_LENGTH_OFFSET);
-        if (dataLength < 0 || (long) BookLayout.HEADER_BYTES + nameLength + dataLength != record.length
+        final boolean signed = (b.getInt(BookLayout.FLAGS_OFFSET) & BookLayout.FLAG_SIGNED) != 0;
+        final int signatureBytes = signed ? BookLayout.SIGNATURE_BYTES : 0;
+        if (dataLength < 0 || (long) BookLayout.HEADER_BYTES + nameLength + dataLength + signatureBytes != record.length
             || crc(record) != b.getInt(BookLayout.CHECKSUM_OFFSET)) {
             return null;
         }
@@ -62,10 +70,15 @@ final class BookCodec {
         final String name = new String(record, BookLayout.HEADER_BYTES, nameLength, StandardCharsets.UTF_8);
         final byte[] data = new byte[dataLength];
         b.getBytes(BookLayout.HEADER_BYTES + nameLength, data);
+        byte[] signature = null;
+        if (signed) {
+            signature = new byte[BookLayout.SIGNATURE_BYTES];
+            b.getBytes(BookLayout.HEADER_BYTES + nameLength + dataLength, signature);
+        }
         return new Book(shelf, key,
             new NodeId(b.getLong(BookLayout.AUTHOR_HI_OFFSET), b.getLong(BookLayout.AUTHOR_MID_OFFSET),
                 b.getInt(BookLayout.AUTHOR_LO_OFFSET)),
             name, b.getLong(BookLayout.VERSION_OFFSET), b.getLong(BookLayout.EXPIRES_AT_OFFSET),
-            (b.getInt(BookLayout.FLAGS_OFFSET) & BookLayout.FLAG_TOMBSTONE) != 0, data);
+            (b.getInt(BookLayout.FLAGS_OFFSET) & BookLayout.FLAG_TOMBSTONE) != 0, data, signature);
     }
 }

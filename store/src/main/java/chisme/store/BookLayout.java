@@ -29,7 +29,10 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  | 56 author name UTF-8 ..., then data UTF-8 JSON ...            |
  *  +---------------------------------------------------------------+
+ *  | with flag bit 1 (signed): the 100-byte signature block         |
+ *  +---------------------------------------------------------------+
  * </pre>
+ * Records written before signing existed have bit 1 clear and read unchanged.
  */
 public final class BookLayout {
     public static final int CHECKSUM_OFFSET = 0;
@@ -43,6 +46,10 @@ public final class BookLayout {
     public static final int AUTHOR_NAME_LENGTH_OFFSET = 48;
     public static final int HEADER_BYTES = 56;
     public static final int FLAG_TOMBSTONE = 1;
+    /** Flag: a signature block of {@link #SIGNATURE_BYTES} follows the data. */
+    public static final int FLAG_SIGNED = 2;
+    /** Signed ttl u32, Ed25519 public key (32), signature (64): as on the wire (wire.md "BOOKS"). */
+    public static final int SIGNATURE_BYTES = 100;
     /** Longest shelf name in bytes (wire.md). */
     public static final int MAX_SHELF_BYTES = 64;
     /** Longest book key in bytes (wire.md). */

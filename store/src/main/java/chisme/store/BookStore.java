@@ -29,6 +29,26 @@ public interface BookStore extends AutoCloseable {
     /** Removes books with expiresAtMs at or before nowMs, telling {@code onExpired} of each; returns how many. */
     int expire(long nowMs, Consumer<Book> onExpired);
 
+    /** Books held over all shelves (issue 12: the node keeps a share of both quotas for local writes). */
+    default int size() {
+        return 0;
+    }
+
+    /** Bytes counted against the byte quota. */
+    default long bytes() {
+        return 0;
+    }
+
+    /** Most books held. */
+    default int maxBooks() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Byte quota. */
+    default long maxBookBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** Maximum size of a book's data accepted by {@link #put}. */
     int maxDataBytes();
 

@@ -261,6 +261,16 @@ public final class ChronicleBookStore implements BookStore {
         return bytes;
     }
 
+    /** Entry quota in force. */
+    public int maxBooks() {
+        return maxBooks;
+    }
+
+    /** Byte quota in force. */
+    public long maxBookBytes() {
+        return maxBookBytes;
+    }
+
     /** Records dropped because their checksum or lengths did not match. */
     public long corruptDropped() {
         return corruptDropped;

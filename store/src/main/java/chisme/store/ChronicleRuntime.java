@@ -1,5 +1,7 @@
 package chisme.store;
 
+import net.openhft.posix.PosixAPI;
+
 import java.nio.ByteOrder;
 
 /**
@@ -21,6 +23,11 @@ public final class ChronicleRuntime {
         System.setProperty("disable.perf.info", "true");
         // Resource tracing (stack trace per mapped resource) costs heap and is for debugging only.
         System.setProperty("jvm.resource.tracing", "false");
+        // chronicle-core's Jvm initialiser loads a POSIX binding through jnr-ffi (~390 classes of jnr, jffi and
+        // asm, bytecode generated at run time, a native libjffi unpacked to the temp directory) only to warm
+        // it up. Chronicle Map uses it for msync alone, which chisme never asks for (no durability promise on
+        // power loss: docs/store.md); the no-op binding returns 0 there. Must run before Jvm initialises.
+        PosixAPI.useNoOpPosixApi();
     }
 
     private ChronicleRuntime() {

@@ -49,7 +49,8 @@ public final class InMemoryBookStore implements BookStore {
         if (keyBytes > BookLayout.MAX_KEY_BYTES || nameBytes > BookLayout.MAX_AUTHOR_NAME_BYTES) {
             return StoreStatus.TOO_LARGE;
         }
-        final long newBytes = BookLayout.recordBytes(book.shelf().length() + 1 + keyBytes, nameBytes, book.data().length);
+        final long newBytes = BookLayout.recordBytes(book.shelf().length() + 1 + keyBytes, nameBytes, book.data().length)
+            + (book.signature() == null ? 0 : BookLayout.SIGNATURE_BYTES);
         final HashMap<String, Held> shelf = shelves.get(book.shelf());
         final Held old = shelf == null ? null : shelf.get(book.key());
         if (old == null && books >= maxBooks) {
@@ -59,7 +60,8 @@ public final class InMemoryBookStore implements BookStore {
             return StoreStatus.FULL;
         }
         final Book copy = new Book(book.shelf(), book.key(), book.authorId(), book.authorName() == null ? "" : book.authorName(),
-            book.version(), book.expiresAtMs(), book.tombstone(), book.data().clone());
+            book.version(), book.expiresAtMs(), book.tombstone(), book.data().clone(),
+            book.signature() == null ? null : book.signature().clone());
         shelves.computeIfAbsent(book.shelf(), s -> new HashMap<>()).put(book.key(), new Held(copy, newBytes));
         if (old != null) {
             summaries.remove(old.book());
@@ -150,14 +152,24 @@ public final class InMemoryBookStore implements BookStore {
         return expired.size();
     }
 
-    /** Books held over all shelves. */
+    @Override
     public int size() {
         return books;
     }
 
-    /** Bytes counted against the byte quota. */
+    @Override
     public long bytes() {
         return bytes;
+    }
+
+    @Override
+    public int maxBooks() {
+        return maxBooks;
+    }
+
+    @Override
+    public long maxBookBytes() {
+        return maxBookBytes;
     }
 
     @Override

@@ -121,9 +121,19 @@ public final class InMemoryTupleStore implements TupleStore {
         return tuples.size();
     }
 
-    /** Bytes counted against the byte quota. */
+    @Override
     public long bytes() {
         return bytes;
+    }
+
+    @Override
+    public int maxTuples() {
+        return maxTuples;
+    }
+
+    @Override
+    public long maxTupleBytes() {
+        return maxTupleBytes;
     }
 
     @Override

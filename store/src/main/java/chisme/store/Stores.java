@@ -178,7 +178,7 @@ public final class Stores implements AutoCloseable {
         final long average = BookLayout.recordBytes(AVERAGE_BOOK_KEY_BYTES, AVERAGE_AUTHOR_NAME_BYTES,
             meta.averageBookDataBytes());
         final long largest = BookLayout.recordBytes(BookLayout.MAX_SHELF_BYTES + 1 + BookLayout.MAX_KEY_BYTES,
-            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes());
+            BookLayout.MAX_AUTHOR_NAME_BYTES, meta.maxBookDataBytes()) + BookLayout.SIGNATURE_BYTES;
         final ChronicleSizing sizing = new ChronicleSizing(meta.maxBooks(), meta.maxBookBytes(), average, largest);
         return sizing.apply(ChronicleMapBuilder.of(byte[].class, byte[].class)
             .name("chisme-books")
@@ -189,7 +189,8 @@ public final class Stores implements AutoCloseable {
 
     private static ChronicleMap<byte[], byte[]> openMap(final ChronicleMapBuilder<byte[], byte[]> builder, final Path file,
                                                         final boolean recover) {
-        if (Files.exists(file)) {
+        final boolean existed = Files.exists(file);
+        if (existed) {
             MapFileCheck.check(file);
         }
         try {
@@ -197,14 +198,33 @@ public final class Stores implements AutoCloseable {
         } catch (final IOException | RuntimeException e) {
             throw new StoreException(file, (recover ? "cannot recover map: " : "cannot open map: ") + oneLine(e), e);
         } catch (final Error e) {
-            // Chronicle reports some header corruption as an AssertionError / InternalError.
-            throw new StoreException(file, "corrupt map file: " + oneLine(e), e);
+            // Chronicle reports some header corruption as an AssertionError / InternalError. A file created by
+            // this open cannot be corrupt, and a class that fails to load or initialise (e.g. a runtime without
+            // jdk.compiler) or a JVM out of memory (OutOfMemoryError: Metaspace) is not the file's fault.
+            final boolean runtimeFault = !existed || e instanceof LinkageError || e instanceof VirtualMachineError
+                || innermost(e) instanceof ClassNotFoundException;
+            throw new StoreException(file, (runtimeFault ? "cannot open map (Java runtime error, not a damaged file): "
+                : "corrupt map file: ") + oneLine(e) + rootCause(e), e);
         }
     }
 
     private static String oneLine(final Throwable e) {
         final String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    /** " (cause: ...)" naming the innermost cause, or "" when there is none (ExceptionInInitializerError has no message). */
+    private static String rootCause(final Throwable e) {
+        final Throwable c = innermost(e);
+        return c == e ? "" : " (cause: " + oneLine(c) + ")";
+    }
+
+    private static Throwable innermost(final Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     private static void closeQuietly(final FileChannel channel) {

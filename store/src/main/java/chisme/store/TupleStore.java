@@ -36,6 +36,21 @@ public interface TupleStore extends AutoCloseable {
 
     int size();
 
+    /** Bytes counted against the byte quota (issue 12: the node keeps a share of both quotas for local writes). */
+    default long bytes() {
+        return 0;
+    }
+
+    /** Most tuples held. */
+    default int maxTuples() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Byte quota. */
+    default long maxTupleBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** Maximum value size accepted by {@link #put}. */
     int maxValueBytes();
 

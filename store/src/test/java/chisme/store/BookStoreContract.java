@@ -43,6 +43,28 @@ abstract class BookStoreContract {
     }
 
     @Test
+    void shouldKeepTheSignatureBlockAndReadUnsignedBooksUnchanged() {
+        final BookStore s = newStore();
+        final byte[] sig = new byte[BookLayout.SIGNATURE_BYTES];
+        for (int i = 0; i < sig.length; i++) {
+            sig[i] = (byte) (i * 7 + 1);
+        }
+        final Book plain = book("s", "plain", 1, Long.MAX_VALUE, "1");
+        final Book signed = new Book("s", "signed", plain.authorId(), "a", 2, Long.MAX_VALUE, false, "2".getBytes(), sig);
+        assertEquals(StoreStatus.OK, s.put(plain));
+        assertEquals(StoreStatus.OK, s.put(signed));
+        assertNull(s.get("s", "plain").signature());
+        assertArrayEquals(sig, s.get("s", "signed").signature());
+        assertArrayEquals(sig, s.get("s", "signed").withExpiry(5).signature());
+        // The entry hash (anti-entropy) ignores the signature: signed and unsigned copies of a version agree.
+        final long[] h1 = new long[2];
+        final long[] h2 = new long[2];
+        BookStore.entryHash(signed, h1);
+        BookStore.entryHash(new Book("s", "signed", plain.authorId(), "a", 2, 7, false, "2".getBytes()), h2);
+        assertArrayEquals(h1, h2);
+    }
+
+    @Test
     void shouldStoreBookAndKeepSummaryCurrent() {
         try (BookStore store = newStore()) {
             final Book a = book("hosts", "10.0.0.1", 1, 1000, "{\"n\":\"a\"}");

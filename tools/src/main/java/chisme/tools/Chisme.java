@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
     subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
         DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,
-        ShelfCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class,
+        ShelfCommands.class, KeysCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class, SharedStateAsyncCommand.class,
         CommandLine.HelpCommand.class})
 public final class Chisme implements Runnable {
     @picocli.CommandLine.Spec
@@ -40,8 +40,24 @@ public final class Chisme implements Runnable {
 
     /** The configured command tree (also used by the shell for completion). */
     public static CommandLine commandLine(final CliContext ctx) {
+        final CommandLine cl = new CommandLine(new Chisme(), factory(ctx));
+        NodeCommand.addConfigOptions(cl.getSubcommands().get("node").getCommandSpec());
+        return configure(cl, ctx);
+    }
+
+    /**
+     * Runs one subcommand alone ({@code argv[0]} names it, {@code command} is its class): building only
+     * that command keeps the daemon's "cli" op fast (the whole tree costs tens of milliseconds per call).
+     */
+    static int runOne(final CliContext ctx, final Class<?> command, final String... argv) {
+        final CommandLine cl = configure(new CommandLine(command, factory(ctx)), ctx);
+        cl.setCommandName(argv[0]);
+        return cl.execute(java.util.Arrays.copyOfRange(argv, 1, argv.length));
+    }
+
+    private static IFactory factory(final CliContext ctx) {
         final IFactory defaults = CommandLine.defaultFactory();
-        final IFactory factory = new IFactory() {
+        return new IFactory() {
             @Override
             public <K> K create(final Class<K> cls) throws Exception {
                 final K o = defaults.create(cls);
@@ -51,8 +67,9 @@ public final class Chisme implements Runnable {
                 return o;
             }
         };
-        final CommandLine cl = new CommandLine(new Chisme(), factory);
-        NodeCommand.addConfigOptions(cl.getSubcommands().get("node").getCommandSpec());
+    }
+
+    private static CommandLine configure(final CommandLine cl, final CliContext ctx) {
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setParameterExceptionHandler((ex, args) -> {

@@ -1,5 +1,6 @@
 package chisme.tools;
 
+import chisme.node.config.AdminPaths;
 import chisme.node.config.ConfigException;
 import chisme.node.config.ConfigFile;
 import chisme.node.config.ConfigKey;
@@ -25,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "node", description = {"Run a peer in the foreground (for systemd / procd) until SIGTERM or SIGINT.",
     "Every config file key is also a flag: --KEY VALUE (docs/configuration.md). Flags override the file."})
 public final class NodeCommand extends CliCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (key = value lines)")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "config file (key = value lines; default: /etc/chisme/chisme.conf if it exists, or $CHISME_CONFIG)")
     Path configFile;
 
     /** Adds one {@code --KEY} option per config key (the spec is built before parsing). */
@@ -56,6 +57,9 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         final NodeConfig config = new NodeConfig();
         if (configFile != null) {
             ConfigFile.load(configFile, config);
+        } else if (java.nio.file.Files.isRegularFile(AdminPaths.systemConfig())) {
+            // procd / systemd start the node with no arguments: the system config is the default.
+            ConfigFile.load(AdminPaths.systemConfig(), config);
         }
         final ParseResult pr = spec.commandLine().getParseResult();
         for (final ConfigKey k : ConfigKey.values()) {
@@ -121,6 +125,7 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         } catch (final IOException | RuntimeException e) {
             throw new CliException(ExitCode.CONFIG, "cannot start the node: " + e.getMessage());
         }
+        daemon.extraOps(new CliOp(config.adminSocket()));
         running.set(daemon);
         if (stopRequested.getCount() == 0) {
             stopWithin(daemon, STOP_DEADLINE_MS);

@@ -1,17 +1,16 @@
 package chisme.tools;
 
 import chisme.node.config.AdminPaths;
-import chisme.node.config.NodeConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
 /**
- * Which node a command talks to: {@code --admin SOCKET}, else {@code --data DIR}, else $CHISME_DATA, else
- * the default data directory (~/.chisme/data).
+ * Which node a command talks to: {@code --admin SOCKET}, else {@code --data DIR}, else $CHISME_ADMIN,
+ * $CHISME_DATA, the system config file (/etc/chisme/chisme.conf) and ~/.chisme/data ({@link AdminPaths#clientSocket()}).
  */
 public final class NodeTarget {
-    @Option(names = "--data", paramLabel = "DIR", description = "data directory of the node to talk to (default: $CHISME_DATA, then ~/.chisme/data)")
+    @Option(names = "--data", paramLabel = "DIR", description = "data directory of the node to talk to (default: $CHISME_ADMIN, $CHISME_DATA, /etc/chisme/chisme.conf, ~/.chisme/data)")
     Path dataDir;
 
     @Option(names = "--admin", paramLabel = "SOCKET", description = "the node's admin socket (overrides --data)")
@@ -25,6 +24,6 @@ public final class NodeTarget {
         if (dataDir != null) {
             return AdminPaths.socket(dataDir);
         }
-        return fallback != null ? fallback : AdminPaths.socket(NodeConfig.defaultDataDir());
+        return fallback != null ? fallback : AdminPaths.clientSocket();
     }
 }

@@ -1,6 +1,5 @@
 package chisme.tools;
 
-import com.fasterxml.jackson.core.JsonToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,24 +10,29 @@ import java.util.regex.Pattern;
 
 /**
  * LibreMesh compatibility: {@code shared-state insert|get|sync|reqsync|bleach|remove|dump TYPE} with the
- * Lua tool's stdin/stdout formats (docs/libremesh.md), addressed to the node in $CHISME_DATA (or the
- * default data directory), so existing publishers and hooks run unchanged through bin/shared-state.
+ * Lua tool's stdin/stdout formats and exit statuses (docs/libremesh.md), so existing publishers and hooks
+ * run unchanged through bin/shared-state. As lenient as the Lua tool where scripts rely on it: invalid
+ * JSON on stdin is ignored (exit 0), {@code []} is an empty map, {@code get} of an empty or unknown type
+ * prints {@code []}, a sync nobody answers exits 0; a missing type or unknown action exits 234 (the Lua
+ * tool's {@code os.exit(-22)}). The {@code chisme shelf} commands stay strict.
  */
 @Command(name = "shared-state", description = {"LibreMesh-compatible shared-state command (see docs/libremesh.md):",
     "  insert TYPE    {key: data} on stdin",
-    "  get TYPE       prints {key: {bleachTTL, author, data}}",
+    "  get TYPE       prints {key: {bleachTTL, author, data}} on one line",
     "  dump TYPE      prints the full entries",
     "  remove TYPE    JSON array of keys on stdin",
     "  sync TYPE [PEER...]   PEER is HOST, HOST:PORT or a LibreMesh URL http://[ADDR%IF]/cgi-bin/shared-state/TYPE",
     "  reqsync TYPE   merges {key: {bleachTTL, author, data}} from stdin, prints the merged shelf",
-    "  bleach TYPE    drops expired entries now"})
+    "  bleach TYPE    nothing to do (TTLs count down continuously)"})
 public final class SharedStateCommand extends ClientCommand {
+    /** The Lua tool's {@code os.exit(-22)}: missing type, unknown action. */
+    static final int LUA_EINVAL = 234;
     private static final Pattern URL = Pattern.compile("^[a-z]+://(\\[[^\\]]+\\]|[^/:\\[]+)(?::(\\d+))?(/.*)?$");
 
-    @Parameters(index = "0", paramLabel = "ACTION")
+    @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1")
     String action;
 
-    @Parameters(index = "1", paramLabel = "TYPE")
+    @Parameters(index = "1", paramLabel = "TYPE", arity = "0..1")
     String type;
 
     @Parameters(index = "2..*", paramLabel = "PEER")
@@ -36,60 +40,98 @@ public final class SharedStateCommand extends ClientCommand {
 
     @Override
     public Integer call() {
+        if (type == null || type.isEmpty()) {
+            throw new CliException(LUA_EINVAL, "shared-state needs CRDT name to be specified as second argument");
+        }
+        if (!List.of("insert", "remove", "get", "dump", "bleach", "reqsync", "sync").contains(action)) {
+            throw new CliException(LUA_EINVAL, "shared-state needs an operation name to be specified as first argument"
+                + " (insert, get, dump, remove, sync, reqsync or bleach)");
+        }
         final String shelf = ShelfCommands.shelf(type);
         switch (action) {
             case "insert" -> {
-                final String json = ShelfCommands.readJson(ctx, JsonToken.START_OBJECT);
-                call("shelf.insert", g -> {
-                    g.writeStringField("shelf", shelf);
-                    g.writeStringField("json", json);
-                });
+                final String json = LibremeshInput.object(LibremeshInput.read(ctx));
+                if (json == null) {
+                    err().println("shared-state: stdin is not a JSON object {key: data}; nothing inserted");
+                } else if (!json.equals("{}")) {
+                    call("shelf.insert", g -> {
+                        g.writeStringField("shelf", shelf);
+                        g.writeStringField("json", json);
+                    });
+                }
             }
             case "remove" -> {
-                final String json = ShelfCommands.readJson(ctx, JsonToken.START_ARRAY);
-                call("shelf.remove", g -> {
-                    g.writeStringField("shelf", shelf);
-                    g.writeStringField("json", json);
-                });
+                final String text = LibremeshInput.read(ctx);
+                final String json = text.strip().matches("\\{\\s*\\}") ? "[]" : LibremeshInput.array(text);
+                if (json == null) {
+                    err().println("shared-state: stdin is not a JSON array of keys; nothing removed");
+                } else if (!json.equals("[]")) {
+                    call("shelf.remove", g -> {
+                        g.writeStringField("shelf", shelf);
+                        g.writeStringField("json", json);
+                    });
+                }
             }
-            case "get" -> ShelfCommands.printJson(this, call("shelf.get", g -> {
+            case "get" -> printLua(call("shelf.get", g -> {
                 g.writeStringField("shelf", shelf);
                 g.writeStringField("format", "libremesh");
-            }), false);
+            }));
             case "dump" -> ShelfCommands.printJson(this, call("shelf.dump", g -> g.writeStringField("shelf", shelf)), false);
             case "bleach" -> call("shelf.bleach", g -> g.writeStringField("shelf", shelf));
             case "reqsync" -> {
-                final String json = ShelfCommands.readJson(ctx, JsonToken.START_OBJECT);
-                ShelfCommands.printJson(this, call("shelf.reqsync", g -> {
+                final String json = LibremeshInput.object(LibremeshInput.read(ctx));
+                if (json == null) {
+                    throw new CliException(1, "shared-state reqsync: stdin is not a JSON object {key: {bleachTTL, author, data}}");
+                }
+                printLua(call("shelf.reqsync", g -> {
                     g.writeStringField("shelf", shelf);
                     g.writeStringField("json", json);
-                }), false);
+                }));
             }
-            case "sync" -> {
-                final List<String> hps = new ArrayList<>();
-                for (final String p : peers) {
-                    hps.add(peer(p));
-                }
-                call("shelf.sync", g -> {
-                    g.writeStringField("shelf", shelf);
-                    g.writeArrayFieldStart("neighbours");
-                    for (final String n : hps) {
-                        g.writeString(n);
-                    }
-                    g.writeEndArray();
-                });
-            }
-            default -> throw new CliException(ExitCode.USAGE, "unknown shared-state action '" + action
-                + "': expected insert, get, dump, remove, sync, reqsync or bleach");
+            default -> sync(shelf);
         }
         return ExitCode.OK;
+    }
+
+    private void sync(final String shelf) {
+        final List<String> hps = new ArrayList<>();
+        for (final String p : peers) {
+            hps.add(peer(p));
+        }
+        lenientSync(this, "shared-state", shelf, hps);
+    }
+
+    /**
+     * A sync as both LibreMesh tools treat it: peers that do not answer are reported on stderr, not as a
+     * failure (cron runs it again anyway); other errors stay errors.
+     */
+    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts) {
+        try {
+            c.call("shelf.sync", g -> {
+                g.writeStringField("shelf", shelf);
+                g.writeArrayFieldStart("neighbours");
+                for (final String n : hostPorts) {
+                    g.writeString(n);
+                }
+                g.writeEndArray();
+            });
+        } catch (final CliException e) {
+            if (e.exitCode() != ExitCode.FAILED) {
+                throw e;
+            }
+            c.err().println(tool + ": " + e.getMessage());
+        }
+    }
+
+    /** The Lua tool's {@code print(JSON.stringify(map))}: one json-c line, {@code []} when empty. */
+    private void printLua(final String json) {
+        out().println(json.strip().equals("{}") ? "[]" : LibremeshJson.jsonC(json));
     }
 
     /** A LibreMesh sync target (URL, bare host or HOST:PORT) as HOST:PORT on chisme's port. */
     static String peer(final String text) {
         final Matcher m = URL.matcher(text);
         String host;
-        String port = null;
         if (m.matches()) {
             host = m.group(1);
             // The URL's port was LibreMesh's HTTP port, not ours: chisme peers use the UDP port.
@@ -101,7 +143,6 @@ public final class SharedStateCommand extends ClientCommand {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        final String hp = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + (port == null ? "4200" : port);
-        return DhtCommands.hostPort(hp).toString();
+        return DhtCommands.hostPort((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":4200").toString();
     }
 }

@@ -41,6 +41,11 @@ final class StatusCommands {
             }
             out().println("shelves   " + (b.isEmpty() ? "(none)" : b));
             out().println("data      " + s.get("dataDir"));
+            if (s.containsKey("networkKey")) {
+                out().println("network   " + ("open".equals(s.get("networkKey"))
+                    ? "OPEN: no network key (chisme keys, docs/security.md)"
+                    : "key " + s.get("networkKey") + " seals, " + s.get("networkKeys") + " installed"));
+            }
             @SuppressWarnings("unchecked") final Map<String, Object> disk = (Map<String, Object>) s.get("disk");
             if (disk != null) {
                 final long freeKiB = ((Number) disk.get("freeBytes")).longValue() / 1024;

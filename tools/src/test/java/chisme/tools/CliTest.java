@@ -50,6 +50,33 @@ class CliTest {
     }
 
     @Test
+    void shouldManageNetworkKeysWithoutARestart() throws Exception {
+        final Path data = tmp.resolve("keyed");
+        final NodeConfig config = new NodeConfig().dataDir(data).bind("127.0.0.1").port(0).persistent(false);
+        final ByteArrayOutputStream daemonLog = new ByteArrayOutputStream();
+        try (NodeDaemon d = NodeDaemon.start(config, new PrintStream(daemonLog, true, StandardCharsets.UTF_8))) {
+            final String dir = data.toString();
+            assertTrue(daemonLog.toString(StandardCharsets.UTF_8).contains("the node runs OPEN"), daemonLog.toString(StandardCharsets.UTF_8));
+            assertTrue(CliRunner.run("keys", "list", "--data", dir).out().contains("runs open"));
+            assertTrue(CliRunner.run("status", "--data", dir).out().contains("OPEN: no network key"));
+            final String key = CliRunner.run("keys", "generate", "--bare").out().trim();
+            final CliRunner.Result installed = CliRunner.runWithStdin(key + "\n", "keys", "install", "-", "--data", dir);
+            assertEquals(0, installed.code(), installed.toString());
+            final String id = installed.out().trim().substring(0, 2);
+            assertTrue(installed.out().contains(id + "  use"), installed.out());
+            assertFalse(installed.out().contains(key), "key bytes are never printed back");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("network.keys"))));
+            assertTrue(CliRunner.run("status", "--data", dir).out().contains("key " + id + " seals"));
+            assertFalse(d.node().networkKeyring().open(), "the running node seals from now on");
+            assertEquals(2, CliRunner.run("keys", "use", "zz", "--data", dir).code());
+            assertEquals(0, CliRunner.run("keys", "remove", id, "--data", dir).code());
+            assertTrue(d.node().networkKeyring().open());
+            assertFalse(Files.exists(data.resolve("network.keys")));
+        }
+    }
+
+    @Test
     void shouldRefuseTheShellWithoutANode() {
         final CliRunner.Result r = CliRunner.run("shell", "--data", tmp.toString());
         assertEquals(3, r.code(), r.toString());
@@ -69,7 +96,7 @@ class CliTest {
     void shouldPrintHelpAndUsageErrors() {
         final CliRunner.Result help = CliRunner.run("--help");
         assertEquals(0, help.code());
-        for (final String cmd : new String[] {"node", "join", "publish", "get", "logs", "status", "peers", "stats", "shelf", "shell", "demo", "shared-state"}) {
+        for (final String cmd : new String[] {"node", "join", "publish", "get", "logs", "status", "peers", "stats", "shelf", "keys", "shell", "demo", "shared-state"}) {
             assertTrue(help.out().contains("  " + cmd + " "), cmd);
         }
         final CliRunner.Result nodeHelp = CliRunner.run("node", "--help");

@@ -27,6 +27,8 @@ final class DaemonProcess implements AutoCloseable {
     final List<String> prefix;
     /** Extra JVM flags of the daemon, e.g. {@code -Dchisme.test.faults=true} for the fault hooks. */
     final List<String> jvmArgs = new ArrayList<>();
+    /** JVM options of a launcher profile (tools/launcher/jvm-profile.sh), empty for the test JVM's own. */
+    private List<String> jvmProfile = List.of();
     Process process;
 
     DaemonProcess(final Path dataDir, final int port, final List<String> extraArgs) {
@@ -56,8 +58,29 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    DaemonProcess start() throws IOException {
-        final List<String> cmd = new ArrayList<>(prefix);
+    /**
+     * Starts the JVM with the options {@code ./chisme} uses on a router ({@code jvm-profile.sh router}: serial
+     * GC, C1 only, small heap and stacks), as the nodes of a community mesh run.
+     */
+    DaemonProcess routerProfile() throws IOException, InterruptedException {
+        final Process p = new ProcessBuilder("sh", Path.of("launcher", "jvm-profile.sh").toString(), "router")
+            .redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0 || out.isEmpty()) {
+            throw new IOException("jvm-profile.sh router failed: " + out);
+        }
+        jvmProfile = List.of(out.split("\\s+"));
+        return this;
+    }
+
+    /** This JVM's java binary, its JVM flags (no agents) and class path: the start of a chisme command line. */
+    static List<String> javaCommand() {
+        return javaCommand(List.of());
+    }
+
+    /** {@link #javaCommand()} with extra JVM flags before the class path (later flags win: -Xmx, GC). */
+    static List<String> javaCommand(final List<String> jvmFlags) {
+        final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             // Debuggers and coverage agents of the test JVM must not be inherited.
@@ -66,9 +89,17 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx128m");
-        cmd.addAll(jvmArgs);
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path") + File.pathSeparator + System.getProperty("surefire.test.class.path", ""));
+        return cmd;
+    }
+
+    DaemonProcess start() throws IOException {
+        final List<String> flags = new ArrayList<>(jvmProfile);
+        flags.addAll(jvmArgs);
+        final List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(javaCommand(flags));
         cmd.add(Chisme.class.getName());
         cmd.addAll(args);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -36,6 +36,21 @@ import org.agrona.MutableDirectBuffer;
  *  |                data (UTF-8 JSON) ...                          |  V + 17
  *  +---------------------------------------------------------------+  next book: V + 17 + data length
  * </pre>
+ * A book with flag bit 1 (SIGNED, issue 12) carries its author's Ed25519 signature after the data
+ * (D = V + 17 + data length):
+ * <pre>
+ *  +-------------------------------+-------------------------------+
+ *  |   marker u16 LE = 0xFFFF      |  signed ttl seconds u32 LE ...   D
+ *  +-------------------------------+-------------------------------+
+ *  |  ... signed ttl (the author's TTL, bounds the ttl above)      |  D + 2
+ *  +---------------------------------------------------------------+
+ *  |                 author public key (Ed25519, 32 bytes)         |  D + 6
+ *  +---------------------------------------------------------------+
+ *  |                 signature (Ed25519, 64 bytes)                 |  D + 38
+ *  +---------------------------------------------------------------+  next book: D + 102
+ * </pre>
+ * The marker reads as a key length of 65,535 to a decoder that predates the flag, so such a decoder drops
+ * the frame (TOO_LARGE or BAD_LENGTH) instead of misreading it. What is signed: docs/wire.md "BOOKS".
  * Books have variable length: iterate with {@link #firstBook()} / {@link #nextBook(int)}, which return book
  * positions (indexes into {@link #buffer()}). Encode with {@link #encode(byte[])} then {@link #appendBook}.
  * Messages above one datagram are sent as FRAGMENTs.
@@ -61,6 +76,14 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     /** Bytes of a book besides key, author name and data. */
     public static final int BOOK_FIXED_LENGTH = 2 + NodeId.BYTES + 1 + 8 + 4 + 1 + 4;
     public static final int FLAG_TOMBSTONE = 0x01;
+    /** Book flag: a signature block follows the data. */
+    public static final int FLAG_SIGNED = 0x02;
+    /** Bytes of the signature block given to {@link #appendBook(byte[], NodeId, byte[], long, long, int, byte[], byte[])}: signed ttl, key, signature. */
+    public static final int SIGNATURE_LENGTH = 4 + 32 + 64;
+    /** Bytes a signed book adds: the marker and the signature block. */
+    public static final int SIGNED_EXTRA_LENGTH = 2 + SIGNATURE_LENGTH;
+    /** First two bytes of a signature block. */
+    public static final int SIGNATURE_MARKER = 0xFFFF;
 
     private int limit;
 
@@ -92,7 +115,8 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
                           final long version, final long ttlSeconds, final int flags,
                           final DirectBuffer data, final int dataOffset, final int dataLength) {
         checkBook(keyLength, authorNameLength, dataLength);
-        final int at = beginBook(keyLength, authorHi, authorMid, authorLo, authorNameLength, version, ttlSeconds, flags, dataLength);
+        final int at = beginBook(keyLength, authorHi, authorMid, authorLo, authorNameLength, version, ttlSeconds,
+            flags & ~FLAG_SIGNED, dataLength); // no block here: never claim one
         mutableBuffer.putBytes(at + 2, key, keyOffset, keyLength);
         mutableBuffer.putBytes(at + 23 + keyLength, authorName, authorNameOffset, authorNameLength);
         mutableBuffer.putBytes(at + BOOK_FIXED_LENGTH + keyLength + authorNameLength, data, dataOffset, dataLength);
@@ -102,9 +126,28 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     /** {@link #appendBook(DirectBuffer, int, int, long, long, int, DirectBuffer, int, int, long, long, int, DirectBuffer, int, int)} from arrays. */
     public int appendBook(final byte[] key, final NodeId author, final byte[] authorName,
                           final long version, final long ttlSeconds, final int flags, final byte[] data) {
+        return appendBook(key, author, authorName, version, ttlSeconds, flags & ~FLAG_SIGNED, data, null);
+    }
+
+    /**
+     * As above; a non-null {@code signature} ({@link #SIGNATURE_LENGTH} bytes: signed ttl u32 LE, public
+     * key, signature) sets flag SIGNED and follows the data with the marker.
+     */
+    public int appendBook(final byte[] key, final NodeId author, final byte[] authorName,
+                          final long version, final long ttlSeconds, final int flags, final byte[] data, final byte[] signature) {
         checkBook(key.length, authorName.length, data.length);
-        final int at = beginBook(key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags, data.length);
+        if (signature != null && signature.length != SIGNATURE_LENGTH) {
+            throw new IllegalArgumentException("a signature block is " + SIGNATURE_LENGTH + " bytes");
+        }
+        final int f = signature == null ? flags & ~FLAG_SIGNED : flags | FLAG_SIGNED;
+        final int at = beginBook(key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, f, data.length);
         putVariable(mutableBuffer, at, key, authorName, data);
+        if (signature != null) {
+            final int block = at + bookLength(key.length, authorName.length, data.length);
+            mutableBuffer.putShort(block, (short) SIGNATURE_MARKER, LE);
+            mutableBuffer.putBytes(block + 2, signature);
+            limit += SIGNED_EXTRA_LENGTH;
+        }
         return limit;
     }
 
@@ -117,7 +160,7 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
                                 final byte[] authorName, final long version, final long ttlSeconds, final int flags,
                                 final byte[] data) {
         checkBook(key.length, authorName.length, data.length);
-        putFixed(buffer, at, key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags, data.length);
+        putFixed(buffer, at, key.length, author.hi(), author.mid(), author.lo(), authorName.length, version, ttlSeconds, flags & ~FLAG_SIGNED, data.length);
         putVariable(buffer, at, key, authorName, data);
         return at + bookLength(key.length, authorName.length, data.length);
     }
@@ -186,7 +229,22 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
 
     /** Position of the book after the one at {@code book}. */
     public int nextBook(final int book) {
-        return bookDataOffset(book) + bookDataLength(book);
+        return bookDataOffset(book) + bookDataLength(book) + (bookSigned(book) ? SIGNED_EXTRA_LENGTH : 0);
+    }
+
+    /** True when the book carries a signature block (flag SIGNED). */
+    public boolean bookSigned(final int book) {
+        return (bookFlags(book) & FLAG_SIGNED) != 0;
+    }
+
+    /** Copies the signature block (signed ttl, public key, signature; {@link #SIGNATURE_LENGTH} bytes), or null when unsigned. */
+    public byte[] copyBookSignature(final int book) {
+        if (!bookSigned(book)) {
+            return null;
+        }
+        final byte[] out = new byte[SIGNATURE_LENGTH];
+        buffer.getBytes(bookDataOffset(book) + bookDataLength(book) + 2, out);
+        return out;
     }
 
     public int bookKeyLength(final int book) {

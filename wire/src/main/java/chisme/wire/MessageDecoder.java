@@ -249,9 +249,17 @@ public final class MessageDecoder {
             if (dataLength > WireLimits.MAX_VALUE) {
                 return DecodeReason.TOO_LARGE;
             }
-            final long next = dataLengthAt + 4 + dataLength;
+            long next = dataLengthAt + 4 + dataLength;
             if (next > end) {
                 return DecodeReason.BAD_LENGTH;
+            }
+            if ((buffer.getByte(dataLengthAt - 1) & BooksFlyweight.FLAG_SIGNED) != 0) {
+                // Signature block: marker then signed ttl, key, signature (BooksFlyweight).
+                if (next + BooksFlyweight.SIGNED_EXTRA_LENGTH > end
+                    || (buffer.getShort((int) next, LE) & 0xFFFF) != BooksFlyweight.SIGNATURE_MARKER) {
+                    return DecodeReason.BAD_LENGTH;
+                }
+                next += BooksFlyweight.SIGNED_EXTRA_LENGTH;
             }
             pos = (int) next;
         }

@@ -32,8 +32,13 @@ class VectorTest {
     }
 
     static byte[] load(final int type) throws IOException {
-        try (InputStream in = VectorTest.class.getResourceAsStream("/vectors/" + fileName(type))) {
-            assertNotNull(in, "missing vector " + fileName(type));
+        return load(fileName(type));
+    }
+
+    /** The bytes of vectors/{@code name}. */
+    static byte[] load(final String name) throws IOException {
+        try (InputStream in = VectorTest.class.getResourceAsStream("/vectors/" + name)) {
+            assertNotNull(in, "missing vector " + name);
             final StringBuilder hex = new StringBuilder();
             for (final String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
                 final int hash = line.indexOf('#');

@@ -34,6 +34,11 @@ public final class Csv {
         return rows;
     }
 
+    /** The column names. */
+    public String[] columns() {
+        return columns.clone();
+    }
+
     /**
      * Reads a table this class wrote (first line the column names, plain comma-separated values: the
      * harness never writes commas or quotes inside a value). A ragged line is an error naming the file.

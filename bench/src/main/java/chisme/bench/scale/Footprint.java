@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -20,96 +19,93 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Footprint of a real daemon in its own JVM ({@link FootprintNode}, same JVM flags as this one plus
- * -Xmx): start-up time from process start to the first answered PING (the harness PINGs every 2 ms),
- * VmRSS (/proc/PID/status) and heap after a GC, idle and holding N values and N books.
- * <p>
- * Each JVM profile of {@code --profiles} is measured in turn. "default" is what this machine's ergonomics
- * pick (G1: it has 2 CPUs and 24 GiB). "router" is what the same JVM picks by itself on a router with
- * less than 1,792 MB of RAM (the serial collector: JDK's server-class-machine rule) plus smaller code
- * cache and thread stacks, set explicitly so the figure is reproducible here. "memory" and "router-memory"
- * are the same with the daemon's {@code store = memory} (no Chronicle Map: nothing persists across restarts).
+ * Footprint of a real daemon in its own JVM ({@link FootprintNode}), one child per start, for each profile of
+ * {@code --profiles} ({@link FootprintProfile}): start-up time from process start to the first answered PING
+ * (the harness PINGs every 2 ms), the child's CPU time and peak RSS (VmHWM) at that moment, then VmRSS, heap
+ * after a GC and classes loaded idle, holding N values, and holding N values + N books. Each profile is
+ * started {@code --starts} times without native memory tracking (start-up and RSS figures), then once more
+ * with {@code -XX:NativeMemoryTracking=summary} for the JVM's own breakdown (heap, metaspace, code cache,
+ * direct buffers "Other", thread stacks, GC, CDS/AOT archive); NMT costs some memory itself, so RSS
+ * figures come from the runs without it.
  */
 final class Footprint {
+    private static final String[] NMT_CATEGORIES = {"Java Heap", "Metaspace", "Class", "Code", "Other", "Thread", "GC",
+        "Shared class space", "Total"};
+
     private Footprint() {
     }
 
     static void run(final Args args) throws Exception {
         final int items = args.integer("items", 10_000);
         final int starts = args.integer("starts", 3);
-        final String xmx = args.string("xmx", "64m");
+        final boolean nmt = Boolean.parseBoolean(args.string("nmt", "true"));
         final String[] profiles = args.string("profiles", "default,router,memory,router-memory").split(",");
-        final Csv csv = new Csv("profile", "start", "state", "xmx", "startup_to_pong_ms", "vmrss_kib", "heap_used_kib", "heap_committed_kib",
-            "nonheap_used_kib");
-        for (final String profile : profiles) {
-            final List<String> options = profileOptions(profile.trim());
-            for (int s = 0; s < starts; s++) {
-                measure(csv, profile.trim(), options, s, items, xmx);
+        final Csv csv = new Csv("profile", "start", "nmt", "state", "startup_to_pong_ms", "start_cpu_ms", "vmhwm_at_pong_kib", "vmrss_kib",
+            "heap_used_kib", "heap_committed_kib", "classes", "data_dir_kib", "nmt_heap_kib", "nmt_metaspace_kib", "nmt_class_space_kib",
+            "nmt_code_kib", "nmt_direct_kib", "nmt_thread_kib", "nmt_gc_kib", "nmt_cds_kib", "nmt_total_kib");
+        final List<FootprintProfile> measured = new ArrayList<>();
+        for (final String name : profiles) {
+            final FootprintProfile profile = FootprintProfile.of(name.trim(), args);
+            measured.add(profile);
+            for (int s = 0; s < starts + (nmt ? 1 : 0); s++) {
+                measure(csv, profile, s, s == starts, items, s == 0 || s == starts);
             }
         }
-        csv.print("footprint of a daemon in its own JVM, -Xmx" + xmx + "; profile router = " + ROUTER_OPTIONS
-            + "; *memory = store memory instead of Chronicle Map");
+        for (final FootprintProfile p : measured) {
+            System.out.println("# " + p.name() + ": " + p.java() + " " + String.join(" ", p.options()) + " (store " + p.store() + ")");
+        }
+        csv.print("footprint of a daemon in its own JVM; values of 200 B, books of ~90 B JSON");
         csv.write(args.results().resolve("footprint.csv"));
+        FootprintPlot.draw(csv, args.plots().resolve(FootprintPlot.PNG));
     }
 
-    /** JVM options of the "router" profile (see the class comment). */
-    static final List<String> ROUTER_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
-        "-XX:MaxDirectMemorySize=32m");
-
-    private static List<String> profileOptions(final String profile) {
-        return switch (profile) {
-            case "default", "memory" -> List.of();
-            case "router", "router-memory" -> ROUTER_OPTIONS;
-            default -> throw new IllegalArgumentException("--profiles: default, router, memory or router-memory, got " + profile);
-        };
-    }
-
-    private static void measure(final Csv csv, final String profile, final List<String> options, final int s, final int items,
-                                final String xmx) throws Exception {
+    private static void measure(final Csv csv, final FootprintProfile profile, final int s, final boolean nmt, final int items,
+                                final boolean fill) throws Exception {
         final Path dir = Files.createTempDirectory(Path.of("/tmp"), "chfp");
         final int port = freePort();
         final List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")) {
-                cmd.add(a);
-            }
+        cmd.add(profile.java());
+        cmd.addAll(profile.options());
+        if (nmt) {
+            cmd.add("-XX:NativeMemoryTracking=summary");
         }
-        cmd.add("-Xmx" + xmx);
-        cmd.addAll(options);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(profile.classpath());
         cmd.add(FootprintNode.class.getName());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(port));
-        cmd.add(profile.endsWith("memory") ? "memory" : "chronicle");
+        cmd.add(profile.store());
         final long t0 = System.nanoTime();
         final Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             final double startMs = firstPong(port, t0, 120_000);
+            final long cpuMs = ProcStats.cpuMillis(p.pid());
+            final long hwm = ProcStats.statusKib(p.pid(), "VmHWM");
             final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
             final PrintWriter in = new PrintWriter(p.getOutputStream(), true);
             final String ready = out.readLine();
             if (ready == null || !ready.startsWith("ready")) {
-                throw new IllegalStateException("node did not start: " + ready);
+                throw new IllegalStateException(profile.name() + ": node did not start: " + ready);
             }
+            final Start start = new Start(profile.name(), s, nmt, startMs, cpuMs, hwm, p, dir, in, out);
             Thread.sleep(2_000); // idle: let the start-up work (joins, first timers, JIT) settle
-            sample(csv, profile, s, "idle", xmx, startMs, p, in, out);
-            if (s == 0) {
-                in.println("fill " + items);
-                final String filled = out.readLine();
-                if (filled == null || !filled.equals("filled " + items + " " + items)) {
-                    throw new IllegalStateException("fill: " + filled);
-                }
-                Thread.sleep(2_000);
-                sample(csv, profile, s, items + " values + " + items + " books", xmx, startMs, p, in, out);
+            sample(csv, start, "idle");
+            if (fill) {
+                command(in, out, "values " + items, "values " + items);
+                Thread.sleep(1_000);
+                sample(csv, start, items + " values");
+                command(in, out, "books " + items, "books " + items);
+                Thread.sleep(1_000);
+                sample(csv, start, items + " values + " + items + " books");
             }
             in.println("quit");
-            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            p.waitFor(30, TimeUnit.SECONDS);
         } finally {
             p.destroyForcibly();
             try (Stream<Path> files = Files.walk(dir)) {
@@ -118,23 +114,52 @@ final class Footprint {
         }
     }
 
-    private static void sample(final Csv csv, final String profile, final int start, final String state, final String xmx, final double startMs, final Process p,
-                               final PrintWriter in, final BufferedReader out) throws IOException {
-        in.println("heap");
-        final String[] h = out.readLine().split(" ");
-        final long rss = vmRssKib(p.pid());
-        csv.row(profile, start, state, xmx, startMs, rss, Long.parseLong(h[1]) >> 10, Long.parseLong(h[2]) >> 10, Long.parseLong(h[3]) >> 10);
-        System.out.printf("%s start %d %s: up in %.0f ms, VmRSS %d KiB, heap used %d KiB%n", profile, start, state, startMs, rss,
-            Long.parseLong(h[1]) >> 10);
+    /** What one child start measured at its first answer, and the pipes to drive it. */
+    private record Start(String profile, int index, boolean nmt, double startMs, long cpuMs, long hwmKib, Process process, Path dir,
+                         PrintWriter in, BufferedReader out) {
     }
 
-    private static long vmRssKib(final long pid) throws IOException {
-        for (final String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
+    private static void command(final PrintWriter in, final BufferedReader out, final String command, final String expected) throws IOException {
+        in.println(command);
+        final String reply = out.readLine();
+        if (!expected.equals(reply)) {
+            throw new IllegalStateException(command + ": " + reply);
         }
-        return -1;
+    }
+
+    private static void sample(final Csv csv, final Start s, final String state) throws Exception {
+        s.in().println("heap");
+        final String[] h = s.out().readLine().split(" ");
+        final long rss = ProcStats.statusKib(s.process().pid(), "VmRSS");
+        final Object[] row = new Object[12 + NMT_CATEGORIES.length];
+        int i = 0;
+        row[i++] = s.profile();
+        row[i++] = s.index();
+        row[i++] = s.nmt();
+        row[i++] = state;
+        row[i++] = s.startMs();
+        row[i++] = s.cpuMs();
+        row[i++] = s.hwmKib();
+        row[i++] = rss;
+        row[i++] = Long.parseLong(h[1]) >> 10;
+        row[i++] = Long.parseLong(h[2]) >> 10;
+        row[i++] = Long.parseLong(h[4]);
+        row[i++] = diskKib(s.dir());
+        final Map<String, Long> nmt = s.nmt() ? NativeMemory.committedKib(s.process().pid()) : Map.of();
+        for (final String category : NMT_CATEGORIES) {
+            row[i++] = s.nmt() ? nmt.getOrDefault(category, 0L) : "";
+        }
+        csv.row(row);
+        System.out.printf("%s start %d%s %s: up in %.0f ms (CPU %d ms, VmHWM %d KiB), VmRSS %d KiB, heap used %d KiB, %s classes%n",
+            s.profile(), s.index(), s.nmt() ? " (NMT)" : "", state, s.startMs(), s.cpuMs(), s.hwmKib(), rss, Long.parseLong(h[1]) >> 10, h[4]);
+    }
+
+    /** Disk blocks the data directory uses (sparse map files count only written pages), KiB. */
+    private static long diskKib(final Path dir) throws IOException, InterruptedException {
+        final Process du = new ProcessBuilder("du", "-sk", dir.toString()).redirectErrorStream(true).start();
+        final String out = new String(du.getInputStream().readAllBytes()).trim();
+        du.waitFor(10, TimeUnit.SECONDS);
+        return Long.parseLong(out.split("\\s+")[0]);
     }
 
     private static int freePort() throws IOException {

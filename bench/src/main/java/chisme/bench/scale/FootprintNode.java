@@ -17,8 +17,8 @@ import java.util.SplittableRandom;
 /**
  * The child process of {@link Footprint}: a real daemon ({@link NodeDaemon}: Chronicle stores, DHT node,
  * shared-state, admin socket) on 127.0.0.1, driven by lines on stdin: {@code heap} (after a GC: heap used
- * and committed, non-heap used), {@code fill N} (N values straight into the tuple store, N books through
- * shared-state inserts), {@code quit}.
+ * and committed, non-heap used, classes loaded since start), {@code values N} (N values of 200 B straight into the tuple store),
+ * {@code books N} (N books through shared-state inserts of 1,000), {@code quit}.
  * <pre>java $FLAGS -cp benchmarks.jar chisme.bench.scale.FootprintNode DATA_DIR PORT [chronicle|memory]</pre>
  * The third argument is the daemon's {@code store} setting (default chronicle).
  */
@@ -38,9 +38,9 @@ public final class FootprintNode {
                     System.gc();
                     final MemoryMXBean m = ManagementFactory.getMemoryMXBean();
                     System.out.println("heap " + m.getHeapMemoryUsage().getUsed() + " " + m.getHeapMemoryUsage().getCommitted() + " "
-                        + m.getNonHeapMemoryUsage().getUsed());
-                } else if (line.startsWith("fill ")) {
-                    final int n = Integer.parseInt(line.substring(5).trim());
+                        + m.getNonHeapMemoryUsage().getUsed() + " " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+                } else if (line.startsWith("values ")) {
+                    final int n = Integer.parseInt(line.substring(7).trim());
                     final SplittableRandom r = new SplittableRandom(3);
                     final byte[] value = new byte[200];
                     int tuples = 0;
@@ -51,11 +51,14 @@ public final class FootprintNode {
                             tuples++;
                         }
                     }
+                    System.out.println("values " + tuples);
+                } else if (line.startsWith("books ")) {
+                    final int n = Integer.parseInt(line.substring(6).trim());
                     int books = 0;
                     for (int i = 0; i < n; i += 1_000) {
                         books += d.sharedState().insert("hosts", HostsBooks.json(i, Math.min(1_000, n - i))).inserted();
                     }
-                    System.out.println("filled " + tuples + " " + books);
+                    System.out.println("books " + books);
                 } else if (line.equals("quit")) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package chisme.bench.scale;
 
+import chisme.node.security.DatagramSealer;
 import chisme.wire.HeaderFlyweight;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
@@ -27,6 +28,15 @@ final class LoadDriver {
 
     /** Returns replies per second over {@code seconds}. */
     static double drive(final InetSocketAddress target, final int type, final double seconds, final int window) throws IOException {
+        return drive(target, type, seconds, window, null);
+    }
+
+    /**
+     * As {@link #drive(InetSocketAddress, int, double, int)}; with a {@code sealer} every request is sealed
+     * with the network key and a reply counts only once it opened (the client pays the AEAD too).
+     */
+    static double drive(final InetSocketAddress target, final int type, final double seconds, final int window,
+                        final DatagramSealer sealer) throws IOException {
         try (DatagramChannel chan = DatagramChannel.open()) {
             chan.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             chan.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
@@ -34,6 +44,8 @@ final class LoadDriver {
             final ByteBuffer out = BufferUtil.allocateDirectAligned(128, 64);
             final ByteBuffer in = BufferUtil.allocateDirectAligned(2048, 64);
             final UnsafeBuffer req = new UnsafeBuffer(out);
+            final ByteBuffer sealed = BufferUtil.allocateDirectAligned(2048, 64);
+            final ByteBuffer opened = BufferUtil.allocateDirectAligned(2048, 64);
             final SplittableRandom random = new SplittableRandom(1);
             new HeaderFlyweight().wrap(req, 0).encode(type, HeaderFlyweight.FLAG_READ_ONLY, 1, NodeId.random(random));
             final int length = type == MessageType.FIND_NODE ? HeaderFlyweight.LENGTH + NodeId.BYTES : HeaderFlyweight.LENGTH;
@@ -50,12 +62,23 @@ final class LoadDriver {
                     }
                     req.putLong(HeaderFlyweight.TRANSACTION_ID_OFFSET, random.nextLong(), ByteOrder.LITTLE_ENDIAN);
                     out.clear().limit(length);
-                    chan.send(out, target);
+                    if (sealer == null) {
+                        chan.send(out, target);
+                    } else {
+                        sealed.clear();
+                        sealer.seal(out, sealed);
+                        chan.send(sealed.flip(), target);
+                    }
                     outstanding++;
                 }
                 boolean got = false;
                 in.clear();
-                while (chan.receive(in) != null) {
+                java.net.SocketAddress from;
+                while ((from = chan.receive(in)) != null) {
+                    if (sealer != null && sealer.open(in.flip(), (InetSocketAddress) from, opened.clear()) < 0) {
+                        in.clear();
+                        continue;
+                    }
                     in.clear();
                     replies++;
                     outstanding--;

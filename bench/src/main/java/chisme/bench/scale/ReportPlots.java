@@ -44,6 +44,11 @@ final class ReportPlots {
             latency(Csv.read(latency), plots.resolve(LATENCY_PNG));
             System.out.println("wrote " + plots.resolve(LATENCY_PNG) + " from " + latency);
         }
+        final Path footprint = results.resolve("footprint.csv");
+        if (Files.exists(footprint) && Csv.read(footprint).columns().length > 10) { // earlier tables lack the issue-16 columns
+            FootprintPlot.draw(Csv.read(footprint), plots.resolve(FootprintPlot.PNG));
+            System.out.println("wrote " + plots.resolve(FootprintPlot.PNG) + " from " + footprint);
+        }
         final Path boot = results.resolve("bootstrap_sim.csv");
         if (Files.exists(boot)) {
             bootstrap(Csv.read(boot), plots.resolve(BOOTSTRAP_PNG));

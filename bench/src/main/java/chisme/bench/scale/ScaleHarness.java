@@ -13,7 +13,8 @@ import java.util.Arrays;
  * bench/scale lookups-sim  [--sizes=1000,2000,4000 --lookups=500 --churn=0.3 --seed=42 --table=lookups_sim]
  * bench/scale bootstrap-sim [--sizes=1000,5000 --scenarios=boot,merge --late=0.2 --values=100 --gets=500 --limit-s=900 --seed=42]
  * bench/scale gossip       [--nodes=50 --inserts=1000 --topologies=line,ring,mesh --shelf-sizes=10,100,1000,10000]
- * bench/scale footprint    [--items=10000 --xmx=64m --starts=3 --profiles=default,router,memory,router-memory]
+ * bench/scale footprint    [--items=10000 --xmx=64m --starts=3 --nmt=true --router-mem-mib=256
+ *                           --profiles=default,router,memory,router-memory[,router-javac][,image,image-memory --image=ROOT]]
  * bench/scale plot         redraws every plot from the CSV tables already in --results (no measuring)
  * bench/scale all          (each of the above with its defaults)
  * </pre>

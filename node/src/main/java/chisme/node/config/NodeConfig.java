@@ -28,8 +28,15 @@ public final class NodeConfig {
     private Path dataDir;
     private final List<HostPort> joins = new ArrayList<>();
     private final List<HostPort> neighbours = new ArrayList<>();
-    private Path hooksDir;
-    private Path publishersDir;
+    private final List<String> hookDirTexts = new ArrayList<>();
+    private final List<Path> publisherDirs = new ArrayList<>();
+    private List<chisme.node.sharedstate.HookDir> hookDirs;
+    private Path adminSocket;
+    private Path uciConfig = UciDataTypes.DEFAULT_PATH;
+    private Path asyncRegistry = AsyncRegistry.DEFAULT_PATH;
+    private long startHooksDelayS = 5;
+    /** Problems found in UCI / registry files at conclude(): not fatal, the daemon logs them. */
+    private final List<String> warnings = new ArrayList<>();
     private String name;
     private int k = 20;
     private int alpha = 3;
@@ -51,11 +58,13 @@ public final class NodeConfig {
     private int maxBookDataBytes = 16_384;
     private int shelfMaxBooks = 10_000;
     private String mergePolicy = "lww";
-    private boolean libremeshHooks;
+    private chisme.node.sharedstate.HookFormat hookFormat = chisme.node.sharedstate.HookFormat.DATA;
     private String discoveryCommand;
     /** shelf name -> (setting -> value), validated when set. */
     private final java.util.Map<String, java.util.Map<String, String>> shelfSettings = new java.util.TreeMap<>();
     private long shelfTtlS = 3_600;
+    private long maxVersionAheadS = 3_600;
+    private boolean bookSigning = true;
     private long syncIntervalS = 60;
     private long publishIntervalS = 300;
     private boolean discoverContacts = true;
@@ -83,12 +92,27 @@ public final class NodeConfig {
             dataDir = defaultDataDir();
         }
         dataDir = dataDir.toAbsolutePath().normalize();
-        if (hooksDir == null) {
-            hooksDir = dataDir.resolve("hooks");
+        hookDirs = new ArrayList<>();
+        for (final String t : hookDirTexts) {
+            hookDirs.add(chisme.node.sharedstate.HookDir.parse(t, hookFormat));
         }
-        if (publishersDir == null) {
-            publishersDir = dataDir.resolve("publishers");
+        if (hookDirs.isEmpty()) {
+            // A LibreMesh node has both trees (Lua and async hooks); elsewhere the data directory's.
+            hookDirs.addAll(chisme.node.sharedstate.HookDir.libremeshDefaults());
+            if (hookDirs.isEmpty()) {
+                hookDirs.add(new chisme.node.sharedstate.HookDir(dataDir.resolve("hooks"), hookFormat));
+            }
         }
+        if (publisherDirs.isEmpty()) {
+            publisherDirs.addAll(chisme.node.sharedstate.HookDir.libremeshPublisherDefaults());
+            if (publisherDirs.isEmpty()) {
+                publisherDirs.add(dataDir.resolve("publishers"));
+            }
+        }
+        if (adminSocket == null) {
+            adminSocket = dataDir.resolve(AdminPaths.SOCKET_NAME);
+        }
+        adminSocket = adminSocket.toAbsolutePath().normalize();
         if (name == null) {
             name = hostName();
         }
@@ -133,16 +157,27 @@ public final class NodeConfig {
         final SharedStateConfig c = new SharedStateConfig().nodeName(name)
             .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(100, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
-            .hooksDir(hooksDir).publishersDir(publishersDir).dataDir(dataDir).libremeshHooks(libremeshHooks)
+            .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
+            .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
+        for (final chisme.node.sharedstate.HookDir d : hookDirs == null ? List.<chisme.node.sharedstate.HookDir>of() : hookDirs) {
+            c.hookDir(d);
+        }
+        for (final Path p : publisherDirs) {
+            c.publisherDir(p);
+        }
         for (final HostPort n : neighbours) {
             c.staticNeighbour(n.toString());
         }
-        for (final java.util.Map.Entry<String, java.util.Map<String, String>> e : shelfSettings.entrySet()) {
+        for (final java.util.Map.Entry<String, java.util.Map<String, String>> e : effectiveShelfSettings().entrySet()) {
             ShelfConfig sc = c.defaultShelf();
             for (final java.util.Map.Entry<String, String> kv : e.getValue().entrySet()) {
-                sc = applyShelf(sc, kv.getKey(), kv.getValue());
+                if (kv.getKey().equals("hook-format")) {
+                    c.shelfHookFormat(e.getKey(), chisme.node.sharedstate.HookFormat.parse(kv.getValue()));
+                } else {
+                    sc = applyShelf(sc, kv.getKey(), kv.getValue());
+                }
             }
             c.shelf(e.getKey(), sc);
         }
@@ -152,8 +187,40 @@ public final class NodeConfig {
         return c;
     }
 
-    /** Settings one shelf may override (the shared-state-async "register" parameters and limits). */
-    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes", "merge-policy");
+    /** Settings one shelf may override (the shared-state-async "register" parameters, limits, hook format). */
+    public static final List<String> SHELF_SETTINGS = List.of("ttl-s", "sync-interval-s", "max-books", "max-book-data-bytes",
+        "merge-policy", "writers", "hook-format");
+
+    /**
+     * Per-shelf settings from, lowest first: UCI {@code config dataType} sections, the shared-state-async
+     * registry ({@code register}), then this file's {@code shelf.NAME.KEY} lines. Problems in the first
+     * two go to {@link #warnings()}.
+     */
+    java.util.Map<String, java.util.Map<String, String>> effectiveShelfSettings() {
+        final java.util.Map<String, java.util.Map<String, String>> out = new java.util.TreeMap<>();
+        warnings.clear();
+        for (final java.util.Map.Entry<String, java.util.Map<String, String>> e : UciDataTypes.read(uciConfig, warnings).entrySet()) {
+            out.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>()).putAll(e.getValue());
+        }
+        for (final AsyncRegistry.Type t : AsyncRegistry.read(asyncRegistry, warnings).values()) {
+            final java.util.Map<String, String> m = out.computeIfAbsent(t.name(), k -> new java.util.LinkedHashMap<>());
+            if (t.ttlS() <= 4_294_967) {
+                m.put("ttl-s", Long.toString(t.ttlS()));
+            }
+            if (t.updateIntervalS() <= 86_400) {
+                m.put("sync-interval-s", Long.toString(t.updateIntervalS()));
+            }
+        }
+        for (final java.util.Map.Entry<String, java.util.Map<String, String>> e : shelfSettings.entrySet()) {
+            out.computeIfAbsent(e.getKey(), k -> new java.util.LinkedHashMap<>()).putAll(e.getValue());
+        }
+        return out;
+    }
+
+    /** Problems found in the UCI file or the async registry (skipped entries), for the daemon's log. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
 
     /** Records {@code NAME.KEY=VALUE} for one shelf; throws {@link IllegalArgumentException} with a one-line reason. */
     public NodeConfig shelfSetting(final String text) {
@@ -171,7 +238,7 @@ public final class NodeConfig {
         if (!SHELF_SETTINGS.contains(key)) {
             throw new IllegalArgumentException("unknown shelf setting '" + key + "' (one of " + String.join(", ", SHELF_SETTINGS) + ")");
         }
-        final ShelfConfig probe = applyShelf(ShelfConfig.DEFAULT, key, value);
+        final ShelfConfig probe = key.equals("hook-format") ? hookFormatProbe(value) : applyShelf(ShelfConfig.DEFAULT, key, value);
         if (probe == null) {
             throw new IllegalArgumentException("bad value '" + value + "' for " + key);
         }
@@ -184,6 +251,15 @@ public final class NodeConfig {
         return shelfSettings;
     }
 
+    private static ShelfConfig hookFormatProbe(final String value) {
+        try {
+            chisme.node.sharedstate.HookFormat.parse(value);
+            return ShelfConfig.DEFAULT;
+        } catch (final IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static ShelfConfig applyShelf(final ShelfConfig base, final String key, final String value) {
         try {
             return switch (key) {
@@ -192,6 +268,7 @@ public final class NodeConfig {
                 case "max-books" -> base.maxBooks(Integer.parseInt(value));
                 case "max-book-data-bytes" -> base.maxBookBytes(Integer.parseInt(value));
                 case "merge-policy" -> base.policy(MergePolicy.parse(value));
+                case "writers" -> base.writers(chisme.node.sharedstate.WritePolicy.parse(value));
                 default -> null;
             };
         } catch (final RuntimeException e) {
@@ -209,12 +286,20 @@ public final class NodeConfig {
             .minFreeDiskBytes(minFreeDiskMb << 20).resetStore(resetStore);
     }
 
-    /** The admin socket inside the data directory. */
+    /** The admin socket: {@code admin-socket}, else inside the data directory. */
     public Path adminSocket() {
-        return dataDir.resolve(AdminPaths.SOCKET_NAME);
+        return adminSocket != null ? adminSocket : dataDir.resolve(AdminPaths.SOCKET_NAME);
     }
 
-    private static String hostName() {
+    /**
+     * The author name when none is configured: the kernel host name, which LibreMesh writes as author and
+     * its hooks compare with {@code /proc/sys/kernel/hostname} (procd and cron run without HOSTNAME).
+     */
+    static String hostName() {
+        final String kernel = kernelHostName(Path.of("/proc/sys/kernel/hostname"));
+        if (kernel != null) {
+            return kernel;
+        }
         final String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;
@@ -223,6 +308,17 @@ public final class NodeConfig {
             return InetAddress.getLocalHost().getHostName();
         } catch (final Exception e) {
             return "chisme";
+        }
+    }
+
+    /** The first line of {@code file} when it holds a usable host name, else null. */
+    static String kernelHostName(final Path file) {
+        try {
+            final List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            final String h = lines.isEmpty() ? "" : lines.get(0).strip();
+            return h.isEmpty() || h.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255 ? null : h;
+        } catch (final java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -236,10 +332,22 @@ public final class NodeConfig {
     public List<HostPort> joins() { return joins; }
     /** Static gossip neighbours (mutable list). */
     public List<HostPort> neighbours() { return neighbours; }
-    public Path hooksDir() { return hooksDir; }
-    public NodeConfig hooksDir(final Path v) { hooksDir = v; return this; }
-    public Path publishersDir() { return publishersDir; }
-    public NodeConfig publishersDir(final Path v) { publishersDir = v; return this; }
+    /** Hook directories after {@link #conclude()} (each with its format). */
+    public List<chisme.node.sharedstate.HookDir> hookDirs() { return hookDirs == null ? List.of() : List.copyOf(hookDirs); }
+    /** First hook directory after conclude() (single-directory setups). */
+    public Path hooksDir() { return hookDirs == null || hookDirs.isEmpty() ? null : hookDirs.get(0).dir(); }
+    /** Adds a hook directory {@code [FORMAT:]DIR} (repeatable). */
+    public NodeConfig hookDir(final String v) { chisme.node.sharedstate.HookDir.parse(v, hookFormat); hookDirTexts.add(v); return this; }
+    public List<Path> publisherDirs() { return publisherDirs; }
+    public Path publishersDir() { return publisherDirs.isEmpty() ? null : publisherDirs.get(0); }
+    public NodeConfig publisherDir(final Path v) { publisherDirs.add(v); return this; }
+    public NodeConfig adminSocket(final Path v) { adminSocket = v; return this; }
+    public Path uciConfig() { return uciConfig; }
+    public NodeConfig uciConfig(final Path v) { uciConfig = v; return this; }
+    public Path asyncRegistry() { return asyncRegistry; }
+    public NodeConfig asyncRegistry(final Path v) { asyncRegistry = v; return this; }
+    public long startHooksDelayS() { return startHooksDelayS; }
+    public NodeConfig startHooksDelayS(final long v) { startHooksDelayS = v; return this; }
     public String name() { return name; }
     public NodeConfig name(final String v) { name = v; return this; }
     public int k() { return k; }
@@ -284,12 +392,20 @@ public final class NodeConfig {
     /** "lww" or "content". */
     public String mergePolicy() { return mergePolicy; }
     public NodeConfig mergePolicy(final String v) { mergePolicy = v; return this; }
-    /** True: hooks get the Lua format on stdin. */
-    public boolean libremeshHooks() { return libremeshHooks; }
-    public NodeConfig libremeshHooks(final boolean v) { libremeshHooks = v; return this; }
+    /** Format of hook directories given without a FORMAT: prefix. */
+    public chisme.node.sharedstate.HookFormat hookFormat() { return hookFormat; }
+    public NodeConfig hookFormat(final chisme.node.sharedstate.HookFormat v) { hookFormat = v; return this; }
+    /** True: hooks get the Lua format on stdin (directories without a prefix). */
+    public boolean libremeshHooks() { return hookFormat == chisme.node.sharedstate.HookFormat.LIBREMESH; }
     /** Neighbour discovery command line (split on spaces), or null. */
     public String discoveryCommand() { return discoveryCommand; }
     public NodeConfig discoveryCommand(final String v) { discoveryCommand = v; return this; }
+    /** Issue 12: how far in the future a remote book's version may be dated. */
+    public long maxVersionAheadS() { return maxVersionAheadS; }
+    /** Issue 12: sign books with DATA/book-signing.key and default shelves to the author write policy. */
+    public boolean bookSigning() { return bookSigning; }
+    public NodeConfig bookSigning(final boolean v) { bookSigning = v; return this; }
+    public NodeConfig maxVersionAheadS(final long v) { maxVersionAheadS = v; return this; }
     public long shelfTtlS() { return shelfTtlS; }
     public NodeConfig shelfTtlS(final long v) { shelfTtlS = v; return this; }
     public long syncIntervalS() { return syncIntervalS; }

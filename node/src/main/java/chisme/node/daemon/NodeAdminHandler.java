@@ -37,11 +37,13 @@ final class NodeAdminHandler implements AdminHandler {
     private final NodeDaemon daemon;
     private final KademliaNode node;
     private final ShelfOps shelves;
+    private final NetworkKeyOps keys;
 
     NodeAdminHandler(final NodeDaemon daemon) {
         this.daemon = daemon;
         this.node = daemon.node();
         this.shelves = new ShelfOps(daemon);
+        this.keys = new NetworkKeyOps(node.networkKeyring(), daemon.config().dataDir());
     }
 
     @Override
@@ -57,8 +59,15 @@ final class NodeAdminHandler implements AdminHandler {
             case "logs" -> logs(r, stream);
             case "test.crash", "test.stall" -> testFault(r);
             case "shelf.insert", "shelf.get", "shelf.dump", "shelf.remove", "shelf.sync", "shelf.list",
-                 "shelf.reqsync", "shelf.bleach" -> shelves.handle(r);
-            default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+                 "shelf.reqsync", "shelf.bleach", "shelf.register", "shelf.neighbours" -> shelves.handle(r);
+            case "keys.list", "keys.install", "keys.use", "keys.remove" -> keys.handle(r);
+            default -> {
+                final AdminHandler extra = daemon.extraOps();
+                if (extra == null) {
+                    throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
+                }
+                yield extra.handle(r, stream);
+            }
         };
     }
 
@@ -93,6 +102,9 @@ final class NodeAdminHandler implements AdminHandler {
             g.writeNumberField("values", values);
             g.writeBooleanField("persistent", daemon.stores().persistent());
             g.writeStringField("dataDir", daemon.config().dataDir().toString());
+            NetworkKeyOps.writeStatus(g, node.networkKeyring());
+            final String bookKey = daemon.sharedState().signingKeyId();
+            g.writeStringField("bookSigningKey", bookKey == null ? "off" : bookKey);
             final DiskSpace disk = daemon.stores().disk();
             if (disk != null) {
                 g.writeObjectFieldStart("disk");

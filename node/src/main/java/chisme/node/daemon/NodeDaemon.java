@@ -13,6 +13,7 @@ import chisme.node.event.EventType;
 import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.sharedstate.SharedState;
+import chisme.node.security.NetworkKeyFile;
 import chisme.node.event.EventType;
 import chisme.node.kademlia.NodeIdFile;
 import chisme.node.transport.Clock;
@@ -62,6 +63,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final LinkNeighbours linkNeighbours;
     private LinkDiscovery discovery;
     private CandidateVerifier candidates;
+    /** Operations the daemon itself does not know (the CLI's "cli" op, answered by the tools module). */
+    private volatile chisme.node.admin.AdminHandler extraOps;
     private Thread joinLog;
 
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
@@ -114,6 +117,7 @@ public final class NodeDaemon implements AutoCloseable {
                 throw new IOException("cannot open UDP " + new HostPort(config.bind(), Math.max(1, config.port()))
                     + ": " + rootMessage(e));
             }
+            node.networkKeyring(NetworkKeyFile.load(config.dataDir())); // issue 12: absent file = open network
             final NodeDaemon d = new NodeDaemon(config, log, dir, stores, node, onFatal);
             handedOver = true;
             try {
@@ -148,6 +152,9 @@ public final class NodeDaemon implements AutoCloseable {
         sharedState.start();
         node.faultHandlers(errors, t -> fatal("node thread died", t));
         node.start();
+        for (final String w : config.warnings()) {
+            log.warn(w);
+        }
         if (stores.recovered()) {
             log.warn("the last run did not stop cleanly: stores were recovered");
         }
@@ -160,6 +167,7 @@ public final class NodeDaemon implements AutoCloseable {
         startWatchers();
         log.info("chisme node " + node.id().toHex() + " on udp " + node.localAddress() + ", data " + config.dataDir()
             + ", admin " + admin.socket());
+        log.info(NetworkKeyOps.describe(node.networkKeyring()));
         if (log.enabled(LogLevel.DEBUG)) {
             follower = Thread.ofVirtual().name("event-echo").start(this::echoEvents);
         }
@@ -395,6 +403,16 @@ public final class NodeDaemon implements AutoCloseable {
 
     public AdminServer admin() {
         return admin;
+    }
+
+    /** Operations handled outside the node module; unknown ops go there (may be null). */
+    public chisme.node.admin.AdminHandler extraOps() {
+        return extraOps;
+    }
+
+    public NodeDaemon extraOps(final chisme.node.admin.AdminHandler h) {
+        extraOps = h;
+        return this;
     }
 
     public DaemonLog log() {

@@ -9,18 +9,13 @@ import chisme.node.sharedstate.SharedStateCounter;
 import chisme.node.sharedstate.SharedStateEngine;
 import chisme.node.sharedstate.SharedStateException;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -29,9 +24,11 @@ import java.util.TreeMap;
  */
 final class ShelfOps {
     private final SharedState ss;
+    private final java.nio.file.Path asyncRegistry;
 
     ShelfOps(final NodeDaemon daemon) {
         this.ss = daemon.sharedState();
+        this.asyncRegistry = daemon.config().asyncRegistry();
     }
 
     String handle(final AdminRequest r) throws AdminException {
@@ -69,7 +66,30 @@ final class ShelfOps {
                     chisme.node.sharedstate.ShelfNames.require(r.string("shelf"));
                     yield "{\"expiry\":\"continuous\"}";
                 }
-                case "shelf.reqsync" -> reqsync(r.string("shelf"), r.string("json"));
+                case "shelf.reqsync" -> ss.reqsync(r.string("shelf"), r.string("json"));
+                case "shelf.register" -> {
+                    final long ttlS = r.number("ttlS", 0);
+                    final long intervalS = r.number("syncIntervalS", 0);
+                    if (ttlS < 1 || ttlS > 4_294_967 || intervalS < 1 || intervalS > 86_400) {
+                        throw new AdminException(AdminError.INVALID_ARGUMENT, "register: ttl 1..4294967 s and update interval 1..86400 s");
+                    }
+                    ss.register(r.string("shelf"), ttlS * 1000, intervalS * 1000);
+                    try {
+                        // Kept for the next start, as shared-state-async keeps its registry.
+                        chisme.node.config.AsyncRegistry.register(asyncRegistry, new chisme.node.config.AsyncRegistry.Type(
+                            r.string("shelf"), r.string("scope", ""), intervalS, ttlS));
+                    } catch (final IOException e) {
+                        throw new AdminException(AdminError.FAILED, "registered, but cannot write " + asyncRegistry + ": " + e.getMessage());
+                    }
+                    yield "{\"registered\":true}";
+                }
+                case "shelf.neighbours" -> Json.write(g -> {
+                    g.writeStartArray();
+                    for (final InetSocketAddress a : ss.neighbours()) {
+                        g.writeString(new chisme.node.config.HostPort(a.getAddress().getHostAddress(), a.getPort()).toString());
+                    }
+                    g.writeEndArray();
+                });
                 default -> throw new AdminException(AdminError.UNKNOWN_OP, "unknown operation '" + r.op() + "'");
             };
         } catch (final SharedStateException e) {
@@ -105,72 +125,6 @@ final class ShelfOps {
         });
     }
 
-    /**
-     * LibreMesh's {@code reqsync}: merge a peer's Lua-format map {@code {key: {bleachTTL, author, data}}}
-     * and print the merged shelf. Entries whose key this node does not hold live are inserted (this node
-     * becomes their author: chisme versions are not derivable from bleachTTL); keys already held keep
-     * chisme's copy, which then spreads back through gossip. Entries with null data are skipped.
-     */
-    private String reqsync(final String shelf, final String json) throws AdminException {
-        chisme.node.sharedstate.ShelfNames.require(shelf);
-        final Set<String> held = new HashSet<>(keys(ss.get(shelf)));
-        final StringWriter w = new StringWriter();
-        int fresh = 0;
-        try (JsonParser p = Json.FACTORY.createParser(json); JsonGenerator g = Json.FACTORY.createGenerator(w)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new AdminException(AdminError.INVALID_ARGUMENT, "reqsync expects a JSON object {key: {bleachTTL, author, data}}");
-            }
-            g.writeStartObject();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                final String key = p.currentName();
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new AdminException(AdminError.INVALID_ARGUMENT, "reqsync: entry '" + key + "' is not an object");
-                }
-                String data = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    final String f = p.currentName();
-                    p.nextToken();
-                    if (f.equals("data") && p.currentToken() != JsonToken.VALUE_NULL) {
-                        final StringWriter dw = new StringWriter();
-                        try (JsonGenerator dg = Json.FACTORY.createGenerator(dw)) {
-                            Json.copyExact(p, dg);
-                        }
-                        data = dw.toString();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                if (data != null && !held.contains(key)) {
-                    g.writeFieldName(key);
-                    g.writeRawValue(data);
-                    fresh++;
-                }
-            }
-            g.writeEndObject();
-        } catch (final IOException e) {
-            throw new AdminException(AdminError.INVALID_ARGUMENT, "invalid JSON: " + firstLine(e.getMessage()));
-        }
-        if (fresh > 0) {
-            ss.insert(shelf, w.toString());
-        }
-        return ss.dumpLibremesh(shelf);
-    }
-
-    private static List<String> keys(final String jsonObject) {
-        final List<String> out = new ArrayList<>();
-        try (JsonParser p = Json.FACTORY.createParser(jsonObject)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                out.add(p.currentName());
-                p.nextToken();
-                p.skipChildren();
-            }
-        } catch (final IOException e) {
-            // our own output: cannot happen
-        }
-        return out;
-    }
-
     /** Books per shelf (held or configured). */
     Map<String, Integer> counts() {
         final Map<String, Integer> out = new TreeMap<>();
@@ -189,7 +143,7 @@ final class ShelfOps {
     private static AdminError code(final SharedStateException.Code c) {
         return switch (c) {
             case INVALID_JSON, WRONG_JSON_TYPE, INVALID_SHELF_NAME, INVALID_KEY, BOOK_TOO_LARGE, BAD_CONFIG -> AdminError.INVALID_ARGUMENT;
-            case SHELF_FULL, STORE_FULL, UNAVAILABLE -> AdminError.FAILED;
+            case SHELF_FULL, STORE_FULL, UNAVAILABLE, NOT_AUTHOR -> AdminError.FAILED;
         };
     }
 

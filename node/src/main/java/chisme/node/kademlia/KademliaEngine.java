@@ -5,6 +5,7 @@ import chisme.node.event.EventType;
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.Dispatcher;
+import chisme.node.security.LocalWriteReserve;
 import chisme.node.rpc.Responder;
 import chisme.node.rpc.ResponseListener;
 import chisme.node.rpc.RpcTracker;
@@ -407,6 +408,10 @@ public final class KademliaEngine {
         final NodeId publisher = req.publisherAsNodeId();
         final long ttlMs = Math.min(config.expireAfterMs(), req.ttlSeconds() * 1000);
         final Tuple existing = store.get(key);
+        if (existing == null && !LocalWriteReserve.remoteMayAdd(store, valueLength)) {
+            storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
+            return;
+        }
         final boolean original = existing != null && existing.original();
         final long publishedAtMs = original ? existing.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
         final long expiresAtMs = original ? existing.expiresAtMs() : nowMs + ttlMs;

@@ -6,6 +6,9 @@ import chisme.node.metrics.Counters;
 import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
+import chisme.node.security.ChaChaRandom;
+import chisme.node.security.DatagramSealer;
+import chisme.node.security.Keyring;
 import chisme.node.transport.Clock;
 import chisme.node.transport.NodeAgent;
 import chisme.node.transport.Scheduler;
@@ -23,7 +26,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +100,9 @@ public final class KademliaNode implements AutoCloseable {
     /** {@link #udp(KademliaConfig, InetAddress, int, TupleStore, Path)} with an id the caller loaded ({@link NodeIdFile}). */
     public static KademliaNode udp(final KademliaConfig config, final InetAddress bindAddress, final int port,
                                    final TupleStore store, final Path dataDir, final NodeId id) {
-        final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+        // Transaction ids and token secrets come from this generator: a CSPRNG, so ids seen on the wire
+        // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
+        final ChaChaRandom random = ChaChaRandom.seededFrom(new SecureRandom());
         final Counters counters = new Counters();
         return new KademliaNode(config, id, UdpTransport.open(bindAddress, port, counters), counters, store, dataDir, random);
     }
@@ -261,6 +265,22 @@ public final class KademliaNode implements AutoCloseable {
 
     public Counters counters() {
         return engine.counters();
+    }
+
+    /**
+     * Seals every datagram with the primary key of {@code keyring} and accepts only datagrams that open
+     * under one of its keys (issue 12, docs/security.md); an empty keyring leaves the node open. Keys may
+     * change at any time through the keyring. Call before {@link #start()}.
+     */
+    public KademliaNode networkKeyring(final Keyring keyring) {
+        transport.sealer(new DatagramSealer(keyring, engine.counters()));
+        return this;
+    }
+
+    /** The network keyring, or null when none was given (the node runs open). */
+    public Keyring networkKeyring() {
+        final DatagramSealer s = transport.sealer();
+        return s == null ? null : s.keyring();
     }
 
     public EventLog events() {

@@ -58,7 +58,7 @@ public final class Dispatcher implements DatagramHandler {
     private final RpcTracker tracker;
     private final Responder responder;
     private final Reassembler reassembler;
-    private final RateLimiter rateLimiter;
+    private final RequestBudget budget;
     private final Reassembler.Sink reassembled = this::dispatchWhole;
     private MessageObserver observer = (h, s, v) -> {
     };
@@ -73,7 +73,7 @@ public final class Dispatcher implements DatagramHandler {
         this.tracker = new RpcTracker(sender, scheduler, counters, localId, random, config);
         this.responder = new Responder(sender, counters, localId, config.maxMessageBytes());
         this.reassembler = new Reassembler(config, counters);
-        this.rateLimiter = new RateLimiter(config.requestsPerSecond(), config.requestBurst());
+        this.budget = new RequestBudget(config, counters);
     }
 
     /** Routes requests of {@code messageType} to {@code handler} (replaces any earlier one). Call before {@link #start()}. */
@@ -179,9 +179,8 @@ public final class Dispatcher implements DatagramHandler {
         // SHELF_DIGEST and BUCKET_DIGEST are both request and response (wire.md): a message answering one of
         // our calls goes to the tracker even when its type also has a request handler.
         if (handler != null && !tracker.expects(header.transactionId(), source)) {
-            if (!rateLimiter.tryAcquire(source, clock.nowMs())) {
-                counters.increment(CounterId.DROP_RATE_LIMITED);
-                return;
+            if (!budget.tryAcquire(source, clock.nowMs())) {
+                return; // counted by which budget ran out
             }
             observer.onMessage(header, source, false);
             responder.prepare(header.transactionId(), source, 0);

@@ -39,7 +39,11 @@ public final class RateLimiter {
     /** Takes one token for {@code source}'s IP; false when the source is over its rate. */
     public boolean tryAcquire(final InetSocketAddress source, final long nowMs) {
         // InetAddress.hashCode is the IPv4 address itself (IPv6: a hash of the 16 bytes): no allocation.
-        final long key = (source.getAddress().hashCode() & 0xFFFF_FFFFL) | (1L << 40);
+        return tryAcquire((source.getAddress().hashCode() & 0xFFFF_FFFFL) | (1L << 40), nowMs);
+    }
+
+    /** Takes one token for {@code key} (any non-zero long: an address or a {@link SourcePrefix}); false when over its rate. */
+    public boolean tryAcquire(final long key, final long nowMs) {
         int slot = find(key);
         if (slot < 0) {
             if (keys.length < SLOTS && 2 * (used + 1) > keys.length) {

@@ -14,7 +14,13 @@ import java.util.List;
 
 /**
  * Reassembles FRAGMENT datagrams into whole messages with bounded memory: a cap on partial messages
- * overall and per source, on the bytes they hold, and a timeout after the first fragment. Anything
+ * overall and per source prefix, on the bytes they hold, and a timeout after the first fragment.
+ * <p>
+ * Fair share (issue 12 item 6): slots and bytes are counted per source prefix (IPv4 /24, IPv6 /64,
+ * {@link SourcePrefix}), and when they are full a newcomer from a prefix holding fewer partials than
+ * the largest holder takes the oldest partial of that holder (max-min fairness). One host sending
+ * first halves that never complete from many ports used to hold all 64 slots so that honest fragmented
+ * STOREs got through 1 time in 14; now it keeps at most what nobody else asks for. Anything
  * inconsistent (index out of range, a fragment length that disagrees with its siblings, total too
  * large) is dropped and counted; nothing throws. Node thread only. Allocates per partial message (slow
  * path: only values and books longer than a datagram are fragmented).
@@ -23,6 +29,7 @@ public final class Reassembler {
     private final RpcConfig config;
     private final Counters counters;
     private final List<Partial> partials = new ArrayList<>();
+    private final SourcePrefix prefixes = new SourcePrefix();
     private final FragmentFlyweight flyweight;
     private final UnsafeBuffer complete;
     private long heldBytes;
@@ -63,11 +70,12 @@ public final class Reassembler {
         }
         Partial p = find(source, messageId);
         if (p == null) {
-            if (!admit(source, total)) {
+            final long prefix = prefixes.of(source.getAddress());
+            if (!admit(prefix, total)) {
                 counters.increment(CounterId.DROP_REASSEMBLY_FULL);
                 return;
             }
-            p = new Partial(source, messageId, total, count, nowMs);
+            p = new Partial(source, prefix, messageId, total, count, nowMs);
             partials.add(p);
             heldBytes += total;
         }
@@ -126,17 +134,45 @@ public final class Reassembler {
         }
     }
 
-    private boolean admit(final InetSocketAddress source, final int total) {
-        if (partials.size() >= config.maxPartialMessages() || heldBytes + total > config.maxReassemblyBytes()) {
+    /** Makes room for a new partial of {@code prefix}, taking slots from the largest holder when full. */
+    private boolean admit(final long prefix, final int total) {
+        final int own = countOf(prefix);
+        if (own >= config.maxPartialsPerSource()) {
             return false;
         }
-        int fromSource = 0;
+        while (partials.size() >= config.maxPartialMessages() || heldBytes + total > config.maxReassemblyBytes()) {
+            final Partial victim = oldestOfLargestHolder();
+            if (victim == null || countOf(victim.prefix) <= own) {
+                return false; // every holder has no more than we would: a fair share is already taken
+            }
+            remove(victim);
+            counters.increment(CounterId.REASSEMBLY_EVICTED_FAIR_SHARE);
+        }
+        return true;
+    }
+
+    private int countOf(final long prefix) {
+        int n = 0;
         for (final Partial p : partials) {
-            if (p.source.equals(source)) {
-                fromSource++;
+            if (p.prefix == prefix) {
+                n++;
             }
         }
-        return fromSource < config.maxPartialsPerSource();
+        return n;
+    }
+
+    /** The oldest partial of the prefix holding the most partials (ties: the oldest partial). O(n^2), n <= 64. */
+    private Partial oldestOfLargestHolder() {
+        Partial best = null;
+        int bestCount = 0;
+        for (final Partial p : partials) {
+            final int c = countOf(p.prefix);
+            if (c > bestCount || (c == bestCount && p.startedMs < best.startedMs)) {
+                best = p;
+                bestCount = c;
+            }
+        }
+        return best;
     }
 
     private Partial find(final InetSocketAddress source, final int messageId) {
@@ -155,6 +191,7 @@ public final class Reassembler {
 
     private static final class Partial {
         final InetSocketAddress source;
+        final long prefix;
         final int messageId;
         final int total;
         final int count;
@@ -163,8 +200,10 @@ public final class Reassembler {
         final BitSet received;
         int chunk;
 
-        Partial(final InetSocketAddress source, final int messageId, final int total, final int count, final long startedMs) {
+        Partial(final InetSocketAddress source, final long prefix, final int messageId, final int total, final int count,
+                final long startedMs) {
             this.source = source;
+            this.prefix = prefix;
             this.messageId = messageId;
             this.total = total;
             this.count = count;

@@ -52,6 +52,12 @@ final class AntiEntropyResponder {
     private void onBooksPush(final HeaderFlyweight h, final DirectBuffer buf, final int off, final int len,
                              final InetSocketAddress source, final Responder responder) {
         counters.add(SharedStateCounter.GOSSIP_RX_BYTES, len);
+        if (!engine.neighbours().contains(source)) {
+            // libremesh-shared-state.md "Sync": gossip is one hop between neighbours. A push from anyone
+            // else was merged and relayed mesh-wide before issue 12. Checked before inflating: a stranger costs a list lookup.
+            counters.increment(SharedStateCounter.DROP_NOT_NEIGHBOUR);
+            return;
+        }
         final GossipCodec.Books books = codec.decodeBooks(buf, off, len);
         if (books == null) {
             dropBadBody();
@@ -153,13 +159,14 @@ final class AntiEntropyResponder {
                 }
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);
                 final byte[] author = GossipCodec.authorBytes(b);
-                final int end = p + GossipCodec.bookBytes(key, author, b.data().length);
+                final int end = p + GossipCodec.bookBytes(key, author, b);
                 final boolean sameHash = n > 0 && e.keyHash() == lastKeyHash;
                 if (n == 0xFFFF || end > hardLimit || (n > 0 && end > cut && !sameHash)) {
                     continued = true; // the requester asks again from the last key hash of this reply
                     break;
                 }
-                p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data());
+                p = codec.appendBook(key, b.authorId(), author, b.version(), b.expiresAtMs() - nowMs, b.tombstone(), b.data(),
+                    b.signature());
                 n++;
                 lastKeyHash = e.keyHash();
             }

@@ -112,7 +112,7 @@ final class BookPusher {
                 final Book b = books.get(i);
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);
                 final byte[] author = GossipCodec.authorBytes(b);
-                final int size = GossipCodec.bookBytes(key, author, b.data().length);
+                final int size = GossipCodec.bookBytes(key, author, b);
                 if (n > 0 && p + size > HeaderFlyweight.LENGTH + SharedStateEngine.MAX_BOOKS_BODY) {
                     break;
                 }
@@ -121,7 +121,7 @@ final class BookPusher {
                 if (ttl <= 0) {
                     continue;
                 }
-                p = codec.appendBook(key, b.authorId(), author, b.version(), ttl, b.tombstone(), b.data());
+                p = codec.appendBook(key, b.authorId(), author, b.version(), ttl, b.tombstone(), b.data(), b.signature());
                 n++;
             }
             if (n == 0) {

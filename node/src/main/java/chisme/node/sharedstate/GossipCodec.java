@@ -85,9 +85,17 @@ public final class GossipCodec {
                               long[] entryHashes) {
     }
 
-    /** A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded up). */
+    /**
+     * A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded up); {@code signature}
+     * is the author's signature block (BooksFlyweight, 100 bytes) or null.
+     */
     public record WireBook(String key, NodeId authorId, String authorName, long version, long ttlMs,
-                           boolean tombstone, byte[] data) {
+                           boolean tombstone, byte[] data, byte[] signature) {
+        /** An unsigned book. */
+        public WireBook(final String key, final NodeId authorId, final String authorName, final long version, final long ttlMs,
+                        final boolean tombstone, final byte[] data) {
+            this(key, authorId, authorName, version, ttlMs, tombstone, data, null);
+        }
     }
 
     /** A BOOKS body; {@code continued}: a reply cut short, more books of the asked range follow. */
@@ -189,6 +197,11 @@ public final class GossipCodec {
         return BooksFlyweight.bookLength(key.length, author.length, dataLength);
     }
 
+    /** Bytes {@code b} takes in a BOOKS message (its signature block included). */
+    static int bookBytes(final byte[] key, final byte[] author, final Book b) {
+        return bookBytes(key, author, b.data().length) + (b.signature() == null ? 0 : BooksFlyweight.SIGNED_EXTRA_LENGTH);
+    }
+
     /** Starts a BOOKS message at {@code offset} with no books; returns its length so far (header included). */
     public int beginBooks(final MutableDirectBuffer b, final int offset, final String shelf) {
         return books.wrap(b, offset).encode(ascii(shelf));
@@ -197,7 +210,14 @@ public final class GossipCodec {
     /** Appends a book to the message of {@link #beginBooks}; returns its length so far (header included). */
     public int appendBook(final byte[] key, final NodeId authorId, final byte[] author, final long version, final long ttlMs,
                           final boolean tombstone, final byte[] data) {
-        return books.appendBook(key, authorId, author, version, ttlSeconds(ttlMs), tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0, data);
+        return appendBook(key, authorId, author, version, ttlMs, tombstone, data, null);
+    }
+
+    /** As above with the author's signature block (null: unsigned). */
+    public int appendBook(final byte[] key, final NodeId authorId, final byte[] author, final long version, final long ttlMs,
+                          final boolean tombstone, final byte[] data, final byte[] signature) {
+        return books.appendBook(key, authorId, author, version, ttlSeconds(ttlMs), tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0,
+            data, signature);
     }
 
     /** The author name as carried: UTF-8, cut at the wire's 255 bytes. */
@@ -341,7 +361,7 @@ public final class GossipCodec {
                 return null;
             }
             out.add(new WireBook(key, k.bookAuthorAsNodeId(book), authorName, k.bookVersion(book),
-                k.bookTtlSeconds(book) * 1_000L, k.bookTombstone(book), k.copyBookData(book)));
+                k.bookTtlSeconds(book) * 1_000L, k.bookTombstone(book), k.copyBookData(book), k.copyBookSignature(book)));
         }
         return new Books(k.nameAsString(), out, continued);
     }

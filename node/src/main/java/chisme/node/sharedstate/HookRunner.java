@@ -4,15 +4,22 @@ import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.transport.Clock;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
- * Runs every executable in {@code <hooks dir>/<shelf>/} after a change that matters (expiry included),
+ * Runs every executable in {@code <hooks dir>/<shelf>/} of every hook directory (each with its stdin
+ * format, {@link HookDir}) after a change that matters (expiry included),
  * with the shelf on stdin. One run in flight per shelf; changes arriving meanwhile cause exactly one
  * re-run with the latest state. Runs on virtual threads so a failing or hanging hook never stalls the
  * node thread; a hook over the timeout is killed. Output and exit status go to the event log.
@@ -27,7 +34,7 @@ final class HookRunner {
     private final Clock clock;
     private final EventLog eventLog;
     private final SharedStateCounters counters;
-    private final Function<String, byte[]> snapshot;
+    private final BiFunction<String, HookFormat, byte[]> snapshot;
     private final Map<String, ShelfState> states = new ConcurrentHashMap<>();
     private volatile Consumer<ProgramRun> listener = r -> {
     };
@@ -38,7 +45,7 @@ final class HookRunner {
      *                 to the node thread and waits, never the other way round)
      */
     HookRunner(final SharedStateConfig config, final Clock clock, final EventLog eventLog,
-               final SharedStateCounters counters, final Function<String, byte[]> snapshot) {
+               final SharedStateCounters counters, final BiFunction<String, HookFormat, byte[]> snapshot) {
         this.config = config;
         this.clock = clock;
         this.eventLog = eventLog;
@@ -56,7 +63,7 @@ final class HookRunner {
 
     /** A change that matters happened on {@code shelf}. Any thread; never blocks. */
     void trigger(final String shelf) {
-        if (config.hooksDir() == null || !running) {
+        if (config.hookDirs().isEmpty() || !running) {
             return;
         }
         final ShelfState s = states.computeIfAbsent(shelf, k -> new ShelfState());
@@ -93,24 +100,56 @@ final class HookRunner {
         }
     }
 
-    private void runOnce(final String shelf) {
-        final List<Path> hooks = ProcessRunner.executables(config.hooksDir().resolve(shelf));
-        if (hooks.isEmpty()) {
-            return;
+    /** Shelves that have at least one hook executable in some hook directory. */
+    List<String> shelvesWithHooks() {
+        final TreeSet<String> out = new TreeSet<>();
+        for (final HookDir d : config.hookDirs()) {
+            if (!Files.isDirectory(d.dir())) {
+                continue;
+            }
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(d.dir())) {
+                for (final Path p : ds) {
+                    final String name = p.getFileName().toString();
+                    if (ShelfNames.valid(name) && !ProcessRunner.executables(p).isEmpty()) {
+                        out.add(name);
+                    }
+                }
+            } catch (final IOException e) {
+                log(EventType.ERROR, "cannot list hook directory " + d.dir() + ": " + e.getMessage());
+            }
         }
-        final byte[] stdin = snapshot.apply(shelf);
-        for (final Path hook : hooks) {
-            final ProcessRunner.Result r = ProcessRunner.run(List.of(hook.toString()), stdin, config.hookTimeoutMs(),
-                Map.of("CHISME_SHELF", shelf));
-            counters.increment(SharedStateCounter.HOOK_RUNS);
-            if (r.timedOut()) {
-                counters.increment(SharedStateCounter.HOOK_TIMEOUTS);
+        return List.copyOf(out);
+    }
+
+    private void runOnce(final String shelf) {
+        final Map<HookFormat, byte[]> inputs = new EnumMap<>(HookFormat.class);
+        final Map<String, String> env = new HashMap<>();
+        env.put("CHISME_SHELF", shelf);
+        if (config.dataDir() != null) {
+            env.put("CHISME_DATA", config.dataDir().toString());
+        }
+        if (config.adminSocket() != null) {
+            env.put("CHISME_ADMIN", config.adminSocket().toString());
+        }
+        for (final HookDir dir : config.hookDirs()) {
+            final List<Path> hooks = ProcessRunner.executables(dir.dir().resolve(shelf));
+            if (hooks.isEmpty()) {
+                continue;
             }
-            if (!r.ok()) {
-                counters.increment(SharedStateCounter.HOOK_FAILURES);
+            final HookFormat format = config.hookFormat(shelf, dir);
+            final byte[] stdin = inputs.computeIfAbsent(format, f -> snapshot.apply(shelf, f));
+            for (final Path hook : hooks) {
+                final ProcessRunner.Result r = ProcessRunner.run(List.of(hook.toString()), stdin, config.hookTimeoutMs(), env);
+                counters.increment(SharedStateCounter.HOOK_RUNS);
+                if (r.timedOut()) {
+                    counters.increment(SharedStateCounter.HOOK_TIMEOUTS);
+                }
+                if (!r.ok()) {
+                    counters.increment(SharedStateCounter.HOOK_FAILURES);
+                }
+                log(r.ok() ? EventType.STORE : EventType.ERROR, "hook " + shelf + "/" + hook.getFileName() + " " + r.describe());
+                listener.accept(new ProgramRun(shelf, hook, r.exitCode(), r.timedOut(), r.output(), stdin));
             }
-            log(r.ok() ? EventType.STORE : EventType.ERROR, "hook " + shelf + "/" + hook.getFileName() + " " + r.describe());
-            listener.accept(new ProgramRun(shelf, hook, r.exitCode(), r.timedOut(), r.output(), stdin));
         }
     }
 

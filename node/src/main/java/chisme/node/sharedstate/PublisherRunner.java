@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * Runs the executables in {@code <publishers dir>/} at start and then every publisherIntervalMs
+ * Runs the executables of every publisher directory (LibreMesh has two) at start and then every publisherIntervalMs
  * (+-25% jitter so neighbours do not publish in step), as LibreMesh runs its publishers from boot and
  * cron. Publishers feed data in by calling the CLI's insert; CHISME_DATA (the node's data dir) tells
  * that CLI which node to reach. Runs on a virtual thread; a run still in progress skips the next turn.
@@ -45,7 +45,7 @@ final class PublisherRunner {
     }
 
     void start() {
-        if (config.publishersDir() == null) {
+        if (config.publisherDirs().isEmpty()) {
             return;
         }
         running = true;
@@ -75,8 +75,15 @@ final class PublisherRunner {
             if (config.dataDir() != null) {
                 env.put("CHISME_DATA", config.dataDir().toString());
             }
+            if (config.adminSocket() != null) {
+                env.put("CHISME_ADMIN", config.adminSocket().toString());
+            }
             env.put("CHISME_NODE", config.nodeName());
-            for (final Path p : ProcessRunner.executables(config.publishersDir())) {
+            final List<Path> all = new java.util.ArrayList<>();
+            for (final Path dir : config.publisherDirs()) {
+                all.addAll(ProcessRunner.executables(dir));
+            }
+            for (final Path p : all) {
                 if (!running) {
                     return;
                 }

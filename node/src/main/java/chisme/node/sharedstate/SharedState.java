@@ -103,6 +103,13 @@ public final class SharedState implements AutoCloseable {
         });
         neighbours.start();
         publishers.start();
+        // A reboot wipes what hooks wrote to /tmp and /var while the store keeps the books, and unchanged
+        // re-inserts trigger no hook: run every shelf's hooks once when the first sync rounds had time.
+        scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
+            for (final String shelf : hooks.shelvesWithHooks()) {
+                hooks.trigger(shelf);
+            }
+        }));
         started = true;
     }
 
@@ -140,9 +147,27 @@ public final class SharedState implements AutoCloseable {
         return writeEntries(s, false);
     }
 
-    /** The Lua shared-state format {@code {key: {bleachTTL, author, data}}}; a tombstone has data null. */
+    /** The Lua shared-state format {@code {key: {bleachTTL, author, data}}}; a tombstone has no data (Lua's nil). */
     public String dumpLibremesh(final String shelf) {
         return writeEntries(snapshot(shelf), true);
+    }
+
+    /**
+     * LibreMesh {@code reqsync}: merges a Lua node's map {@code {key: {bleachTTL, author, data}}} by the
+     * Lua rule, keeping the remote author and TTL ({@link LuaBridge}); {@code []} (an empty Lua table) is
+     * an empty map. Returns the merged shelf in the Lua format, as the Lua tool prints it.
+     */
+    public String reqsync(final String shelf, final String luaMap) {
+        ShelfNames.require(shelf);
+        final List<LuaBridge.Entry> entries = LuaMapParser.parse(luaMap);
+        onNode(() -> engine.bridge(shelf, entries));
+        return dumpLibremesh(shelf);
+    }
+
+    /** {@code shared-state-async register}: a shelf's TTL and sync interval, effective at once. */
+    public void register(final String shelf, final long ttlMs, final long syncIntervalMs) {
+        ShelfNames.require(shelf);
+        config.shelf(shelf, config.shelf(shelf).ttlMs(ttlMs).syncIntervalMs(syncIntervalMs));
     }
 
     /** Writes tombstones for the keys of a JSON array; returns how many live books were removed. */
@@ -204,6 +229,11 @@ public final class SharedState implements AutoCloseable {
         return counters;
     }
 
+    /** This node's book-signing key id (16 hex digits; name it in a shelf's writers list), or null when not signing. */
+    public String signingKeyId() {
+        return engine.signingKeyId();
+    }
+
     public SharedStateConfig config() {
         return config;
     }
@@ -236,8 +266,8 @@ public final class SharedState implements AutoCloseable {
         return onNode(() -> engine.snapshot(shelf));
     }
 
-    private byte[] hookInput(final String shelf) {
-        final String json = config.libremeshHooks() ? dumpLibremesh(shelf) : get(shelf);
+    private byte[] hookInput(final String shelf, final HookFormat format) {
+        final String json = format == HookFormat.LIBREMESH ? dumpLibremesh(shelf) : get(shelf);
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -262,12 +292,13 @@ public final class SharedState implements AutoCloseable {
                     g.writeNumberField("ttlMs", ttlMs);
                     g.writeBooleanField("tombstone", b.tombstone());
                 }
-                g.writeFieldName("data");
-                if (b.tombstone()) {
-                    g.writeNull();
-                } else {
+                if (!b.tombstone()) {
+                    g.writeFieldName("data");
                     g.writeRawValue(new String(b.data(), StandardCharsets.UTF_8));
-                }
+                } else if (!lua) {
+                    g.writeFieldName("data");
+                    g.writeNull();
+                } // the Lua tool's tombstone holds data = nil, which its JSON omits
                 g.writeEndObject();
             }
             g.writeEndObject();

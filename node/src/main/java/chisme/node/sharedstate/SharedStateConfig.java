@@ -2,7 +2,6 @@ package chisme.node.sharedstate;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +12,14 @@ import java.util.Map;
 public final class SharedStateConfig {
     private String nodeName = "chisme";
     private ShelfConfig defaultShelf = ShelfConfig.DEFAULT;
-    private final Map<String, ShelfConfig> shelves = new HashMap<>();
-    private Path hooksDir;
-    private Path publishersDir;
+    /** Concurrent: {@code shared-state-async register} changes a shelf's settings while the node runs. */
+    private final Map<String, ShelfConfig> shelves = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<HookDir> hookDirs = new ArrayList<>();
+    private final Map<String, HookFormat> shelfHookFormats = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Path> publisherDirs = new ArrayList<>();
     private Path dataDir;
-    private boolean libremeshHooks;
+    private Path adminSocket;
+    private long startHooksDelayMs = 5_000;
     private long hookTimeoutMs = 30_000;
     private long publisherIntervalMs = 300_000;
     private long publisherTimeoutMs = 60_000;
@@ -30,6 +32,8 @@ public final class SharedStateConfig {
     private long callTimeoutMs = 1_000;
     private long expiryCheckMs = 1_000;
     private long pushDelayMs = 0;
+    private long maxVersionAheadMs = 3_600_000;
+    private boolean signing = true;
     private boolean concluded;
 
     /** This node's name (LibreMesh "author": the hostname). */
@@ -68,27 +72,67 @@ public final class SharedStateConfig {
         return Map.copyOf(shelves);
     }
 
-    /** Directory holding one sub-directory of hook executables per shelf; null: no hooks. */
-    public Path hooksDir() {
-        return hooksDir;
+    /** Hook directories, each {@code DIR/SHELF/} with its stdin format; empty: no hooks. */
+    public List<HookDir> hookDirs() {
+        return List.copyOf(hookDirs);
     }
 
+    public SharedStateConfig hookDir(final HookDir v) {
+        hookDirs.add(v);
+        return this;
+    }
+
+    /** Replaces the hook directories with {@code v} alone (data format; see {@link #libremeshHooks}); null: none. */
     public SharedStateConfig hooksDir(final Path v) {
-        hooksDir = v;
+        hookDirs.clear();
+        if (v != null) {
+            hookDirs.add(new HookDir(v, HookFormat.DATA));
+        }
         return this;
     }
 
-    /** Directory of publisher executables; null: none. */
-    public Path publishersDir() {
-        return publishersDir;
+    /** First hook directory, or null (single-directory configurations). */
+    public Path hooksDir() {
+        return hookDirs.isEmpty() ? null : hookDirs.get(0).dir();
     }
 
+    /** Sets the stdin format of every hook directory configured so far (true: the Lua format). */
+    public SharedStateConfig libremeshHooks(final boolean v) {
+        hookDirs.replaceAll(d -> new HookDir(d.dir(), v ? HookFormat.LIBREMESH : HookFormat.DATA));
+        return this;
+    }
+
+    /** A shelf's own hook format, overriding its directory's ({@code shelf.NAME.hook-format}). */
+    public SharedStateConfig shelfHookFormat(final String shelf, final HookFormat f) {
+        shelfHookFormats.put(ShelfNames.require(shelf), f);
+        return this;
+    }
+
+    /** The stdin format of {@code shelf}'s hooks in {@code dir}. */
+    public HookFormat hookFormat(final String shelf, final HookDir dir) {
+        return shelfHookFormats.getOrDefault(shelf, dir.format());
+    }
+
+    /** Publisher directories (executables run in name order, directory by directory). */
+    public List<Path> publisherDirs() {
+        return List.copyOf(publisherDirs);
+    }
+
+    public SharedStateConfig publisherDir(final Path v) {
+        publisherDirs.add(v);
+        return this;
+    }
+
+    /** Replaces the publisher directories with {@code v} alone; null: none. */
     public SharedStateConfig publishersDir(final Path v) {
-        publishersDir = v;
+        publisherDirs.clear();
+        if (v != null) {
+            publisherDirs.add(v);
+        }
         return this;
     }
 
-    /** The node's data directory, given to publishers as CHISME_DATA so their CLI calls reach this node. */
+    /** The node's data directory, given to publishers and hooks as CHISME_DATA so their CLI calls reach this node. */
     public Path dataDir() {
         return dataDir;
     }
@@ -98,13 +142,27 @@ public final class SharedStateConfig {
         return this;
     }
 
-    /** When true hooks get the Lua format {key: {bleachTTL, author, data}} instead of {key: data}. */
-    public boolean libremeshHooks() {
-        return libremeshHooks;
+    /** The node's admin socket, given to publishers and hooks as CHISME_ADMIN; may be null. */
+    public Path adminSocket() {
+        return adminSocket;
     }
 
-    public SharedStateConfig libremeshHooks(final boolean v) {
-        libremeshHooks = v;
+    public SharedStateConfig adminSocket(final Path v) {
+        adminSocket = v;
+        return this;
+    }
+
+    /**
+     * After start, every shelf that has hooks runs them once after this delay (a settle time for the
+     * first sync rounds), so files a reboot wiped ({@code /tmp}, {@code /var}) are rebuilt even when
+     * nothing changes: unchanged re-inserts only refresh TTLs and trigger no hook.
+     */
+    public long startHooksDelayMs() {
+        return startHooksDelayMs;
+    }
+
+    public SharedStateConfig startHooksDelayMs(final long v) {
+        startHooksDelayMs = v;
         return this;
     }
 
@@ -225,6 +283,29 @@ public final class SharedStateConfig {
         return this;
     }
 
+    /** How far past our wall clock a remote book's version may be dated before it is refused (issue 12). */
+    public long maxVersionAheadMs() {
+        return maxVersionAheadMs;
+    }
+
+    public SharedStateConfig maxVersionAheadMs(final long v) {
+        maxVersionAheadMs = v;
+        return this;
+    }
+
+    /**
+     * True (default): books written here are signed with the node's Ed25519 key (DATA/book-signing.key, or a
+     * key for the process when there is no data directory) and shelves default to the {@code author} policy.
+     */
+    public boolean signing() {
+        return signing;
+    }
+
+    public SharedStateConfig signing(final boolean v) {
+        signing = v;
+        return this;
+    }
+
     /** Validates everything once; throws BAD_CONFIG with the first problem. */
     public SharedStateConfig conclude() {
         if (concluded) {
@@ -242,6 +323,8 @@ public final class SharedStateConfig {
         require(callTimeoutMs >= 10, "callTimeoutMs >= 10");
         require(expiryCheckMs >= 10, "expiryCheckMs >= 10");
         require(pushDelayMs >= 0, "pushDelayMs >= 0");
+        require(startHooksDelayMs >= 0, "startHooksDelayMs >= 0");
+        require(maxVersionAheadMs >= 1_000 && maxVersionAheadMs <= 365L * 86_400_000, "maxVersionAheadMs in [1 s, 1 year]");
         for (final String n : staticNeighbours) {
             try {
                 NeighbourAddress.parse(n, defaultPort);

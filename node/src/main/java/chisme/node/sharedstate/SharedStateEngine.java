@@ -3,6 +3,7 @@ package chisme.node.sharedstate;
 import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.rpc.Dispatcher;
+import chisme.node.security.LocalWriteReserve;
 import chisme.node.transport.Clock;
 import chisme.node.transport.Scheduler;
 import chisme.store.Book;
@@ -57,6 +58,7 @@ public final class SharedStateEngine {
     private final BookPusher pusher;
     private final AntiEntropyResponder responder;
     private final AntiEntropyInitiator initiator;
+    private final BookAuthorship authorship;
     private boolean running;
 
     SharedStateEngine(final SharedStateConfig config, final BookStore store, final Dispatcher dispatcher, final Scheduler scheduler,
@@ -73,6 +75,7 @@ public final class SharedStateEngine {
         this.counters = counters;
         this.neighbours = neighbours;
         this.hooks = hooks;
+        this.authorship = BookAuthorship.create(config, counters);
         this.pusher = new BookPusher(config, store, dispatcher, scheduler, clock, random, counters, neighbours, codec);
         this.responder = new AntiEntropyResponder(this, store, dispatcher, clock, counters, codec);
         this.initiator = new AntiEntropyInitiator(this, config, dispatcher, scheduler, clock, random, counters, neighbours, codec);
@@ -143,6 +146,12 @@ public final class SharedStateEngine {
         int refreshed = 0;
         boolean visibleChange = false;
         for (final Map.Entry<String, byte[]> e : books.entrySet()) {
+            final Book held = store.get(shelf, e.getKey());
+            if (held == null || held.tombstone() || !Arrays.equals(held.data(), e.getValue())) {
+                authorship.requireLocalWrite(sc, shelf, held); // all or nothing: before any write (equal data: TTL only)
+            }
+        }
+        for (final Map.Entry<String, byte[]> e : books.entrySet()) {
             final Book old = store.get(shelf, e.getKey());
             final Book book;
             if (old != null && !old.tombstone() && Arrays.equals(old.data(), e.getValue())) {
@@ -159,7 +168,8 @@ public final class SharedStateEngine {
                     }
                     version = hlc.tick(wallClockMs.getAsLong());
                 }
-                book = new Book(shelf, e.getKey(), localId, config.nodeName(), version, nowMs + sc.ttlMs(), false, e.getValue());
+                book = new Book(shelf, e.getKey(), localId, config.nodeName(), version, nowMs + sc.ttlMs(), false, e.getValue(),
+                    authorship.sign(shelf, e.getKey(), localId, version, sc.ttlMs(), false, e.getValue()));
                 inserted++;
                 visibleChange = true;
             }
@@ -195,6 +205,12 @@ public final class SharedStateEngine {
         final List<Book> written = new ArrayList<>();
         final List<Book> previous = new ArrayList<>();
         for (final String key : new java.util.LinkedHashSet<>(keys)) {
+            final Book held = store.get(shelf, key);
+            if (held != null && !held.tombstone()) {
+                authorship.requireLocalWrite(sc, shelf, held); // all or nothing: before any write
+            }
+        }
+        for (final String key : new java.util.LinkedHashSet<>(keys)) {
             final Book old = store.get(shelf, key);
             if (old == null || old.tombstone()) {
                 continue;
@@ -206,7 +222,8 @@ public final class SharedStateEngine {
                 hlc.observe(old.version(), wallClockMs.getAsLong());
                 version = hlc.tick(wallClockMs.getAsLong());
             }
-            final Book tomb = new Book(shelf, key, localId, config.nodeName(), version, nowMs + sc.ttlMs(), true, new byte[0]);
+            final Book tomb = new Book(shelf, key, localId, config.nodeName(), version, nowMs + sc.ttlMs(), true, new byte[0],
+                authorship.sign(shelf, key, localId, version, sc.ttlMs(), true, new byte[0]));
             final StoreStatus status = store.put(tomb);
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
@@ -225,6 +242,70 @@ public final class SharedStateEngine {
             hooks.trigger(shelf);
         }
         return written.size();
+    }
+
+    /**
+     * LibreMesh {@code reqsync}: merges a Lua node's entries by the Lua rule ({@link LuaBridge}), keeping
+     * each entry's author and remaining TTL. Returns how many books changed.
+     */
+    int bridge(final String shelf, final List<LuaBridge.Entry> entries) {
+        ShelfNames.require(shelf);
+        final ShelfConfig sc = config.shelf(shelf);
+        final ShelfIndex index = index(shelf);
+        final long nowMs = clock.nowMs();
+        int changed = 0;
+        boolean visible = false;
+        for (final LuaBridge.Entry in : entries) {
+            final String key = sc.policy() == MergePolicy.CONTENT && in.data() != null
+                ? hashes.contentKey(in.data()) : ShelfNames.requireKey(in.key());
+            final Book held = store.get(shelf, key);
+            final LuaBridge.Action action = LuaBridge.decide(in, held, nowMs);
+            final Book book;
+            switch (action) {
+                case DROP, KEEP -> {
+                    counters.increment(action == LuaBridge.Action.DROP ? SharedStateCounter.REQSYNC_DROPPED : SharedStateCounter.BOOKS_EQUAL);
+                    continue;
+                }
+                case REFRESH -> book = withExpiry(held, nowMs + in.ttlMs());
+                default -> {
+                    final boolean tomb = action == LuaBridge.Action.REMOVE;
+                    final byte[] data = tomb ? new byte[0] : in.data();
+                    if (!tomb && (data.length > sc.maxBookBytes() || data.length > store.maxDataBytes())) {
+                        counters.increment(SharedStateCounter.DROP_TOO_LARGE);
+                        continue;
+                    }
+                    if (held == null && index.count() >= sc.maxBooks()) {
+                        counters.increment(SharedStateCounter.DROP_SHELF_FULL);
+                        continue;
+                    }
+                    long version = 0;
+                    if (sc.policy() != MergePolicy.CONTENT) {
+                        if (held != null) {
+                            hlc.observe(held.version(), wallClockMs.getAsLong());
+                        }
+                        version = hlc.tick(wallClockMs.getAsLong());
+                    } else if (tomb) {
+                        version = 1;
+                    }
+                    book = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
+                        version, nowMs + in.ttlMs(), tomb, data);
+                    visible = true;
+                }
+            }
+            final StoreStatus status = store.put(book);
+            if (status != StoreStatus.OK) {
+                throw new SharedStateException(SharedStateException.Code.STORE_FULL,
+                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
+            }
+            indexBook(index, book);
+            queuePush(shelf, book.key(), null);
+            counters.increment(SharedStateCounter.REQSYNC_MERGED);
+            changed++;
+        }
+        if (visible) {
+            hooks.trigger(shelf);
+        }
+        return changed;
     }
 
     /** The words an operator reads for a refused write. */
@@ -270,6 +351,11 @@ public final class SharedStateEngine {
         return out;
     }
 
+    /** This node's book-signing key id, or null when it does not sign. */
+    String signingKeyId() {
+        return authorship.keyId();
+    }
+
     List<InetSocketAddress> neighbours() {
         return neighbours.current();
     }
@@ -307,13 +393,16 @@ public final class SharedStateEngine {
                 counters.increment(SharedStateCounter.DROP_BAD_BOOK);
                 return MergeResult.DROPPED;
             }
-        } else {
-            hlc.observe(wb.version(), wallClockMs.getAsLong());
+        } else if (HybridLogicalClock.tooFarAhead(wb.version(), wallClockMs.getAsLong(), config.maxVersionAheadMs())) {
+            counters.increment(SharedStateCounter.DROP_VERSION_AHEAD);
+            return MergeResult.DROPPED;
         }
         final long nowMs = clock.nowMs();
-        // A peer may not extend a book beyond our own TTL for the shelf (async shared-state refuses such copies too).
-        final long expiresAtMs = nowMs + Math.min(wb.ttlMs(), sc.ttlMs());
-        final Book remote = new Book(shelf, wb.key(), wb.authorId(), wb.authorName(), wb.version(), expiresAtMs, wb.tombstone(), wb.data());
+        // A peer may not extend a book beyond our own TTL for the shelf (async shared-state refuses such copies too),
+        // nor beyond the TTL its author signed.
+        final long expiresAtMs = nowMs + Math.min(Math.min(wb.ttlMs(), sc.ttlMs()), BookAuthorship.maxTtlMs(wb));
+        final Book remote = new Book(shelf, wb.key(), wb.authorId(), wb.authorName(), wb.version(), expiresAtMs, wb.tombstone(), wb.data(),
+            wb.signature());
         final ShelfIndex held = indexes.get(shelf); // created only when a book is stored: junk names cost nothing
         final Book local = store.get(shelf, wb.key());
         final MergeResult result;
@@ -321,6 +410,11 @@ public final class SharedStateEngine {
         if (local == null) {
             if (held != null && held.count() >= sc.maxBooks()) {
                 counters.increment(SharedStateCounter.DROP_SHELF_FULL);
+                return MergeResult.DROPPED;
+            }
+            if (!LocalWriteReserve.remoteMayAdd(store, wb.data().length)) {
+                // Issue 12: remote books may not take the share of the store kept for local inserts.
+                counters.increment(SharedStateCounter.DROP_RESERVED_FOR_LOCAL);
                 return MergeResult.DROPPED;
             }
             result = MergeResult.CHANGED;
@@ -339,6 +433,15 @@ public final class SharedStateEngine {
                 result = MergeResult.TTL_REFRESHED;
             } else {
                 result = MergeResult.CHANGED;
+            }
+        }
+        if (result == MergeResult.CHANGED) {
+            // Only books that would change our state are verified (issue 12: signatures cost ~0.1 ms each).
+            if (!authorship.mayWrite(sc, shelf, wb, local)) {
+                return MergeResult.DROPPED;
+            }
+            if (sc.policy() != MergePolicy.CONTENT) {
+                hlc.observe(wb.version(), wallClockMs.getAsLong()); // bounded above: never more than maxVersionAhead
             }
         }
         if (store.put(toStore) != StoreStatus.OK) {
@@ -364,7 +467,7 @@ public final class SharedStateEngine {
     }
 
     private static Book withExpiry(final Book b, final long expiresAtMs) {
-        return new Book(b.shelf(), b.key(), b.authorId(), b.authorName(), b.version(), expiresAtMs, b.tombstone(), b.data());
+        return b.withExpiry(expiresAtMs);
     }
 
     ShelfIndex index(final String shelf) {

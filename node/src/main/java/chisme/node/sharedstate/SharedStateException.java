@@ -24,6 +24,8 @@ public final class SharedStateException extends RuntimeException {
         STORE_FULL,
         /** The node did not answer in time or is stopped. */
         UNAVAILABLE,
+        /** The shelf's writers policy does not let this node write that book (issue 12). */
+        NOT_AUTHOR,
         /** Invalid configuration. */
         BAD_CONFIG
     }

@@ -2,6 +2,7 @@ package chisme.node.transport;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.node.security.DatagramSealer;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -22,6 +23,10 @@ import java.nio.channels.DatagramChannel;
  * Receive follows the Aeron pattern (java-platform.md): one direct buffer wrapped by an Agrona
  * {@link UnsafeBuffer}, filled by {@link #poll(int)} on the node thread and handed to the handler in
  * place. Sends copy into one direct send buffer. Node thread only, except {@link #close()}.
+ * <p>
+ * With a {@link DatagramSealer} whose keyring holds a key, every datagram leaves sealed and only
+ * datagrams that open under an installed key reach the handler (issue 12: the network key); the plain
+ * datagram lives in a second direct buffer, so the handler sees the same bytes either way.
  */
 public final class UdpTransport implements Transport {
     /** Large socket receive buffer so bursts (lookups of 64 nodes on one host) are not lost in the kernel. */
@@ -35,7 +40,13 @@ public final class UdpTransport implements Transport {
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveByteBuffer);
     private final ByteBuffer sendByteBuffer = BufferUtil.allocateDirectAligned(RECEIVE_BUFFER_BYTES, 64);
     private final Counters counters;
+    // Allocated with the sealer (128 KB a node only pays for with a network key): the plain side of a
+    // datagram being sent, and of the one being handled (a handler sends replies while reading it).
+    private ByteBuffer sendPlainByteBuffer;
+    private ByteBuffer receivePlainByteBuffer;
+    private UnsafeBuffer receivePlainBuffer;
     private DatagramHandler handler;
+    private volatile DatagramSealer sealer;
 
     private UdpTransport(final DatagramChannel channel, final Counters counters) throws IOException {
         this.channel = channel;
@@ -68,6 +79,22 @@ public final class UdpTransport implements Transport {
         }
     }
 
+    /** Seals and opens every datagram from now on (a keyring without keys leaves the transport open). */
+    public UdpTransport sealer(final DatagramSealer sealer) {
+        if (sealer != null && sendPlainByteBuffer == null) {
+            sendPlainByteBuffer = BufferUtil.allocateDirectAligned(RECEIVE_BUFFER_BYTES, 64);
+            receivePlainByteBuffer = BufferUtil.allocateDirectAligned(RECEIVE_BUFFER_BYTES, 64);
+            receivePlainBuffer = new UnsafeBuffer(receivePlainByteBuffer);
+        }
+        this.sealer = sealer;
+        return this;
+    }
+
+    /** The sealer, or null when the transport was never given one. */
+    public DatagramSealer sealer() {
+        return sealer;
+    }
+
     /** The channel, for registering with the node agent's selector. */
     public DatagramChannel channel() {
         return channel;
@@ -82,8 +109,29 @@ public final class UdpTransport implements Transport {
     public boolean send(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress destination) {
         final ByteBuffer out = sendByteBuffer;
         out.clear();
+        final DatagramSealer s = sealer;
+        if (s != null && !s.open()) {
+            final ByteBuffer plain = sendPlainByteBuffer;
+            plain.clear();
+            buffer.getBytes(offset, plain, 0, length);
+            plain.limit(length).position(0);
+            if (length + DatagramSealer.OVERHEAD_BYTES > out.capacity()) {
+                counters.increment(CounterId.TX_FAILED);
+                return false;
+            }
+            final int sealed = s.seal(plain, out);
+            if (sealed >= 0) {
+                out.flip();
+                return sendPrepared(out, sealed, destination);
+            }
+            out.clear(); // the last key was removed meanwhile: send in the clear
+        }
         buffer.getBytes(offset, out, 0, length);
         out.limit(length).position(0);
+        return sendPrepared(out, length, destination);
+    }
+
+    private boolean sendPrepared(final ByteBuffer out, final int length, final InetSocketAddress destination) {
         try {
             final int sent = channel.send(out, destination);
             if (sent == 0) {
@@ -134,6 +182,16 @@ public final class UdpTransport implements Transport {
             final int length = receiveByteBuffer.position();
             counters.increment(CounterId.RX_DATAGRAMS);
             counters.add(CounterId.RX_BYTES, length);
+            final DatagramSealer s = sealer;
+            if (s != null && !s.open()) {
+                receiveByteBuffer.flip();
+                receivePlainByteBuffer.clear();
+                final int plainLength = s.open(receiveByteBuffer, (InetSocketAddress) source, receivePlainByteBuffer);
+                if (plainLength >= 0) {
+                    h.onDatagram(receivePlainBuffer, 0, plainLength, (InetSocketAddress) source);
+                }
+                continue;
+            }
             h.onDatagram(receiveBuffer, 0, length, (InetSocketAddress) source);
         }
         return count;

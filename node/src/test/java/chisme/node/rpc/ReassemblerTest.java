@@ -88,11 +88,11 @@ class ReassemblerTest {
         final Reassembler r = new Reassembler(config, counters);
         final Capture capture = new Capture();
         final MessageSender sender = new MessageSender(capture, counters, config, 1);
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 20; i++) {
             final byte[] m = message(5_000, i);
             sender.send(new UnsafeBuffer(m), 0, m.length, SOURCE);
         }
-        // Only the first fragment of each message arrives: ten partial messages from one source.
+        // Only the first fragment of each message arrives: twenty partial messages from one source.
         int seen = 0;
         for (final byte[] f : capture.sent) {
             final int index = new UnsafeBuffer(f).getShort(FragmentFlyweight.INDEX_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -101,9 +101,9 @@ class ReassemblerTest {
                 seen++;
             }
         }
-        assertEquals(10, seen);
+        assertEquals(20, seen);
         assertEquals(config.maxPartialsPerSource(), r.partialCount());
-        assertEquals(10 - config.maxPartialsPerSource(), counters.get(CounterId.DROP_REASSEMBLY_FULL));
+        assertEquals(20 - config.maxPartialsPerSource(), counters.get(CounterId.DROP_REASSEMBLY_FULL));
         r.expire(config.reassemblyTimeoutMs() + 1);
         assertEquals(0, r.partialCount());
         assertEquals(0, r.heldBytes());

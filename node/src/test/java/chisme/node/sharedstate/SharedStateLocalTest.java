@@ -57,7 +57,8 @@ class SharedStateLocalTest {
         assertEquals(1, node.ss.remove("s", "[\"a\", \"zzz\"]"));
         assertEquals("{\"b\":2}", node.ss.get("s"));
         assertTrue(node.ss.dump("s").contains("\"tombstone\":true"));
-        assertTrue(node.ss.dumpLibremesh("s").contains("\"a\":{\"bleachTTL\":30,\"author\":\"solo\",\"data\":null}"));
+        // The Lua tool's tombstone holds data = nil, which its JSON omits.
+        assertTrue(node.ss.dumpLibremesh("s").contains("\"a\":{\"bleachTTL\":30,\"author\":\"solo\"}"), node.ss.dumpLibremesh("s"));
     }
 
     @Test

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Junk from the network, misbehaving hooks, publishers, discovery, and the Chronicle Map store. */
 class SharedStateRobustnessTest {
     private static SharedStateConfig config() {
-        return new SharedStateConfig().defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(200)).callTimeoutMs(500);
+        // Junk and valid books come unsigned from raw sockets: the shelves take unsigned books (signing: BookSigningTest).
+        return new SharedStateConfig().defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(200).writers(WritePolicy.OPEN)).callTimeoutMs(500);
     }
 
     private static Path script(final Path dir, final String name, final String body) throws IOException {
@@ -44,8 +45,10 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldDropAndCountMalformedGossip() throws IOException {
-        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
-             DatagramChannel ch = DatagramChannel.open()) {
+        // The junk comes from a configured neighbour: pushes from anyone else are dropped before decoding.
+        try (DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             TestNode node = new TestNode("target", 5).start(config().staticNeighbour(
+                 "127.0.0.1:" + ((InetSocketAddress) ch.getLocalAddress()).getPort()), null, System::currentTimeMillis, null)) {
             final InetSocketAddress to = node.address();
             final UnsafeBuffer b = new UnsafeBuffer(new byte[512]);
             final HeaderFlyweight h = new HeaderFlyweight().wrap(b, 0);
@@ -76,8 +79,10 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldDropAndCountJunkCatchUpFrames() throws IOException {
-        try (TestNode node = new TestNode("target", 5).start(config(), null, System::currentTimeMillis, null);
-             DatagramChannel ch = DatagramChannel.open()) {
+        // The junk comes from a configured neighbour: pushes from anyone else are dropped before decoding.
+        try (DatagramChannel ch = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             TestNode node = new TestNode("target", 5).start(config().staticNeighbour(
+                 "127.0.0.1:" + ((InetSocketAddress) ch.getLocalAddress()).getPort()), null, System::currentTimeMillis, null)) {
             final InetSocketAddress to = node.address();
             final NodeId junkId = NodeId.random(new SplittableRandom(10));
             final UnsafeBuffer b = new UnsafeBuffer(new byte[4_096]);
@@ -176,10 +181,12 @@ class SharedStateRobustnessTest {
 
     @Test
     void shouldGossipWithDiscoveredNeighbours(@TempDir final Path dir) throws IOException {
-        try (TestNode b = new TestNode("b", 21).start(config(), null, System::currentTimeMillis, null)) {
+        // b accepts pushes only from its neighbours: it lists a statically, a finds b by discovery.
+        try (TestNode a = new TestNode("a", 20); TestNode b = new TestNode("b", 21)) {
+            b.start(config().staticNeighbour(a.addressText()), null, System::currentTimeMillis, null);
             final Path cmd = script(dir, "candidates", "echo 'not an address:xx'\necho '127.0.0.1:" + b.address().getPort() + "'");
-            try (TestNode a = new TestNode("a", 20).start(config().discoveryCommand(List.of(cmd.toString())).discoveryIntervalMs(200),
-                null, System::currentTimeMillis, null)) {
+            {
+                a.start(config().discoveryCommand(List.of(cmd.toString())).discoveryIntervalMs(200), null, System::currentTimeMillis, null);
                 Await.until("discovered", 5_000, () -> a.ss.neighbours().equals(List.of(b.address())));
                 a.ss.insert("s", "{\"found\": true}");
                 Await.until("pushed to the discovered neighbour", 5_000, () -> b.ss.get("s").equals("{\"found\":true}"));

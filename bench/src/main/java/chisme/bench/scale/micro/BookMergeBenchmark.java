@@ -8,6 +8,7 @@ import chisme.node.sharedstate.SharedState;
 import chisme.node.sharedstate.SharedStateConfig;
 import chisme.node.sharedstate.SharedStateCounter;
 import chisme.node.sharedstate.ShelfConfig;
+import chisme.node.sharedstate.WritePolicy;
 import chisme.node.sim.SimNetwork;
 import chisme.store.InMemoryBookStore;
 import chisme.wire.Fragmenter;
@@ -72,8 +73,11 @@ public class BookMergeBenchmark {
         final Counters counters = new Counters();
         dispatcher = new Dispatcher(NodeId.random(r), host, host, network.clock(), counters, r,
             RpcConfig.DEFAULT.withRate(Integer.MAX_VALUE, Integer.MAX_VALUE));
+        // The pusher is a neighbour (pushes from others are dropped, issue 12) and the books are unsigned, so the
+        // shelf is open: this measures the merge itself; signature checks are BookSignatureBenchmark.
         final SharedStateConfig config = new SharedStateConfig().nodeName("bench")
-            .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(3_600_000).maxBooks(20_000));
+            .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(3_600_000).maxBooks(20_000).writers(WritePolicy.OPEN))
+            .staticNeighbour(source.getAddress().getHostAddress() + ":" + source.getPort());
         sharedState = new SharedState(config, new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536), dispatcher, host,
             network.clock(), System::currentTimeMillis, null);
         sharedState.localAddress(host.localAddress());

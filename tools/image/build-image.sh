@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds chisme's runtime image for the host (issue 16): a jlink runtime of exactly the modules chisme needs,
+# the jars, an AOT cache made by a training run, and the tarball a router package installs:
+#   /usr/lib/chisme/jre/           jlink runtime (bin/java, lib/modules); "jre" is where issue 14's OpenWrt
+#                                  package (packaging/openwrt/chisme) looks for a Java runtime
+#   /usr/lib/chisme/lib/*.jar      chisme and its libraries (+ nojavac.jar, see below)
+#   /usr/lib/chisme/classpath      the class path, in the order the AOT cache was made with
+#   /usr/lib/chisme/jvm.options    library flags (parent pom chisme.jvm.flags) + -XX:AOTCache
+#   /usr/lib/chisme/jvm-profile.sh the router/server JVM profile (tools/launcher/jvm-profile.sh)
+#   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores
+#   /usr/bin/chisme                launcher
+#   /etc/chisme/chisme.conf        default config (packaging/ of issue 14 owns the real default, if present)
+#   /etc/init.d/chisme             procd init script: packaging/openwrt/chisme/files/chisme.init (issue 14) when
+#                                  it exists, else a placeholder
+#   /lib/systemd/system/chisme.service  packaging/systemd/chisme.service (issue 14), when it exists
+# Usage: tools/image/build-image.sh TOOLS_TARGET_DIR OUT_DIR      (run by: ./mvnw -Pimage -pl tools -am package)
+# Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
+# instead of the nojavac stand-in, CHISME_IMAGE_TRAIN_S (seconds the training node runs after its start line, default 5).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="$(cd "$1" && pwd)"
+out="$2"
+jdk="${CHISME_JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}"
+[ -x "$jdk/bin/jlink" ] || { echo "build-image: no JDK 25 with jlink (set CHISME_JAVA_HOME)" >&2; exit 2; }
+jar="$(ls "$target"/chisme-tools-*.jar | grep -v -- '-sources\|-tests' | head -1)"
+[ -f "$jar" ] && [ -d "$target/lib" ] || { echo "build-image: build the tools module first (no $target/lib)" >&2; exit 2; }
+
+stage="$out/root"
+lib="$stage/usr/lib/chisme"
+rm -rf "$out" && mkdir -p "$lib/lib" "$stage/usr/bin" "$stage/etc/chisme" "$stage/etc/init.d"
+
+# Modules: java.base; java.compiler (javax.tools: the OpenHFT compiler utility's types); jdk.unsupported
+# (sun.misc.Unsafe: Chronicle, Agrona); java.management (Chronicle reads JVM facts through it); jdk.net
+# (socket options); java.naming (Chronicle's host-name helpers). jdeps also lists java.desktop and java.sql
+# (optional Chronicle and jline paths): not needed, measured by running a node without them.
+modules="java.base,java.compiler,jdk.unsupported,java.management,jdk.net,java.naming"
+if [ -n "${CHISME_IMAGE_COMPILER:-}" ]; then
+  modules="$modules,jdk.compiler"
+fi
+# No --generate-cds-archive: the AOT cache made below holds the JDK's classes too (2 x 14 MB saved).
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
+  --output "$lib/jre"
+# jlink leaves the JDK's symbol tables in libjvm.so (29 -> 24.8 MB stripped); strip the host's binaries only.
+if command -v strip >/dev/null && [ -z "${CHISME_IMAGE_CROSS:-}" ]; then
+  find "$lib/jre" -name '*.so' -exec strip --strip-unneeded {} +
+fi
+
+cp "$jar" "$lib/lib/chisme-tools.jar"
+# Left out: jnr-ffi, jffi, jnr-*asm, jnr-constants and asm: Chronicle's POSIX binding, which chisme replaces
+# with the no-op one (store ChronicleRuntime); never loaded by a node (class-load log, issue 16).
+for f in "$target"/lib/*.jar; do
+  case "$(basename "$f")" in
+    jnr-*|jffi-*|asm-*) ;;
+    *) cp "$f" "$lib/lib/" ;;
+  esac
+done
+if [ -z "${CHISME_IMAGE_COMPILER:-}" ]; then
+  # Stand-in for javac's JavacTool so Chronicle initialises without jdk.compiler (see its javadoc).
+  mkdir -p "$out/nojavac"
+  "$jdk/bin/javac" --release 25 --limit-modules java.base,java.compiler -d "$out/nojavac" \
+    "$here/nojavac/com/sun/tools/javac/api/JavacTool.java"
+  "$jdk/bin/jar" --create --file "$lib/lib/nojavac.jar" -C "$out/nojavac" .
+fi
+if [ -x "$target/native/chisme-client" ]; then
+  mkdir -p "$lib/native" && cp "$target/native/chisme-client" "$lib/native/"
+fi
+# A fixed class path (not lib/*: a wildcard's order is the directory's, and the AOT cache checks the path).
+cp_line=""
+for f in "$lib"/lib/*.jar; do cp_line="$cp_line${cp_line:+:}/usr/lib/chisme/lib/$(basename "$f")"; done
+echo "$cp_line" > "$lib/classpath"
+flags="$(sed -n 's:.*<chisme.jvm.flags>\(.*\)</chisme.jvm.flags>.*:\1:p' "$root/pom.xml")"
+if [ -z "${CHISME_IMAGE_COMPILER:-}" ]; then
+  # The flags name jdk.compiler packages; without the module the JVM warns about them on every start.
+  flags="$(echo "$flags" | sed 's: --add-[a-z]* jdk\.compiler/[^ ]*::g')"
+fi
+echo "$flags -XX:AOTCache=/usr/lib/chisme/chisme.aot" > "$lib/jvm.options"
+cp "$root/tools/launcher/jvm-profile.sh" "$lib/jvm-profile.sh"
+
+cat > "$stage/usr/bin/chisme" <<'LAUNCHER'
+#!/bin/sh
+# chisme launcher of the runtime image (tools/image/build-image.sh). CHISME_PROFILE: auto|router|server;
+# CHISME_JAVA_OPTS: extra JVM options (last, so they win). CHISME_PREFIX: where the image is unpacked if not /.
+prefix="${CHISME_PREFIX:-}"
+lib="$prefix/usr/lib/chisme"
+opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
+cp="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
+profile="$("$lib/jvm-profile.sh")" || exit 5
+# shellcheck disable=SC2086
+exec "$lib/jre/bin/java" $opts $profile ${CHISME_JAVA_OPTS:-} -cp "$cp" chisme.tools.Chisme "$@"
+LAUNCHER
+chmod +x "$stage/usr/bin/chisme" "$lib/jvm-profile.sh"
+
+pkg="$root/packaging"
+if [ -f "$pkg/openwrt/chisme/files/chisme.conf" ]; then
+  cp "$pkg/openwrt/chisme/files/chisme.conf" "$stage/etc/chisme/chisme.conf"
+else
+  cat > "$stage/etc/chisme/chisme.conf" <<'CONF'
+# chisme node configuration (key = value; docs/configuration.md). Every key is also a flag of `chisme node`.
+data = /var/lib/chisme
+CONF
+fi
+if [ -f "$pkg/openwrt/chisme/files/chisme.init" ]; then
+  cp "$pkg/openwrt/chisme/files/chisme.init" "$stage/etc/init.d/chisme"
+else
+  printf '#!/bin/sh\n# placeholder: the procd/systemd files live in packaging/ (issue 14)\nexec /usr/bin/chisme node -c /etc/chisme/chisme.conf\n' \
+    > "$stage/etc/init.d/chisme"
+fi
+if [ -f "$pkg/systemd/chisme.service" ]; then
+  mkdir -p "$stage/lib/systemd/system" && cp "$pkg/systemd/chisme.service" "$stage/lib/systemd/system/"
+fi
+chmod +x "$stage/etc/init.d/chisme"
+
+# AOT cache (JEP 514 one-step): train with the router profile on a node with the persistent Chronicle
+# stores, up and answering for a few seconds, then SIGTERM (the cache is written as the JVM exits).
+train="$(mktemp -d)"
+opts="$(sed "s:/usr/lib/chisme:$lib:g; s: -XX\:AOTCache=[^ ]*::" "$lib/jvm.options")"
+cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
+# shellcheck disable=SC2086
+"$lib/jre/bin/java" $opts $(sh "$lib/jvm-profile.sh" router) -XX:AOTCacheOutput="$lib/chisme.aot" -cp "$cpath" \
+  chisme.tools.Chisme node --data "$train/data" --bind 127.0.0.1 --port 0 > "$out/training.log" 2>&1 &
+pid=$!
+# Wait for the node's start line (a loaded build machine can take many seconds), then let it run: a SIGTERM
+# during JVM initialisation aborts it ("Bad level") and no cache is written.
+for _ in $(seq 1 300); do
+  grep -q ' on udp ' "$out/training.log" 2>/dev/null && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 1
+done
+sleep "${CHISME_IMAGE_TRAIN_S:-5}"
+kill -TERM "$pid"
+wait "$pid" || true
+rm -rf "$train"
+[ -s "$lib/chisme.aot" ] || { echo "build-image: no AOT cache written; see $out/training.log" >&2; tail -5 "$out/training.log" >&2; exit 1; }
+
+arch="$(uname -m)"
+tarball="$out/chisme-image-linux-$arch.tar.xz"
+tar -C "$stage" -cJf "$tarball" $(cd "$stage" && ls -d usr etc lib 2>/dev/null)
+echo "image: $(du -sk "$stage/usr/lib/chisme" | cut -f1) KiB on disk (runtime $(du -sk "$lib/jre" | cut -f1) KiB," \
+  "jars $(du -sk "$lib/lib" | cut -f1) KiB, AOT cache $(du -sk "$lib/chisme.aot" | cut -f1) KiB); $tarball $(du -k "$tarball" | cut -f1) KiB"

@@ -1,0 +1,55 @@
+#!/bin/sh
+# Prints the JVM options of a chisme JVM profile on one line, sized from this machine's memory (issue 16).
+# Sourced by no one: the launchers (./chisme, the runtime image's bin/chisme) and bench/scale footprint run it.
+#   jvm-profile.sh [auto|router|server]     (default auto, or $CHISME_PROFILE)
+#   CHISME_MEM_KIB=131072 jvm-profile.sh    # size as if the machine had 128 MiB (CHISME_ARCH: as if on that uname -m)
+# auto = router when the machine (or the cgroup the process runs in) has at most 1 GiB of memory.
+#
+# router: why each option (figures: docs/benchmarks.md, "Issue 16")
+#   -XX:+UseSerialGC       what the JVM itself picks below 1,792 MB / 2 CPUs; no GC worker threads
+#   -Xms8m -Xmx<mem/16>    heap 24-64 MiB from the memory; a small -Xms so the heap is committed as it
+#                          grows (on a large machine the initial heap would be 1/64 of RAM, all of -Xmx)
+#   -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1
+#                          C1 only: no C2 arenas, less code cache, less start CPU; a daemon that mostly
+#                          waits for datagrams does not need C2's peak speed
+#   -XX:ReservedCodeCacheSize=16m  C1 code for the whole daemon fits in ~5 MiB
+#   -Xss256k               platform-thread stacks (virtual threads do not use it)
+#   -XX:MaxDirectMemorySize=16m    the transport holds two 64 KiB direct buffers; Chronicle maps files
+#   -XX:-UsePerfData       no 32 KiB hsperfdata file in /tmp (flash, tmpfs) per process
+#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (aarch64 only; diagnostic flag there) the aarch64 JDK 25 C1 build crashed in
+#                          StubRoutines::updateBytesCRC32C under qemu (issue 16); the store checksums
+#                          every record with CRC32C
+# server: the JVM's own ergonomics (nothing added).
+set -eu
+profile="${1:-${CHISME_PROFILE:-auto}}"
+
+mem_kib() {
+  if [ -n "${CHISME_MEM_KIB:-}" ]; then echo "$CHISME_MEM_KIB"; return; fi
+  total=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo 2>/dev/null || true)
+  total=${total:-4194304}
+  # cgroup v2 limit (containers, procd jails), when set and smaller than the machine
+  limit=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || echo max)
+  case "$limit" in
+    ''|max|*[!0-9]*) ;;
+    *) [ $((limit / 1024)) -lt "$total" ] && total=$((limit / 1024)) ;;
+  esac
+  echo "$total"
+}
+
+mem=$(mem_kib)
+if [ "$profile" = auto ]; then
+  if [ "$mem" -le 1048576 ]; then profile=router; else profile=server; fi
+fi
+case "$profile" in
+  router)
+    heap=$((mem / 16 / 1024))
+    [ "$heap" -lt 24 ] && heap=24
+    [ "$heap" -gt 64 ] && heap=64
+    opts="-XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+    opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
+    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
+    echo "$opts"
+    ;;
+  server) echo "" ;;
+  *) echo "jvm-profile.sh: profile must be auto, router or server, got: $profile" >&2; exit 2 ;;
+esac

@@ -1,0 +1,344 @@
+package chisme.tools;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 14's proof: LibreMesh's real publishers and hooks, installed as opkg installs them, run unchanged
+ * on three chisme nodes, and the files their hooks write are the expected ones, also after one node
+ * reboots with /tmp and /var wiped (and the hook-written files in /etc removed).
+ * <p>
+ * The scripts are not in this repository: the test reads them from a lime-packages checkout named by
+ * $CHISME_LIME_PACKAGES (or -Dchisme.lime-packages) and is skipped without one. Each node runs in its own
+ * mount and UTS namespace (node-boot.sh: own host name, overlays over /etc and /usr, /tmp as /tmp and
+ * /var, a fake /sys/class/net), so it needs root, unshare and overlayfs, and Lua 5.1 with dkjson for the
+ * stand-ins of OpenWrt's luci.jsonc, uci and nixio.fs (test resources, ours; stubs only for what is
+ * OpenWrt-only). Packages used: shared-state-dnsmasq_hosts, -dnsmasq_leases, -dnsmasq_servers,
+ * -babeld_hosts (Lua hooks, /etc/shared-state) and -bat_hosts (async hooks, /usr/share/shared-state).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LibremeshScriptsTest {
+    static final List<String> PACKAGES = List.of("shared-state-dnsmasq_hosts", "shared-state-dnsmasq_leases",
+        "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts");
+    private static final long READY_MS = 120_000;
+    private static final long CONVERGE_MS = 90_000;
+    private static final int NODES = 3;
+
+    private Path lime;
+    private Path run;
+    /** Why this machine cannot run the test, or null; checked in the test so the report counts it as skipped. */
+    private String skip;
+    private final List<Process> nodes = new ArrayList<>(List.of());
+    private final int[] ports = new int[NODES];
+
+    @BeforeAll
+    void prepare() throws Exception {
+        skip = whyNot();
+        if (skip != null) {
+            return;
+        }
+        // Outside /tmp and /var, which each node's namespace replaces.
+        run = Path.of("target", "libremesh-run").toAbsolutePath();
+        DemoCommand.deleteTree(run);
+        for (int i = 0; i < NODES; i++) {
+            ports[i] = DaemonProcess.freePort();
+        }
+        for (int i = 0; i < NODES; i++) {
+            install(i);
+        }
+    }
+
+    /** The reason this machine cannot run the test, or null. */
+    private String whyNot() {
+        final String where = System.getProperty("chisme.lime-packages", System.getenv("CHISME_LIME_PACKAGES"));
+        if (where == null || where.isBlank()) {
+            return "set CHISME_LIME_PACKAGES to a libremesh/lime-packages checkout to run LibreMesh's real scripts";
+        }
+        lime = Path.of(where).toAbsolutePath();
+        if (!Files.isDirectory(lime.resolve("packages/shared-state-dnsmasq_hosts"))) {
+            return lime + " is not a lime-packages checkout (no packages/shared-state-dnsmasq_hosts)";
+        }
+        if (sh("unshare --mount --uts --fork sh -c 'mount -t tmpfs t /mnt && hostname x'") != 0) {
+            return "needs root with unshare (mount and UTS namespaces)";
+        }
+        if (sh("lua5.1 -e 'require(\"dkjson\")'") != 0) {
+            return "needs lua5.1 and lua-dkjson (apt-get install lua5.1 lua-dkjson)";
+        }
+        if (!Files.isExecutable(Path.of("target", "native", "chisme-client"))) {
+            return "needs the native client (target/native/chisme-client)";
+        }
+        return null;
+    }
+
+    @AfterAll
+    void stopAll() {
+        final long t = System.nanoTime();
+        for (final Process p : nodes) {
+            stop(p);
+        }
+        System.out.printf("LibremeshScriptsTest: %d nodes stopped in %.1f s%n", nodes.size(), (System.nanoTime() - t) / 1e9);
+    }
+
+    private static String host(final int i) {
+        return "lm-node-" + (i + 1);
+    }
+
+    private Path root(final int i) {
+        return run.resolve(host(i));
+    }
+
+    /** opkg's job: each package's files/ tree into / (here: the node's /etc and /usr overlays), plus stubs and inputs. */
+    private void install(final int i) throws IOException {
+        final Path r = root(i);
+        final Path etc = r.resolve("etc-upper");
+        final Path usr = r.resolve("usr-upper");
+        for (final String pkg : PACKAGES) {
+            final Path files = lime.resolve("packages").resolve(pkg).resolve("files");
+            copyTree(files.resolve("etc"), etc);
+            copyTree(files.resolve("usr"), usr);
+        }
+        final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
+        copyTree(harness.resolve("lua"), usr.resolve("share/lua/5.1"));
+        copyTree(harness.resolve("bin"), usr.resolve("bin"));
+        final Path bin = Path.of("..", "bin").toAbsolutePath().normalize();
+        Files.createDirectories(usr.resolve("bin"));
+        Files.createSymbolicLink(usr.resolve("bin/shared-state"), bin.resolve("shared-state"));
+        Files.createSymbolicLink(usr.resolve("bin/shared-state-async"), bin.resolve("shared-state-async"));
+        final int n = i + 1;
+        write(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost ip6-localhost\nff02::1 ip6-allnodes\n"
+            + "10.13.0." + n + " " + host(i) + " peña-" + n + "\n");
+        write(etc.resolve("config/dhcp"), "config dnsmasq\n\toption local '/lan-" + n + "/'\n\toption domain 'lan-" + n + "'\n");
+        write(etc.resolve("config/network"), "config interface 'lan'\n\toption ipaddr '10.13.0." + n + "'\n"
+            + "\toption ip6addr 'fd13::" + n + "/64'\n\nconfig interface 'lm_net_br_lan_anygw_if'\n\toption ip6addr 'fd13:a::" + n + "/64'\n");
+        write(etc.resolve("babeld-test-id"), "02:00:00:00:00:0" + n + "\n");
+        final List<String> conf = new ArrayList<>(List.of("data = " + r.resolve("data"), "admin-socket = /var/run/chisme/admin.sock",
+            "bind = 127.0.0.1", "port = " + ports[i], "discovery = static", "sync-interval-s = 1", "start-hooks-delay-s = 2",
+            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state"));
+        // -Dchisme.lime.start-hooks-delay-s=3600 shows the reboot check failing without the start hooks.
+        conf.set(6, "start-hooks-delay-s = " + System.getProperty("chisme.lime.start-hooks-delay-s", "2"));
+        for (int j = 0; j < NODES; j++) {
+            if (j != i) {
+                conf.add("neighbour = 127.0.0.1:" + ports[j]);
+            }
+        }
+        write(etc.resolve("chisme/chisme.conf"), String.join("\n", conf) + "\n");
+        for (final String[] iface : new String[][] {{"lo", "00:00:00:00:00:00"}, {"br-lan", "02:ab:00:00:0" + n + ":01"},
+            {"wlan0-mesh", "02:ab:00:00:0" + n + ":02"}}) {
+            write(r.resolve("net").resolve(iface[0]).resolve("address"), iface[1] + "\n");
+        }
+        write(r.resolve("dhcp.leases"), "1700000000 aa:bb:cc:00:00:0" + n + " 10.13.1." + n + " client-" + n + " *\n");
+    }
+
+    private Process boot(final int i) throws IOException {
+        Files.createDirectories(root(i).resolve("tmp"));
+        final ProcessBuilder pb = new ProcessBuilder("unshare", "--mount", "--uts", "--fork", "--kill-child=SIGTERM", "sh",
+            Path.of("src/test/resources/libremesh-harness/node-boot.sh").toAbsolutePath().toString(), root(i).toString(), host(i))
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(root(i).resolve("node.log").toFile()));
+        pb.environment().put("CHISME_NODE_JAVA", String.join(" ", DaemonProcess.javaCommand()));
+        return pb.start();
+    }
+
+    @Test
+    void shouldRunLibremeshPublishersAndHooksUnchangedOnThreeNodes() throws Exception {
+        Assumptions.assumeTrue(skip == null, skip);
+        for (int i = 0; i < NODES; i++) {
+            nodes.add(boot(i));
+        }
+        for (int i = 0; i < NODES; i++) {
+            awaitSocket(i);
+        }
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitFiles(i);
+        }
+        System.out.printf("LibremeshScriptsTest: all hook files of %d nodes as expected %.1f s after their admin sockets opened%n", NODES,
+            (System.nanoTime() - t0) / 1e9);
+        // Reboot node 2: /tmp and /var are empty afterwards (so are /etc/babeld-hosts and /etc/bat-hosts,
+        // which the packages install as links into /tmp and /var); its books stay on "flash" (the data dir).
+        stop(nodes.get(1));
+        DemoCommand.deleteTree(root(1).resolve("tmp"));
+        nodes.set(1, boot(1));
+        awaitSocket(1);
+        final long t1 = System.nanoTime();
+        awaitFiles(1);
+        System.out.printf("LibremeshScriptsTest: node 2's hook files rebuilt %.1f s after its admin socket opened%n", (System.nanoTime() - t1) / 1e9);
+        for (int i = 0; i < NODES; i++) {
+            assertEquals(expected(i), actual(i), host(i));
+        }
+    }
+
+    /** The files the real hooks write, as sets of lines (Lua's pairs() order is unspecified). */
+    private Map<String, TreeSet<String>> expected(final int i) {
+        final Map<String, TreeSet<String>> m = new LinkedHashMap<>();
+        final TreeSet<String> hosts = new TreeSet<>();
+        final TreeSet<String> remoteLeases = new TreeSet<>();
+        final TreeSet<String> servers = new TreeSet<>();
+        final TreeSet<String> babel = new TreeSet<>();
+        final TreeSet<String> bat = new TreeSet<>();
+        for (int j = 0; j < NODES; j++) {
+            final int n = j + 1;
+            // dnsmasq-hosts: /etc/hosts lines (publish_dnsmasq_hosts) and "IP NAME" of leases and own addresses (publish_dnsmasq_leases)
+            hosts.add("10.13.0." + n + " " + host(j) + " peña-" + n);
+            hosts.add("10.13.1." + n + " client-" + n);
+            hosts.add("10.13.0." + n + " " + host(j));
+            hosts.add("fd13::" + n + " " + host(j));
+            if (j != i) {
+                // generate_dnsmasq_leases: "MAC,IP" of other authors' IPv4 leases (own address included)
+                remoteLeases.add("aa:bb:cc:00:00:0" + n + ",10.13.1." + n);
+                remoteLeases.add("02:ab:00:00:0" + n + ":01,10.13.0." + n);
+                // generate_dnsmasq_servers: other nodes' local domains
+                servers.add("server=/lan-" + n + "/fd13:a::" + n);
+            }
+            babel.add("02:00:00:00:00:0" + n + " " + host(j));
+            bat.add("02:ab:00:00:0" + n + ":01 lm_node_" + n + "_br_lan");
+            bat.add("02:ab:00:00:0" + n + ":02 lm_node_" + n + "_wlan0_mesh");
+        }
+        m.put("/var/hosts/shared-state-dnsmasq_hosts", hosts);
+        m.put("/tmp/dhcp.hosts_remote", remoteLeases);
+        m.put("/var/shared-state/dnsmasq_servers", servers);
+        m.put("/etc/babeld-hosts", babel);
+        m.put("/etc/bat-hosts", bat);
+        return m;
+    }
+
+    private Map<String, TreeSet<String>> actual(final int i) throws IOException {
+        final Map<String, TreeSet<String>> m = new LinkedHashMap<>();
+        for (final String f : expected(i).keySet()) {
+            final Path p = hostPath(i, Path.of(f));
+            final TreeSet<String> lines = new TreeSet<>();
+            if (Files.isRegularFile(p)) {
+                for (final String l : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                    if (!l.isEmpty()) {
+                        lines.add(l);
+                    }
+                }
+            } else {
+                lines.add("<missing>");
+            }
+            m.put(f, lines);
+        }
+        return m;
+    }
+
+    /**
+     * Where a path inside node i's namespace is on this machine: /etc in its overlay's upper directory
+     * (following the packages' links: /etc/bat-hosts -> ../var/bat-hosts), /tmp and /var in ROOT/tmp.
+     */
+    private Path hostPath(final int i, final Path inside) throws IOException {
+        final String s = inside.normalize().toString();
+        if (s.startsWith("/etc/")) {
+            final Path upper = root(i).resolve("etc-upper").resolve(s.substring(5));
+            if (Files.isSymbolicLink(upper)) {
+                return hostPath(i, inside.getParent().resolve(Files.readSymbolicLink(upper)));
+            }
+            return upper;
+        }
+        if (s.startsWith("/tmp/") || s.startsWith("/var/")) {
+            return root(i).resolve("tmp").resolve(s.substring(5)); // /var and /tmp are the same directory
+        }
+        throw new IllegalArgumentException("not a node path: " + inside);
+    }
+
+    /** JVM start is slow on a loaded machine: wait (bounded) for the admin socket before timing the hooks. */
+    private void awaitSocket(final int i) throws Exception {
+        final long deadline = System.nanoTime() + READY_MS * 1_000_000;
+        while (!Files.exists(root(i).resolve("tmp/run/chisme/admin.sock"))) {
+            if (!nodes.get(i).isAlive() || System.nanoTime() > deadline) {
+                fail(host(i) + " did not start:\n" + Files.readString(root(i).resolve("node.log")));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void awaitFiles(final int i) throws Exception {
+        final long deadline = System.nanoTime() + CONVERGE_MS * 1_000_000;
+        Map<String, TreeSet<String>> got = null;
+        while (System.nanoTime() < deadline) {
+            if (!nodes.get(i).isAlive()) {
+                fail(host(i) + " died:\n" + Files.readString(root(i).resolve("node.log")));
+            }
+            got = actual(i);
+            if (got.equals(expected(i))) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        final CliRunner.Result logs = CliRunner.run("logs", "--admin", root(i).resolve("tmp/run/chisme/admin.sock").toString(), "-n", "200");
+        fail(host(i) + ": hook files differ after " + CONVERGE_MS + " ms\nexpected " + expected(i) + "\nactual   " + got
+            + "\nlog:\n" + Files.readString(root(i).resolve("node.log")) + "\nevents:\n" + logs.out() + logs.err());
+    }
+
+    private static void stop(final Process p) {
+        final List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        // SIGTERM to the daemon itself (unshare does not pass it on): it stops cleanly, stores closed.
+        tree.forEach(ProcessHandle::destroy);
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            for (final ProcessHandle h : tree) {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            }
+        } catch (final Exception e) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static void copyTree(final Path from, final Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(from)) {
+            for (final Path p : s.toList()) {
+                final Path dst = to.resolve(from.relativize(p).toString());
+                if (Files.isSymbolicLink(p)) {
+                    Files.createDirectories(dst.getParent());
+                    Files.deleteIfExists(dst);
+                    Files.createSymbolicLink(dst, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void write(final Path p, final String text) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    private static int sh(final String cmd) {
+        try {
+            final Process p = new ProcessBuilder("sh", "-c", cmd).redirectErrorStream(true).start();
+            try (InputStream in = p.getInputStream()) {
+                in.readAllBytes();
+            }
+            return p.waitFor(20, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (final IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+}
