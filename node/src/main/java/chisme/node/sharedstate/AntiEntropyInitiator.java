@@ -34,6 +34,15 @@ final class AntiEntropyInitiator {
     static final int MAX_DIGEST_BODY = 1_200;
     /** Delay of the follow-up round after a round cut short by its budget. */
     static final long FOLLOW_UP_MS = 50;
+    /**
+     * How often the neighbour set is checked for newcomers. A neighbour that appears (a merge of two
+     * networks, a discovered link peer, a node back from a reboot) gets a round of every shelf at once
+     * instead of waiting up to 1.25 sync intervals for the shelves' next turn (issue 11: shelves follow a
+     * merge within seconds).
+     */
+    static final long NEW_NEIGHBOUR_CHECK_MS = 2_000;
+    /** Newcomers given a round per check: a merge of two large networks adds many at once (no flood). */
+    static final int NEW_NEIGHBOUR_ROUNDS_PER_CHECK = 4;
 
     private final SharedStateEngine engine;
     private final SharedStateConfig config;
@@ -46,6 +55,8 @@ final class AntiEntropyInitiator {
     private final GossipCodec codec;
     private final Map<String, Long> nextRoundMs = new HashMap<>();
     private final Set<InetSocketAddress> followUps = new HashSet<>();
+    private final Set<InetSocketAddress> knownNeighbours = new HashSet<>();
+    private final java.util.ArrayDeque<InetSocketAddress> newcomers = new java.util.ArrayDeque<>();
     private final BulkCatchUps bulks;
 
     AntiEntropyInitiator(final SharedStateEngine engine, final SharedStateConfig config, final Dispatcher dispatcher,
@@ -88,6 +99,46 @@ final class AntiEntropyInitiator {
     /** Starts the periodic rounds. */
     void start() {
         scheduler.schedule(engine.jittered(engine.baseIntervalMs()) / 2, this::gossipTick);
+        scheduler.schedule(engine.jittered(NEW_NEIGHBOUR_CHECK_MS), this::newNeighbourTick);
+    }
+
+    /** Configured shelves and every shelf we hold books of. */
+    private Set<String> knownShelves() {
+        final Set<String> all = new java.util.TreeSet<>(config.shelves().keySet());
+        for (final Map.Entry<String, ShelfIndex> e : engine.indexes().entrySet()) {
+            if (e.getValue().count() > 0) {
+                all.add(e.getKey());
+            }
+        }
+        return all;
+    }
+
+    /** Gives each neighbour not seen at the previous check a round of every shelf, a few per check. */
+    private void newNeighbourTick() {
+        if (!engine.running()) {
+            return;
+        }
+        try {
+            final List<InetSocketAddress> now = neighbours.current();
+            final Set<InetSocketAddress> current = new HashSet<>(now);
+            knownNeighbours.retainAll(current); // one that leaves and comes back is new again
+            newcomers.removeIf(n -> !current.contains(n));
+            for (final InetSocketAddress n : now) {
+                if (knownNeighbours.add(n)) {
+                    newcomers.add(n);
+                }
+            }
+            List<String> shelves = null;
+            for (int i = 0; i < NEW_NEIGHBOUR_ROUNDS_PER_CHECK && !newcomers.isEmpty(); i++) {
+                if (shelves == null) {
+                    shelves = new ArrayList<>(knownShelves());
+                }
+                counters.increment(SharedStateCounter.NEW_NEIGHBOUR_ROUNDS);
+                startRound(newcomers.poll(), shelves, null);
+            }
+        } finally {
+            scheduler.schedule(engine.jittered(NEW_NEIGHBOUR_CHECK_MS), this::newNeighbourTick);
+        }
     }
 
     private void gossipTick() {
@@ -97,12 +148,7 @@ final class AntiEntropyInitiator {
         try {
             final long nowMs = clock.nowMs();
             final List<String> due = new ArrayList<>();
-            final Set<String> all = new java.util.TreeSet<>(config.shelves().keySet());
-            for (final Map.Entry<String, ShelfIndex> e : engine.indexes().entrySet()) {
-                if (e.getValue().count() > 0) {
-                    all.add(e.getKey());
-                }
-            }
+            final Set<String> all = knownShelves();
             for (final String s : all) {
                 final Long next = nextRoundMs.get(s);
                 if (next == null || next <= nowMs) {
