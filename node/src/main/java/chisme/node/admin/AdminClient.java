@@ -69,12 +69,27 @@ public final class AdminClient {
                 throw new NodeNotRunningException(socket);
             }
             final OutputStream out = Channels.newOutputStream(ch);
-            out.write((requestJson + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
+            IOException writeFailed = null;
+            try {
+                out.write((requestJson + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (final IOException e) {
+                // A node with every admin slot taken answers BUSY and closes without reading: the reply may
+                // already wait in the socket although our write found the connection closed.
+                writeFailed = e;
+            }
             final LineReader in = new LineReader(Channels.newInputStream(ch), MAX_REPLY_BYTES);
             while (true) {
-                final String line = in.read();
+                final String line;
+                try {
+                    line = in.read();
+                } catch (final IOException e) {
+                    throw writeFailed != null ? writeFailed : e;
+                }
                 if (line == null) {
+                    if (writeFailed != null) {
+                        throw writeFailed;
+                    }
                     throw new IOException("the node closed the admin connection without replying");
                 }
                 if (line == LineReader.TOO_LONG) {
