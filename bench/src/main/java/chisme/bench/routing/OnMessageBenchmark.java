@@ -50,6 +50,6 @@ public class OnMessageBenchmark {
     public int knownContactVerified() {
         final Contact c = known[next];
         next = next + 1 == known.length ? 0 : next + 1;
-        return table.onMessage(c.hi(), c.mid(), c.lo(), c.address(), true, nowMs++);
+        return table.onMessage(c.hi(), c.mid(), c.lo(), c.address(), true, nowMs++).code();
     }
 }

@@ -1,6 +1,5 @@
 package chisme.node.kademlia;
 
-import chisme.node.routing.Contact;
 import chisme.wire.NodeId;
 
 import java.io.IOException;
@@ -44,15 +43,15 @@ public final class ContactsFile {
      * node restarted while its neighbours were down erased its 19 saved contacts): what answered before stays
      * until something better answers.
      */
-    public static void save(final Path dir, final List<Contact> contacts) throws IOException {
+    public static void save(final Path dir, final List<ContactInfo> contacts) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder b = new StringBuilder();
         final java.util.Set<String> ids = new java.util.HashSet<>();
-        for (final Contact c : contacts) {
+        for (final ContactInfo c : contacts) {
             if (ids.size() >= MAX_LINES || !ids.add(c.id().toHex())) {
                 continue;
             }
-            b.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress()).append(' ').append(c.port()).append('\n');
+            b.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress()).append(' ').append(c.address().getPort()).append('\n');
         }
         final Path f = dir.resolve(CONTACTS);
         if (Files.exists(f)) {

@@ -252,15 +252,20 @@ public final class KademliaNode implements AutoCloseable {
         return await(f -> engine.lookup(target, false, f::complete));
     }
 
-    /** A copy of the routing table, nearest buckets first. */
+    /**
+     * A copy of the routing table, nearest buckets first, made on the node thread (the table is that thread's
+     * alone): what the admin server, the contacts file and other threads read.
+     */
     public List<ContactInfo> contacts() {
-        return await(f -> {
-            final List<ContactInfo> out = new ArrayList<>();
-            for (final Contact c : engine.table().snapshot()) {
-                out.add(new ContactInfo(c.id(), c.address(), engine.localId().bucketIndex(c.id()), c.lastSeenMs(), c.failures()));
-            }
-            f.complete(out);
-        });
+        return await(f -> f.complete(contactsOnNodeThread()));
+    }
+
+    private List<ContactInfo> contactsOnNodeThread() {
+        final List<ContactInfo> out = new ArrayList<>();
+        for (final Contact c : engine.table().snapshot()) {
+            out.add(ContactInfo.of(c, engine.localId()));
+        }
+        return out;
     }
 
     public Counters counters() {
@@ -334,7 +339,7 @@ public final class KademliaNode implements AutoCloseable {
         if (dataDir == null || !started) {
             return;
         }
-        final List<Contact> snapshot = await(f -> f.complete(engine.table().snapshot()));
+        final List<ContactInfo> snapshot = contacts();
         try {
             ContactsFile.save(dataDir, snapshot);
         } catch (final IOException e) {

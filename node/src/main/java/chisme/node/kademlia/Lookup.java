@@ -45,7 +45,7 @@ final class Lookup {
     private static final int ANSWERED = 2;
     private static final int FAILED = 3;
 
-    private final KademliaEngine engine;
+    private final LookupContext ctx;
     private final NodeId target;
     private final boolean findValue;
     private final Consumer<Lookup> onDone;
@@ -64,13 +64,13 @@ final class Lookup {
     NodeId valuePublisher;
     long valueTtlSeconds;
 
-    Lookup(final KademliaEngine engine, final NodeId target, final boolean findValue, final Consumer<Lookup> onDone) {
-        this.engine = engine;
+    Lookup(final LookupContext ctx, final NodeId target, final boolean findValue, final Consumer<Lookup> onDone) {
+        this.ctx = ctx;
         this.target = target;
         this.findValue = findValue;
         this.onDone = onDone;
-        this.k = engine.config().k();
-        this.alpha = engine.config().alpha();
+        this.k = ctx.config.k();
+        this.alpha = ctx.config.alpha();
     }
 
     /**
@@ -84,7 +84,7 @@ final class Lookup {
     }
 
     void start(final Contact[] initial, final int n) {
-        seen.add(engine.localId());
+        seen.add(ctx.localId);
         for (int i = 0; i < n; i++) {
             add(initial[i].id(), initial[i].address(), 1);
         }
@@ -153,7 +153,7 @@ final class Lookup {
                 return;
             }
             if (waitedForStalled) {
-                engine.counters().increment(CounterId.LOOKUPS_WAITED_FOR_STALLED);
+                ctx.counters.increment(CounterId.LOOKUPS_WAITED_FOR_STALLED);
             }
             finish();
         }
@@ -176,12 +176,12 @@ final class Lookup {
     }
 
     private void send(final Candidate c) {
-        final RpcTracker tracker = engine.tracker();
+        final RpcTracker tracker = ctx.tracker;
         final int length = findValue
-            ? engine.findValueOut.wrap(tracker.requestBuffer(), 0).encode(target)
-            : engine.findNodeOut.wrap(tracker.requestBuffer(), 0).encode(target);
+            ? ctx.findValueOut.wrap(tracker.requestBuffer(), 0).encode(target)
+            : ctx.findNodeOut.wrap(tracker.requestBuffer(), 0).encode(target);
         final long id = tracker.call(c.address, findValue ? MessageType.FIND_VALUE : MessageType.FIND_NODE,
-            length - MessageFlyweight.BODY_OFFSET, engine.config().rpcTimeoutMs(), c);
+            length - MessageFlyweight.BODY_OFFSET, ctx.config.rpcTimeoutMs(), c);
         queried++;
         if (id == 0) {
             c.state = FAILED;
@@ -191,10 +191,10 @@ final class Lookup {
         c.state = WAITING;
         inFlight++;
         rounds = Math.max(rounds, c.round);
-        c.sentMs = engine.clock().nowMs();
-        if (engine.config().lookupStallMs() < engine.config().rpcTimeoutMs()) { // else the rule is off: wait for timeouts
-            final long maxMs = engine.config().lookupStallMs();
-            engine.scheduler().schedule(engine.config().adaptiveLookupStall() ? engine.lookupRtt().stallMs(maxMs) : maxMs, c::stall);
+        c.sentMs = ctx.clock.nowMs();
+        if (ctx.config.lookupStallMs() < ctx.config.rpcTimeoutMs()) { // else the rule is off: wait for timeouts
+            final long maxMs = ctx.config.lookupStallMs();
+            ctx.scheduler.schedule(ctx.config.adaptiveLookupStall() ? ctx.rtt.stallMs(maxMs) : maxMs, c::stall);
         }
     }
 
@@ -203,9 +203,9 @@ final class Lookup {
             return;
         }
         done = true;
-        engine.counters().increment(value != null || !findValue ? CounterId.LOOKUPS_SUCCEEDED : CounterId.LOOKUPS_FAILED);
+        ctx.counters.increment(value != null || !findValue ? CounterId.LOOKUPS_SUCCEEDED : CounterId.LOOKUPS_FAILED);
         if (value != null) {
-            engine.counters().increment(CounterId.VALUES_FOUND);
+            ctx.counters.increment(CounterId.VALUES_FOUND);
             cacheOnPath();
         }
         onDone.accept(this);
@@ -215,8 +215,8 @@ final class Lookup {
     private void cacheOnPath() {
         for (final Candidate c : shortlist) {
             if (c.state == ANSWERED && c.hasToken) {
-                engine.storeAt(c.address, c.token, target, value, valuePublisher, valueTtlSeconds, null);
-                engine.counters().increment(CounterId.VALUES_CACHED);
+                ctx.stores.storeAt(c.address, c.token, target, value, valuePublisher, valueTtlSeconds, null);
+                ctx.counters.increment(CounterId.VALUES_CACHED);
                 return;
             }
         }
@@ -263,7 +263,7 @@ final class Lookup {
             }
             stalled = true;
             inFlight--;
-            engine.counters().increment(CounterId.LOOKUP_REQUESTS_STALLED);
+            ctx.counters.increment(CounterId.LOOKUP_REQUESTS_STALLED);
             step();
         }
 
@@ -279,7 +279,7 @@ final class Lookup {
         public void onResponse(final HeaderFlyweight header, final DirectBuffer buffer, final int offset, final int length,
                                final InetSocketAddress source) {
             release();
-            engine.lookupRtt().observe(engine.clock().nowMs() - sentMs);
+            ctx.rtt.observe(ctx.clock.nowMs() - sentMs);
             if (done) {
                 return;
             }
@@ -291,12 +291,12 @@ final class Lookup {
                 failed++;
             } else if (header.type() == MessageType.NODES) {
                 state = ANSWERED;
-                final NodesFlyweight nodes = engine.nodesIn.wrap(buffer, offset);
+                final NodesFlyweight nodes = ctx.nodesIn.wrap(buffer, offset);
                 token = nodes.token();
                 hasToken = true;
                 addNodes(nodes, round + 1);
             } else if (findValue && header.type() == MessageType.VALUE) {
-                final ValueFlyweight reply = engine.valueIn.wrap(buffer, offset);
+                final ValueFlyweight reply = ctx.valueIn.wrap(buffer, offset);
                 final byte[] v = reply.copyValue();
                 if (NodeId.sha1(v).equals(target)) {
                     state = ANSWERED;
@@ -310,7 +310,7 @@ final class Lookup {
                 state = FAILED; // a forged value: keys are content hashes
                 failed++;
             } else {
-                engine.counters().increment(CounterId.DROP_BAD_BODY);
+                ctx.counters.increment(CounterId.DROP_BAD_BODY);
                 state = FAILED;
                 failed++;
             }
@@ -322,7 +322,7 @@ final class Lookup {
             release();
             state = FAILED;
             failed++;
-            engine.onContactFailed(id);
+            ctx.failures.onContactFailed(id);
             if (!done) {
                 step();
             }

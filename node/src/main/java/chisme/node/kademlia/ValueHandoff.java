@@ -115,14 +115,14 @@ final class ValueHandoff {
         }
         awaitingToken = true;
         final RpcTracker tracker = engine.tracker();
-        final int length = engine.findNodeOut.wrap(tracker.requestBuffer(), 0).encode(c.id());
+        final int length = engine.lookupContext().findNodeOut.wrap(tracker.requestBuffer(), 0).encode(c.id());
         final long id = tracker.call(c.address(), MessageType.FIND_NODE, length - MessageFlyweight.BODY_OFFSET,
             config.rpcTimeoutMs(), new ResponseListener() {
                 @Override
                 public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
                     awaitingToken = false;
                     if (h.type() == MessageType.NODES && h.sender().equals(c.id())) {
-                        final long token = engine.nodesIn.wrap(b, o).token();
+                        final long token = engine.lookupContext().nodesIn.wrap(b, o).token();
                         for (final Tuple t : due) {
                             if (transfers.size() < MAX_QUEUED_STORES) {
                                 transfers.add(new Transfer(c.address(), token, t));

@@ -14,8 +14,8 @@ import java.net.InetSocketAddress;
  * contact; {@link #addressBytes()} returns that cached array, which callers must never modify.
  * <p>
  * Liveness ({@link #lastSeenMs()}, {@link #failures()}, {@link #isVerified()}, {@link #isStale()}) is
- * written only by the owning {@link RoutingTable} under its lock; the fields are volatile so other
- * threads read recent values, but a set of them read together is not an atomic view.
+ * written only by the owning {@link RoutingTable} on the node thread, and read there: plain fields. Other
+ * threads get immutable copies made on the node thread, never a Contact whose liveness may still change.
  */
 public final class Contact {
     /** Sentinel for "no head ping outstanding". */
@@ -30,12 +30,12 @@ public final class Contact {
     private final int port;
     private final boolean ipv6;
 
-    private volatile long lastSeenMs;
-    private volatile int failures;
-    private volatile boolean verified;
-    private volatile boolean stale;
+    private long lastSeenMs;
+    private int failures;
+    private boolean verified;
+    private boolean stale;
 
-    // Table-private placement, guarded by the table's lock.
+    // Table-private placement.
     Bucket bucket;
     boolean inCache;
     long headPingSentMs = NO_PING;
@@ -130,17 +130,10 @@ public final class Contact {
     void seen(final long nowMs, final boolean verifiedNow) {
         lastSeenMs = nowMs;
         headPingSentMs = NO_PING;
-        // Write only what changes: each volatile store is a full fence on the per-datagram path.
         if (verifiedNow) {
-            if (failures != 0) {
-                failures = 0;
-            }
-            if (!verified) {
-                verified = true;
-            }
-            if (stale) {
-                stale = false;
-            }
+            failures = 0;
+            verified = true;
+            stale = false;
         }
     }
 

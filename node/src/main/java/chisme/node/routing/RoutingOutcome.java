@@ -1,8 +1,10 @@
 package chisme.node.routing;
 
 /**
- * Outcome codes returned by {@link RoutingTable#onMessage} and {@link RoutingTable#onFailure}: plain
- * ints so the hot path allocates nothing and callers can count them in a counters array.
+ * What {@link RoutingTable#onMessage} decided: a code, and for {@link #BUCKET_FULL_PING_HEAD} the head to
+ * ping, returned with the decision rather than left in a side channel. Outcomes without data are shared
+ * constants, so the per-message path (a known contact) allocates nothing; only the full-bucket case, which
+ * already allocates the newcomer, allocates its outcome. {@link RoutingTable#onFailure} returns a bare code.
  */
 public final class RoutingOutcome {
     /** Known contact refreshed: moved to the tail of its bucket (Kademlia paper 2.2). */
@@ -11,7 +13,7 @@ public final class RoutingOutcome {
     public static final int ADDED = 1;
     /** Unknown sender and the message was not a reply to one of our requests: ping it to verify. */
     public static final int NEEDS_VERIFY = 2;
-    /** Bucket full: newcomer cached; ping {@link RoutingTable#headToPing()} and report the result back. */
+    /** Bucket full: newcomer cached; ping {@link #headToPing()} and report the result back. */
     public static final int BUCKET_FULL_PING_HEAD = 3;
     /** Contact is (or stays) in its bucket's replacement cache; nothing to do now. */
     public static final int CACHED = 4;
@@ -38,7 +40,44 @@ public final class RoutingOutcome {
         "ADDRESS_CONFLICT", "REJECTED_ADDRESS", "UNKNOWN", "FAILED", "STALE_KEPT", "EVICTED"
     };
 
-    private RoutingOutcome() {
+    private static final RoutingOutcome[] PLAIN = new RoutingOutcome[COUNT];
+
+    static {
+        for (int code = 0; code < COUNT; code++) {
+            PLAIN[code] = new RoutingOutcome(code, null);
+        }
+    }
+
+    private final int code;
+    private final Contact headToPing;
+
+    private RoutingOutcome(final int code, final Contact headToPing) {
+        this.code = code;
+        this.headToPing = headToPing;
+    }
+
+    /** The shared outcome for a code that carries no data. */
+    static RoutingOutcome of(final int code) {
+        return PLAIN[code];
+    }
+
+    /** Bucket full: the newcomer waits in the cache while {@code head}, least recently seen, is pinged. */
+    static RoutingOutcome pingHead(final Contact head) {
+        return new RoutingOutcome(BUCKET_FULL_PING_HEAD, head);
+    }
+
+    public int code() {
+        return code;
+    }
+
+    /** The head to ping for {@link #BUCKET_FULL_PING_HEAD}, else null. */
+    public Contact headToPing() {
+        return headToPing;
+    }
+
+    @Override
+    public String toString() {
+        return name(code) + (headToPing == null ? "" : " " + headToPing);
     }
 
     /** Name of a code, for logs and tests. */

@@ -34,10 +34,11 @@ import java.util.random.RandomGenerator;
  *     address, replaces the old entry only when the new claim is verified, never on an unverified
  *     message ({@link RoutingOutcome#ADDRESS_CONFLICT}).</li>
  * </ul>
- * Thread safety: every public method is a short, non-blocking critical section on this object's
- * monitor ({@code synchronized}; since JDK 24, JEP 491, that does not pin virtual threads). Readers
- * never receive internal arrays: {@link #closest} fills the caller's array and {@link #snapshot}
- * copies. The node normally calls it from its single node thread, where the lock is uncontended.
+ * Thread contract: the node thread owns the table, as it owns all node state (docs/architecture.md);
+ * no method takes a lock and {@link Contact}'s liveness fields are plain fields. Other threads (admin
+ * status, the contacts file, shared-state's neighbours) never touch it: they get copies made on the
+ * node thread ({@code KademliaNode.contacts()}, immutable {@code ContactInfo} records). Readers never
+ * receive internal arrays: {@link #closest} fills the caller's array and {@link #snapshot} copies.
  * <p>
  * Allocation: {@link #closest} and {@link #onMessage} for a known contact allocate nothing; adding a
  * contact, splitting and {@link #snapshot} allocate.
@@ -65,7 +66,6 @@ public final class RoutingTable {
     private final HashMap<NodeId, Contact> byId = new HashMap<>();
     private int size;
     private int cached;
-    private Contact headToPing;
 
     private long splits;
     private long evictions;
@@ -127,17 +127,16 @@ public final class RoutingTable {
      *
      * @param verified true only when the message answers a request we sent to {@code from}
      * @param nowMs    the caller's clock
-     * @return a {@link RoutingOutcome} code; after {@link RoutingOutcome#BUCKET_FULL_PING_HEAD} ping
-     * {@link #headToPing()} and report its answer with onMessage or its timeout with {@link #onFailure}
+     * @return the outcome; a {@link RoutingOutcome#BUCKET_FULL_PING_HEAD} carries the head to ping
+     * ({@link RoutingOutcome#headToPing()}): report its answer with onMessage or its timeout with {@link #onFailure}
      */
-    public synchronized int onMessage(final long idHi, final long idMid, final int idLo, final InetSocketAddress from,
-                                      final boolean verified, final long nowMs) {
-        headToPing = null;
+    public RoutingOutcome onMessage(final long idHi, final long idMid, final int idLo, final InetSocketAddress from,
+                                    final boolean verified, final long nowMs) {
         if (idHi == selfHi && idMid == selfMid && idLo == selfLo) {
-            return RoutingOutcome.REJECTED_SELF;
+            return RoutingOutcome.of(RoutingOutcome.REJECTED_SELF);
         }
         if (from == null || from.getAddress() == null || from.getPort() == 0) {
-            return RoutingOutcome.REJECTED_ADDRESS;
+            return RoutingOutcome.of(RoutingOutcome.REJECTED_ADDRESS);
         }
         final Contact known = byAddress.get(from);
         if (known != null) {
@@ -148,7 +147,7 @@ public final class RoutingTable {
             // request (xlattice "Hardening": an id/address mismatch evicts and re-verifies).
             if (!verified) {
                 addressConflicts++;
-                return RoutingOutcome.ADDRESS_CONFLICT;
+                return RoutingOutcome.of(RoutingOutcome.ADDRESS_CONFLICT);
             }
             remove(known, true);
         }
@@ -159,7 +158,7 @@ public final class RoutingTable {
             // otherwise anyone could redirect our traffic for that id.
             if (!verified) {
                 addressConflicts++;
-                return RoutingOutcome.ADDRESS_CONFLICT;
+                return RoutingOutcome.of(RoutingOutcome.ADDRESS_CONFLICT);
             }
             final Contact moved = new Contact(id, from);
             moved.copyLiveness(sameId);
@@ -175,22 +174,14 @@ public final class RoutingTable {
             return refresh(moved, true, nowMs);
         }
         if (!verified) {
-            return RoutingOutcome.NEEDS_VERIFY;
+            return RoutingOutcome.of(RoutingOutcome.NEEDS_VERIFY);
         }
         return insert(new Contact(id, from), nowMs);
     }
 
     /** Object form of {@link #onMessage(long, long, int, InetSocketAddress, boolean, long)}. */
-    public int onMessage(final NodeId id, final InetSocketAddress from, final boolean verified, final long nowMs) {
+    public RoutingOutcome onMessage(final NodeId id, final InetSocketAddress from, final boolean verified, final long nowMs) {
         return onMessage(id.hi(), id.mid(), id.lo(), from, verified, nowMs);
-    }
-
-    /**
-     * The least-recently-seen contact named by the last {@link RoutingOutcome#BUCKET_FULL_PING_HEAD}
-     * of the last onMessage call, or null. Read it right after that call (on the same thread).
-     */
-    public synchronized Contact headToPing() {
-        return headToPing;
     }
 
     /**
@@ -201,12 +192,12 @@ public final class RoutingTable {
      * @return {@link RoutingOutcome#UNKNOWN}, {@link RoutingOutcome#FAILED},
      * {@link RoutingOutcome#STALE_KEPT} or {@link RoutingOutcome#EVICTED}
      */
-    public synchronized int onFailure(final NodeId id, final long nowMs) {
+    public int onFailure(final NodeId id, final long nowMs) {
         return failure(byId.get(id));
     }
 
     /** {@link #onFailure(NodeId, long)} for a request that went to an address (the contact there). */
-    public synchronized int onFailure(final InetSocketAddress address, final long nowMs) {
+    public int onFailure(final InetSocketAddress address, final long nowMs) {
         return failure(byAddress.get(address));
     }
 
@@ -241,7 +232,7 @@ public final class RoutingTable {
      *
      * @return the number of contacts written
      */
-    public synchronized int closest(final long tHi, final long tMid, final int tLo, final int n, final Contact[] out) {
+    public int closest(final long tHi, final long tMid, final int tLo, final int n, final Contact[] out) {
         final int max = Math.min(n, out.length);
         if (max <= 0) {
             return 0;
@@ -348,17 +339,17 @@ public final class RoutingTable {
     }
 
     /** The contact with this id (in a bucket or in a replacement cache), or null. */
-    public synchronized Contact find(final NodeId id) {
+    public Contact find(final NodeId id) {
         return byId.get(id);
     }
 
     /** The contact at this address (in a bucket or in a replacement cache), or null. */
-    public synchronized Contact find(final InetSocketAddress address) {
+    public Contact find(final InetSocketAddress address) {
         return byAddress.get(address);
     }
 
     /** Removes a contact (bucket or cache) without promoting a replacement; true if it was known. */
-    public synchronized boolean remove(final NodeId id) {
+    public boolean remove(final NodeId id) {
         final Contact c = byId.get(id);
         if (c == null) {
             return false;
@@ -368,47 +359,47 @@ public final class RoutingTable {
     }
 
     /** Contacts in buckets (replacement caches excluded). */
-    public synchronized int size() {
+    public int size() {
         return size;
     }
 
     /** Contacts waiting in replacement caches. */
-    public synchronized int replacementCount() {
+    public int replacementCount() {
         return cached;
     }
 
     /** Buckets, numbered nearest first: bucket 0 holds our own id's range. */
-    public synchronized int bucketCount() {
+    public int bucketCount() {
         return bucketCount;
     }
 
     /** Index of the bucket whose range holds {@code id}. */
-    public synchronized int bucketOf(final NodeId id) {
+    public int bucketOf(final NodeId id) {
         return bucketIndexFor(id.hi() ^ selfHi, id.mid() ^ selfMid, id.lo() ^ selfLo);
     }
 
     /** Contacts in bucket {@code bucket}. */
-    public synchronized int bucketSize(final int bucket) {
+    public int bucketSize(final int bucket) {
         return bucket(bucket).size;
     }
 
     /** Length of the distance prefix that defines bucket {@code bucket} (0 = the whole id space). */
-    public synchronized int bucketPrefixLength(final int bucket) {
+    public int bucketPrefixLength(final int bucket) {
         return bucket(bucket).prefixLength;
     }
 
     /** Last time a contact of the bucket was seen or a lookup touched it (xlattice "Bucket refresh"). */
-    public synchronized long bucketLastTouchedMs(final int bucket) {
+    public long bucketLastTouchedMs(final int bucket) {
         return bucket(bucket).lastTouchedMs;
     }
 
     /** Marks the bucket holding {@code target} as touched: call when a lookup for target starts. */
-    public synchronized void touch(final NodeId target, final long nowMs) {
+    public void touch(final NodeId target, final long nowMs) {
         buckets[bucketIndexFor(target.hi() ^ selfHi, target.mid() ^ selfMid, target.lo() ^ selfLo)].lastTouchedMs = nowMs;
     }
 
     /** A random id inside bucket {@code bucket}'s range: the target of its refresh lookup. */
-    public synchronized NodeId randomIdInBucket(final int bucket, final RandomGenerator random) {
+    public NodeId randomIdInBucket(final int bucket, final RandomGenerator random) {
         final Bucket b = bucket(bucket);
         final long dHi = b.pHi | (random.nextLong() & ~b.mHi);
         final long dMid = b.pMid | (random.nextLong() & ~b.mMid);
@@ -420,7 +411,7 @@ public final class RoutingTable {
      * Index of the nearest bucket holding a non-stale contact, or -1 if there is none. Join refreshes
      * every bucket with a higher index (xlattice "Join": buckets farther than our closest neighbour).
      */
-    public synchronized int closestNeighbourBucket() {
+    public int closestNeighbourBucket() {
         for (int i = 0; i < bucketCount; i++) {
             final Bucket b = buckets[i];
             for (int j = 0; j < b.size; j++) {
@@ -433,7 +424,7 @@ public final class RoutingTable {
     }
 
     /** A copy of the bucket contacts, nearest bucket first, least recently seen first in a bucket. */
-    public synchronized List<Contact> snapshot() {
+    public List<Contact> snapshot() {
         final List<Contact> list = new ArrayList<>(size);
         for (int i = 0; i < bucketCount; i++) {
             final Bucket b = buckets[i];
@@ -445,7 +436,7 @@ public final class RoutingTable {
     }
 
     /** A copy of bucket {@code bucket}'s contacts, least recently seen (head) first. */
-    public synchronized List<Contact> bucketContacts(final int bucket) {
+    public List<Contact> bucketContacts(final int bucket) {
         final Bucket b = bucket(bucket);
         final List<Contact> list = new ArrayList<>(b.size);
         for (int j = 0; j < b.size; j++) {
@@ -455,7 +446,7 @@ public final class RoutingTable {
     }
 
     /** A copy of bucket {@code bucket}'s replacement cache, most recent first. */
-    public synchronized List<Contact> replacementContacts(final int bucket) {
+    public List<Contact> replacementContacts(final int bucket) {
         final Bucket b = bucket(bucket);
         final List<Contact> list = new ArrayList<>(b.cacheSize);
         for (int j = 0; j < b.cacheSize; j++) {
@@ -465,17 +456,17 @@ public final class RoutingTable {
     }
 
     /** Bucket splits so far. */
-    public synchronized long splits() {
+    public long splits() {
         return splits;
     }
 
     /** Stale contacts evicted in favour of a replacement so far. */
-    public synchronized long evictions() {
+    public long evictions() {
         return evictions;
     }
 
     /** Unverified id/address conflicts ignored so far. */
-    public synchronized long addressConflicts() {
+    public long addressConflicts() {
         return addressConflicts;
     }
 
@@ -486,24 +477,24 @@ public final class RoutingTable {
         return buckets[index];
     }
 
-    private int refresh(final Contact c, final boolean verified, final long nowMs) {
+    private RoutingOutcome refresh(final Contact c, final boolean verified, final long nowMs) {
         c.seen(nowMs, verified);
         final Bucket b = c.bucket;
         b.lastTouchedMs = nowMs;
         if (!c.inCache) {
             b.moveToTail(c);
-            return RoutingOutcome.UPDATED;
+            return RoutingOutcome.of(RoutingOutcome.UPDATED);
         }
         b.cacheMoveToFront(c);
         if (c.isStale()) {
-            return RoutingOutcome.CACHED;
+            return RoutingOutcome.of(RoutingOutcome.CACHED);
         }
         if (!b.full()) {
             b.cacheRemoveAt(0);
             cached--;
             b.append(c);
             size++;
-            return RoutingOutcome.ADDED;
+            return RoutingOutcome.of(RoutingOutcome.ADDED);
         }
         final int s = b.firstStale();
         if (s >= 0) {
@@ -514,13 +505,13 @@ public final class RoutingTable {
             b.append(c);
             size++;
             evictions++;
-            return RoutingOutcome.ADDED;
+            return RoutingOutcome.of(RoutingOutcome.ADDED);
         }
-        return RoutingOutcome.CACHED;
+        return RoutingOutcome.of(RoutingOutcome.CACHED);
     }
 
     /** Inserts a verified contact not yet in the table. */
-    private int insert(final Contact c, final long nowMs) {
+    private RoutingOutcome insert(final Contact c, final long nowMs) {
         c.seen(nowMs, true);
         final long dHi = c.hi() ^ selfHi;
         final long dMid = c.mid() ^ selfMid;
@@ -535,7 +526,7 @@ public final class RoutingTable {
             if (!b.full()) {
                 b.append(c);
                 size++;
-                return RoutingOutcome.ADDED;
+                return RoutingOutcome.of(RoutingOutcome.ADDED);
             }
             if (b.prefixLength < NodeId.BITS && (b.holdsSelf() || amongClosestToSelf(dHi, dMid, dLo))) {
                 split(index);
@@ -548,7 +539,7 @@ public final class RoutingTable {
                 b.append(c);
                 size++;
                 evictions++;
-                return RoutingOutcome.ADDED;
+                return RoutingOutcome.of(RoutingOutcome.ADDED);
             }
             if (cacheCapacity == 0) {
                 unindex(c);
@@ -562,11 +553,10 @@ public final class RoutingTable {
             }
             final Contact head = b.entries[0];
             if (head.headPingSentMs != Contact.NO_PING && nowMs - head.headPingSentMs < headPingTimeoutMs) {
-                return RoutingOutcome.CACHED;
+                return RoutingOutcome.of(RoutingOutcome.CACHED);
             }
             head.headPingSentMs = nowMs;
-            headToPing = head;
-            return RoutingOutcome.BUCKET_FULL_PING_HEAD;
+            return RoutingOutcome.pingHead(head);
         }
         unindex(c);
         throw new IllegalStateException("routing table split did not converge");

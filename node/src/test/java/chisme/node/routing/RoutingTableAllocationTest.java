@@ -66,13 +66,13 @@ class RoutingTableAllocationTest {
         long nowMs = 20_000;
         for (int i = 0; i < 3 * CALLS; i++) {
             final Contact c = contacts[i % contacts.length];
-            sink += t.onMessage(c.hi(), c.mid(), c.lo(), c.address(), (i & 1) == 0, nowMs++);
+            sink += t.onMessage(c.hi(), c.mid(), c.lo(), c.address(), (i & 1) == 0, nowMs++).code();
         }
         final com.sun.management.ThreadMXBean bean = threads();
         final long before = bean.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < CALLS; i++) {
             final Contact c = contacts[i % contacts.length];
-            sink += t.onMessage(c.hi(), c.mid(), c.lo(), c.address(), (i & 1) == 0, nowMs++);
+            sink += t.onMessage(c.hi(), c.mid(), c.lo(), c.address(), (i & 1) == 0, nowMs++).code();
         }
         final long allocated = bean.getCurrentThreadAllocatedBytes() - before;
         assertEquals(RoutingOutcome.UPDATED, sink, "every call must be an UPDATED (0)");

@@ -87,12 +87,12 @@ class RoutingTableTest {
         final NodeId a = topByte(0x80, 1);
         final NodeId b = topByte(0x81, 2);
         final NodeId c = topByte(0x82, 3);
-        assertEquals(ADDED, t.onMessage(a, addr(1), true, 10));
-        assertEquals(ADDED, t.onMessage(b, addr(2), true, 20));
-        assertEquals(ADDED, t.onMessage(c, addr(3), true, 30));
+        assertEquals(ADDED, t.onMessage(a, addr(1), true, 10).code());
+        assertEquals(ADDED, t.onMessage(b, addr(2), true, 20).code());
+        assertEquals(ADDED, t.onMessage(c, addr(3), true, 30).code());
         assertEquals(List.of(a, b, c), ids(t.bucketContacts(0)));
         // A request from a (unverified) still counts as "seen" (paper 2.2: any message moves it to the tail).
-        assertEquals(UPDATED, t.onMessage(a, addr(1), false, 40));
+        assertEquals(UPDATED, t.onMessage(a, addr(1), false, 40).code());
         assertEquals(List.of(b, c, a), ids(t.bucketContacts(0)));
         assertEquals(40, t.find(a).lastSeenMs());
         assertEquals(40, t.bucketLastTouchedMs(0));
@@ -101,8 +101,8 @@ class RoutingTableTest {
     /** k = 2; the own half stays empty, a and b fill the far half, newcomer farther than both. */
     private static RoutingTable fullFarBucket(final NodeId a, final NodeId b) {
         final RoutingTable t = table(2);
-        assertEquals(ADDED, t.onMessage(a, addr(1), true, 1));
-        assertEquals(ADDED, t.onMessage(b, addr(2), true, 2));
+        assertEquals(ADDED, t.onMessage(a, addr(1), true, 1).code());
+        assertEquals(ADDED, t.onMessage(b, addr(2), true, 2).code());
         return t;
     }
 
@@ -112,16 +112,18 @@ class RoutingTableTest {
         final NodeId b = topByte(0x90, 2);
         final NodeId c = topByte(0xF0, 3);
         final RoutingTable t = fullFarBucket(a, b);
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3));
-        assertEquals(a, t.headToPing().id());
+        final RoutingOutcome full = t.onMessage(c, addr(3), true, 3);
+        assertEquals(BUCKET_FULL_PING_HEAD, full.code());
+        assertEquals(a, full.headToPing().id());
         assertEquals(2, t.bucketCount(), "the own bucket split once, the far half must not");
         assertTrue(t.find(c).inReplacementCache());
         assertEquals(1, t.replacementCount());
         // The same newcomer again while the head ping is outstanding: no second ping.
-        assertEquals(CACHED, t.onMessage(c, addr(3), true, 4));
-        assertNull(t.headToPing());
+        final RoutingOutcome again = t.onMessage(c, addr(3), true, 4);
+        assertEquals(CACHED, again.code());
+        assertNull(again.headToPing());
         // The head answers: it moves to the tail and the newcomer stays cached (paper 2.2).
-        assertEquals(UPDATED, t.onMessage(a, addr(1), true, 5));
+        assertEquals(UPDATED, t.onMessage(a, addr(1), true, 5).code());
         assertEquals(List.of(b, a), ids(t.bucketContacts(1)));
         assertTrue(t.find(c).inReplacementCache());
         assertEquals(2, t.size());
@@ -133,7 +135,7 @@ class RoutingTableTest {
         final NodeId b = topByte(0x90, 2);
         final NodeId c = topByte(0xF0, 3);
         final RoutingTable t = fullFarBucket(a, b);
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3));
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3).code());
         for (int i = 1; i < RoutingTable.DEFAULT_STALE_AFTER_FAILURES; i++) {
             assertEquals(FAILED, t.onFailure(a, 10 + i));
             assertSame(t.find(a), t.bucketContacts(1).get(0));
@@ -166,7 +168,7 @@ class RoutingTableTest {
         assertEquals(1, t.closest(SELF, 20, out), "stale contacts are not handed out");
         assertEquals(b, out[0].id());
         // A verified answer revives it.
-        assertEquals(UPDATED, t.onMessage(a, addr(1), true, 11));
+        assertEquals(UPDATED, t.onMessage(a, addr(1), true, 11).code());
         assertFalse(t.find(a).isStale());
         assertEquals(0, t.find(a).failures());
         assertEquals(2, t.closest(SELF, 20, out));
@@ -187,7 +189,7 @@ class RoutingTableTest {
             t.onFailure(b, i);
         }
         assertTrue(t.find(b).isStale());
-        assertEquals(ADDED, t.onMessage(c, addr(3), true, 10));
+        assertEquals(ADDED, t.onMessage(c, addr(3), true, 10).code());
         assertNull(t.find(b));
         assertEquals(List.of(a, c), ids(t.bucketContacts(1)));
     }
@@ -210,7 +212,7 @@ class RoutingTableTest {
         // k = 1, distances 1xx.., 01x.., 001.., 0001..: each newcomer splits the own bucket once more.
         final NodeId[] ids = {topByte(0x80, 1), topByte(0x40, 2), topByte(0x20, 3), topByte(0x10, 4), topByte(0x08, 5)};
         for (int i = 0; i < ids.length; i++) {
-            assertEquals(ADDED, t.onMessage(ids[i], addr(i + 1), true, i));
+            assertEquals(ADDED, t.onMessage(ids[i], addr(i + 1), true, i).code());
         }
         assertEquals(5, t.size());
         assertEquals(4, t.splits());
@@ -227,7 +229,7 @@ class RoutingTableTest {
         final NodeId b = topByte(0x90, 2);  // 1001 0000
         final NodeId c = topByte(0x88, 3);  // 1000 1000: nearer than b, so among the 2 closest to us
         final RoutingTable t = fullFarBucket(a, b);
-        assertEquals(ADDED, t.onMessage(c, addr(3), true, 3), "paper 4.2: split instead of dropping a near node");
+        assertEquals(ADDED, t.onMessage(c, addr(3), true, 3).code(), "paper 4.2: split instead of dropping a near node");
         assertEquals(3, t.size());
         final Contact[] out = new Contact[3];
         assertEquals(3, t.closest(SELF, 3, out));
@@ -235,7 +237,7 @@ class RoutingTableTest {
         // A far newcomer is not among the 2 closest: its full bucket does not split.
         final NodeId d = topByte(0x8F, 4);  // lands with a and c (prefix 1000), farther than both
         final int splitsBefore = (int) t.splits();
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(d, addr(4), true, 4));
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(d, addr(4), true, 4).code());
         assertEquals(splitsBefore, t.splits());
     }
 
@@ -243,12 +245,12 @@ class RoutingTableTest {
     void shouldNeverStoreOrReturnUnverifiedContacts() {
         final RoutingTable t = table(20);
         final NodeId a = topByte(0x80, 1);
-        assertEquals(NEEDS_VERIFY, t.onMessage(a, addr(1), false, 1));
+        assertEquals(NEEDS_VERIFY, t.onMessage(a, addr(1), false, 1).code());
         assertEquals(0, t.size());
         assertNull(t.find(a));
         final Contact[] out = new Contact[20];
         assertEquals(0, t.closest(a, 20, out));
-        assertEquals(ADDED, t.onMessage(a, addr(1), true, 2));
+        assertEquals(ADDED, t.onMessage(a, addr(1), true, 2).code());
         assertEquals(1, t.closest(a, 20, out));
         assertTrue(out[0].isVerified());
     }
@@ -256,7 +258,7 @@ class RoutingTableTest {
     @Test
     void shouldRejectOurOwnId() {
         final RoutingTable t = table(20);
-        assertEquals(REJECTED_SELF, t.onMessage(SELF, addr(1), true, 1));
+        assertEquals(REJECTED_SELF, t.onMessage(SELF, addr(1), true, 1).code());
         assertEquals(0, t.size());
     }
 
@@ -265,21 +267,21 @@ class RoutingTableTest {
         final RoutingTable t = table(20);
         final NodeId a = topByte(0x80, 1);
         final NodeId b = topByte(0x81, 2);
-        assertEquals(ADDED, t.onMessage(a, addr(1), true, 1));
+        assertEquals(ADDED, t.onMessage(a, addr(1), true, 1).code());
         // Another id claims a's address: ignored until it is verified.
-        assertEquals(ADDRESS_CONFLICT, t.onMessage(b, addr(1), false, 2));
+        assertEquals(ADDRESS_CONFLICT, t.onMessage(b, addr(1), false, 2).code());
         assertEquals(a, t.find(addr(1)).id());
         assertNull(t.find(b));
         assertEquals(1, t.addressConflicts());
         // Our request to that address was answered by b: the old entry goes.
-        assertEquals(ADDED, t.onMessage(b, addr(1), true, 3));
+        assertEquals(ADDED, t.onMessage(b, addr(1), true, 3).code());
         assertNull(t.find(a));
         assertEquals(b, t.find(addr(1)).id());
         assertEquals(1, t.size());
         // A known id at a new address: unverified is ignored, verified moves it.
-        assertEquals(ADDRESS_CONFLICT, t.onMessage(b, addr(2), false, 4));
+        assertEquals(ADDRESS_CONFLICT, t.onMessage(b, addr(2), false, 4).code());
         assertEquals(addr(1), t.find(b).address());
-        assertEquals(UPDATED, t.onMessage(b, addr(2), true, 5));
+        assertEquals(UPDATED, t.onMessage(b, addr(2), true, 5).code());
         assertEquals(addr(2), t.find(b).address());
         assertNull(t.find(addr(1)));
         assertEquals(1, t.size());
@@ -330,7 +332,7 @@ class RoutingTableTest {
         assertTrue(t.remove(a));
         assertFalse(t.remove(a));
         assertEquals(0, t.size());
-        assertEquals(ADDED, t.onMessage(a, addr(1), true, 2));
+        assertEquals(ADDED, t.onMessage(a, addr(1), true, 2).code());
         assertNotNull(t.find(a));
     }
 
@@ -339,10 +341,11 @@ class RoutingTableTest {
         final NodeId a = topByte(0x80, 1);
         final NodeId b = topByte(0x90, 2);
         final RoutingTable t = fullFarBucket(a, b);
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(topByte(0xF0, 3), addr(3), true, 100));
-        assertEquals(CACHED, t.onMessage(topByte(0xF1, 4), addr(4), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS - 1));
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(topByte(0xF2, 5), addr(5), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS));
-        assertEquals(a, t.headToPing().id());
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(topByte(0xF0, 3), addr(3), true, 100).code());
+        assertEquals(CACHED, t.onMessage(topByte(0xF1, 4), addr(4), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS - 1).code());
+        final RoutingOutcome reasked = t.onMessage(topByte(0xF2, 5), addr(5), true, 100 + RoutingTable.DEFAULT_HEAD_PING_TIMEOUT_MS);
+        assertEquals(BUCKET_FULL_PING_HEAD, reasked.code());
+        assertEquals(a, reasked.headToPing().id());
         // Replacement cache (capacity k = 2): most recent first, the oldest dropped.
         assertEquals(List.of(topByte(0xF2, 5), topByte(0xF1, 4)), ids(t.replacementContacts(1)));
     }
@@ -370,7 +373,7 @@ class RoutingTableTest {
         t.onMessage(c, addr(3), true, 3);
         assertTrue(t.remove(b));
         // removal by the operator leaves the slot free; the cached contact's next message fills it
-        assertEquals(ADDED, t.onMessage(c, addr(3), false, 4));
+        assertEquals(ADDED, t.onMessage(c, addr(3), false, 4).code());
         assertEquals(List.of(a, c), ids(t.bucketContacts(1)));
         assertEquals(0, t.replacementCount());
     }
@@ -381,11 +384,11 @@ class RoutingTableTest {
         final NodeId b = topByte(0x90, 2);
         final NodeId c = topByte(0xF0, 3);
         final RoutingTable t = fullFarBucket(a, b);
-        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3));
+        assertEquals(BUCKET_FULL_PING_HEAD, t.onMessage(c, addr(3), true, 3).code());
         assertTrue(t.find(c).inReplacementCache());
         // d is nearer to us than b: relaxed split of the far half; c's new half has room for it.
         final NodeId d = topByte(0x88, 4);
-        assertEquals(ADDED, t.onMessage(d, addr(4), true, 4));
+        assertEquals(ADDED, t.onMessage(d, addr(4), true, 4).code());
         assertFalse(t.find(c).inReplacementCache());
         assertEquals(0, t.replacementCount());
         assertEquals(4, t.size());

@@ -1,6 +1,7 @@
 package chisme.node.sim;
 
 import chisme.node.event.EventLog;
+import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.ContactsFile;
 import chisme.node.kademlia.JoinResolver;
 import chisme.node.kademlia.JoinState;
@@ -8,7 +9,6 @@ import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaEngine;
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
-import chisme.node.routing.Contact;
 import chisme.store.InMemoryTupleStore;
 import chisme.store.StoreStatus;
 import chisme.wire.NodeId;
@@ -136,9 +136,9 @@ class BootstrapTest {
 
     @Test
     void savedContactsNeverShrinkOnAFailedJoin(@TempDir final Path dir) throws Exception {
-        final List<Contact> good = new ArrayList<>();
+        final List<ContactInfo> good = new ArrayList<>();
         for (int i = 1; i <= 19; i++) {
-            good.add(new Contact(NodeId.random(random), new InetSocketAddress("127.0.0." + i, 4200)));
+            good.add(new ContactInfo(NodeId.random(random), new InetSocketAddress("127.0.0." + i, 4200), 0, 0, 0));
         }
         ContactsFile.save(dir, good);
         assertEquals(19, ContactsFile.load(dir).size());
@@ -146,7 +146,7 @@ class BootstrapTest {
         ContactsFile.save(dir, List.of());
         assertEquals(19, ContactsFile.load(dir).size(), "the 19 lines that answered before are kept");
         // Something new answers: it comes first, the old lines stay after it.
-        final Contact fresh = new Contact(NodeId.random(random), new InetSocketAddress("127.0.0.100", 4200));
+        final ContactInfo fresh = new ContactInfo(NodeId.random(random), new InetSocketAddress("127.0.0.100", 4200), 0, 0, 0);
         ContactsFile.save(dir, List.of(fresh, good.get(3)));
         final List<InetSocketAddress> after = ContactsFile.load(dir);
         assertEquals(20, after.size());

@@ -1,0 +1,207 @@
+package chisme.node.kademlia;
+
+import chisme.node.event.EventLog;
+import chisme.node.event.EventType;
+import chisme.node.metrics.CounterId;
+import chisme.node.metrics.Counters;
+import chisme.node.routing.Contact;
+import chisme.node.routing.RoutingTable;
+import chisme.node.rpc.Dispatcher;
+import chisme.node.rpc.Responder;
+import chisme.node.security.LocalWriteReserve;
+import chisme.node.transport.Clock;
+import chisme.store.StoreStatus;
+import chisme.store.Tuple;
+import chisme.store.TupleStore;
+import chisme.wire.FindNodeFlyweight;
+import chisme.wire.FindValueFlyweight;
+import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageFlyweight;
+import chisme.wire.MessageType;
+import chisme.wire.NodeId;
+import chisme.wire.NodesFlyweight;
+import chisme.wire.PongFlyweight;
+import chisme.wire.StoreFlyweight;
+import chisme.wire.StoreResultFlyweight;
+import chisme.wire.StoreResultStatus;
+import chisme.wire.ValueFlyweight;
+import org.agrona.DirectBuffer;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * The server side of Kademlia's four RPCs (PING, FIND_NODE, FIND_VALUE, STORE; paper 2.3, xlattice "RPCs"):
+ * each handler reads a request the dispatcher has fully validated (MessageDecoder) and answers in place in
+ * the responder's buffer. Node thread only; the flyweights are reused from one request to the next.
+ */
+final class KademliaResponder {
+    private final KademliaConfig config;
+    private final RoutingTable table;
+    private final TokenIssuer tokens;
+    private final TupleStore store;
+    private final Clock clock;
+    private final Counters counters;
+    private final EventLog events;
+    private final Contact[] closestScratch;
+    private final PongFlyweight pong = new PongFlyweight();
+    private final FindNodeFlyweight findNode = new FindNodeFlyweight();
+    private final FindValueFlyweight findValue = new FindValueFlyweight();
+    private final NodesFlyweight nodes = new NodesFlyweight();
+    private final ValueFlyweight valueOut = new ValueFlyweight();
+    private final StoreFlyweight storeIn = new StoreFlyweight();
+    private final StoreResultFlyweight storeResult = new StoreResultFlyweight();
+    private InetAddress lastSourceAddress;
+    private byte[] lastSourceAddressBytes;
+
+    KademliaResponder(final KademliaConfig config, final RoutingTable table, final TokenIssuer tokens, final TupleStore store,
+                      final Clock clock, final Counters counters, final EventLog events) {
+        this.config = config;
+        this.table = table;
+        this.tokens = tokens;
+        this.store = store;
+        this.clock = clock;
+        this.counters = counters;
+        this.events = events;
+        this.closestScratch = new Contact[config.k()];
+    }
+
+    /** Registers the four request handlers. */
+    void registerOn(final Dispatcher dispatcher) {
+        dispatcher.registerRequestHandler(MessageType.PING, this::onPing);
+        dispatcher.registerRequestHandler(MessageType.FIND_NODE, this::onFindNode);
+        dispatcher.registerRequestHandler(MessageType.FIND_VALUE, this::onFindValue);
+        dispatcher.registerRequestHandler(MessageType.STORE, this::onStore);
+    }
+
+    private void onPing(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
+                        final InetSocketAddress source, final Responder r) {
+        counters.increment(CounterId.PING_RECEIVED);
+        // The dispatcher validated the frame (MessageDecoder: a PING is exactly a header).
+        // PONG tells the requester its address as we see it (NAT discovery) and, in the header, our id (IDENTIFY).
+        r.reply(MessageType.PONG, bodyLength(pong.wrap(r.buffer(), 0).encode(addressBytes(source), source.getPort())));
+    }
+
+    /**
+     * Raw bytes of the source address without allocating on the common paths: a known contact's cached
+     * bytes, else the bytes of the previous requester when it is the same InetAddress object (the
+     * channel reuses the address object of a repeating sender). InetAddress.getAddress() clones an
+     * array on every call (24 B per PING before this).
+     */
+    private byte[] addressBytes(final InetSocketAddress source) {
+        final Contact known = table.find(source);
+        if (known != null) {
+            return known.addressBytes();
+        }
+        final InetAddress address = source.getAddress();
+        if (address != lastSourceAddress) {
+            lastSourceAddress = address;
+            lastSourceAddressBytes = address.getAddress();
+        }
+        return lastSourceAddressBytes;
+    }
+
+    /** The hot path: validate, closest(k) into a reusable array, encode in place, send. No allocation. */
+    private void onFindNode(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
+                            final InetSocketAddress source, final Responder r) {
+        counters.increment(CounterId.FIND_NODE_RECEIVED);
+        findNode.wrap(buffer, offset); // length checked by the dispatcher (MessageDecoder.validate)
+        replyNodes(findNode.targetHi(), findNode.targetMid(), findNode.targetLo(), source, r);
+    }
+
+    /** NODES with the k closest verified contacts, IPv4 first (wire.md), encoded in place: no allocation. */
+    private void replyNodes(final long tHi, final long tMid, final int tLo, final InetSocketAddress source, final Responder r) {
+        final Contact[] cs = closestScratch;
+        final int n = table.closest(tHi, tMid, tLo, config.k(), cs);
+        int count4 = 0;
+        for (int i = 0; i < n; i++) {
+            if (!cs[i].isIpv6()) {
+                count4++;
+            }
+        }
+        final NodesFlyweight out = nodes.wrap(r.buffer(), 0);
+        final int length = out.encode(tokens.token(source, clock.nowMs()), count4, n - count4);
+        int i4 = 0;
+        int i6 = count4;
+        for (int i = 0; i < n; i++) {
+            final Contact c = cs[i];
+            out.putContact(c.isIpv6() ? i6++ : i4++, c.hi(), c.mid(), c.lo(), c.addressBytes(), c.port());
+        }
+        r.reply(MessageType.NODES, bodyLength(length));
+    }
+
+    static int bodyLength(final int messageLength) {
+        return messageLength - MessageFlyweight.BODY_OFFSET;
+    }
+    private void onFindValue(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
+                             final InetSocketAddress source, final Responder r) {
+        counters.increment(CounterId.FIND_VALUE_RECEIVED);
+        final long nowMs = clock.nowMs();
+        final FindValueFlyweight req = findValue.wrap(buffer, offset);
+        final NodeId key = req.keyAsNodeId();
+        final Tuple t = store.get(key);
+        if (t != null && t.expiresAtMs() > nowMs) {
+            final long ttlSeconds = Math.min(0xFFFF_FFFFL, Math.max(0, (t.expiresAtMs() - nowMs) / 1000));
+            final NodeId p = t.publisher();
+            final int replyLength = valueOut.wrap(r.buffer(), 0).encode(tokens.token(source, nowMs), p.hi(), p.mid(), p.lo(),
+                ttlSeconds, t.value());
+            r.reply(MessageType.VALUE, bodyLength(replyLength));
+            return;
+        }
+        replyNodes(key.hi(), key.mid(), key.lo(), source, r);
+    }
+
+    private void onStore(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
+                         final InetSocketAddress source, final Responder r) {
+        counters.increment(CounterId.STORE_RECEIVED);
+        final long nowMs = clock.nowMs();
+        // The dispatcher validated the frame: the value length field matches the datagram (MessageDecoder).
+        final StoreFlyweight req = storeIn.wrap(buffer, offset);
+        if (!tokens.valid(req.token(), source, nowMs)) {
+            // BEP 5: only a peer that asked us from this address within the last two rotations may store.
+            storeResult(r, StoreResultStatus.BAD_TOKEN, CounterId.STORE_BAD_TOKEN);
+            return;
+        }
+        final int valueLength = req.valueLength();
+        if (valueLength > config.maxValueBytes() || valueLength > store.maxValueBytes()) {
+            storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
+            return;
+        }
+        final byte[] value = req.copyValue();
+        final NodeId key = req.keyAsNodeId();
+        if (!NodeId.sha1(value).equals(key)) {
+            // Keys are content hashes (xlattice): a mismatch is a forgery or corruption, never stored.
+            storeResult(r, StoreResultStatus.KEY_MISMATCH, CounterId.STORE_KEY_MISMATCH);
+            return;
+        }
+        final NodeId publisher = req.publisherAsNodeId();
+        final long ttlMs = Math.min(config.expireAfterMs(), req.ttlSeconds() * 1000);
+        final Tuple existing = store.get(key);
+        if (existing == null && !LocalWriteReserve.remoteMayAdd(store, valueLength)) {
+            storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
+            return;
+        }
+        final boolean original = existing != null && existing.original();
+        final long publishedAtMs = original ? existing.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
+        final long expiresAtMs = original ? existing.expiresAtMs() : nowMs + ttlMs;
+        final StoreStatus status = store.put(new Tuple(key, value, publisher, publishedAtMs, expiresAtMs, original, nowMs));
+        switch (status) {
+            case OK, STALE -> {
+                storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
+                if (existing == null) {
+                    events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
+                }
+            }
+            case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
+            // The wire has no disk-full status: to the storing peer it is the same refusal (try the next node).
+            case DISK_FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_DISK_FULL);
+            case TOO_LARGE -> storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
+        }
+    }
+
+    private void storeResult(final Responder r, final int status, final CounterId counter) {
+        counters.increment(counter);
+        r.reply(MessageType.STORE_RESULT, bodyLength(storeResult.wrap(r.buffer(), 0).encode(status)));
+    }
+
+}
