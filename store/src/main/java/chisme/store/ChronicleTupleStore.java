@@ -147,10 +147,8 @@ public final class ChronicleTupleStore implements TupleStore {
             tuple.expiresAtMs(), tuple.original(), tuple.lastStoreReceivedMs());
     }
 
-    /**
-     * Allocation-free insert or replace from a buffer (e.g. the received STORE datagram). Same semantics
-     * as {@link #put(Tuple)}.
-     */
+    /** {@inheritDoc} Allocation-free: the value is copied from the buffer straight into the reused record. */
+    @Override
     public StoreStatus put(final long hi, final long mid, final int lo, final DirectBuffer value, final int offset,
                            final int length, final long publisherHi, final long publisherMid, final int publisherLo,
                            final long publishedAtMs, final long expiresAtMs, final boolean original,
@@ -244,6 +242,13 @@ public final class ChronicleTupleStore implements TupleStore {
     @Override
     public int getValue(final long hi, final long mid, final int lo, final long nowMs, final MutableDirectBuffer dst,
                         final int offset) {
+        return getValue(hi, mid, lo, nowMs, dst, offset, null);
+    }
+
+    /** {@inheritDoc} Allocation-free, as the form without metadata. */
+    @Override
+    public int getValue(final long hi, final long mid, final int lo, final long nowMs, final MutableDirectBuffer dst,
+                        final int offset, final TupleMeta meta) {
         key(hi, mid, lo);
         try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyBytes, 0, TupleLayout.KEY_BYTES)) {
             final MapEntry<byte[], byte[]> e = c.entry();
@@ -262,8 +267,38 @@ public final class ChronicleTupleStore implements TupleStore {
                 return -2;
             }
             dst.putBytes(offset, entryView, TupleLayout.HEADER_BYTES, length);
+            if (meta != null) {
+                meta(length, meta);
+            }
             return length;
         }
+    }
+
+    @Override
+    public boolean readMeta(final long hi, final long mid, final int lo, final TupleMeta meta) {
+        key(hi, mid, lo);
+        try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(keyBytes, 0, TupleLayout.KEY_BYTES)) {
+            final MapEntry<byte[], byte[]> e = c.entry();
+            if (e == null) {
+                return false;
+            }
+            final int length = validRecord(e.value());
+            if (length < 0) {
+                corruptDropped++;
+                return false;
+            }
+            meta(length, meta);
+            return true;
+        }
+    }
+
+    /** The metadata of the record in {@link #entryView}. */
+    private void meta(final int length, final TupleMeta meta) {
+        final UnsafeBuffer r = entryView;
+        meta.set(r.getLong(TupleLayout.PUBLISHER_HI_OFFSET), r.getLong(TupleLayout.PUBLISHER_MID_OFFSET),
+            r.getInt(TupleLayout.PUBLISHER_LO_OFFSET), length, r.getLong(TupleLayout.PUBLISHED_AT_OFFSET),
+            r.getLong(TupleLayout.EXPIRES_AT_OFFSET), (r.getInt(TupleLayout.FLAGS_OFFSET) & TupleLayout.FLAG_ORIGINAL) != 0,
+            r.getLong(TupleLayout.LAST_STORE_OFFSET));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package chisme.store;
 
 import chisme.wire.NodeId;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayList;
@@ -69,9 +70,37 @@ public final class InMemoryTupleStore implements TupleStore {
         return tuples.get(key);
     }
 
+    /** Allocates (a byte[] and a Tuple): the allocation-free path is ChronicleTupleStore's. */
+    @Override
+    public StoreStatus put(final long hi, final long mid, final int lo, final DirectBuffer value, final int offset,
+                           final int length, final long publisherHi, final long publisherMid, final int publisherLo,
+                           final long publishedAtMs, final long expiresAtMs, final boolean original,
+                           final long lastStoreReceivedMs) {
+        final byte[] v = new byte[length];
+        value.getBytes(offset, v);
+        return put(new Tuple(new NodeId(hi, mid, lo), v, new NodeId(publisherHi, publisherMid, publisherLo), publishedAtMs,
+            expiresAtMs, original, lastStoreReceivedMs));
+    }
+
+    @Override
+    public boolean readMeta(final long hi, final long mid, final int lo, final TupleMeta meta) {
+        final Tuple t = tuples.get(new NodeId(hi, mid, lo));
+        if (t == null) {
+            return false;
+        }
+        meta.set(t);
+        return true;
+    }
+
     @Override
     public int getValue(final long hi, final long mid, final int lo, final long nowMs, final MutableDirectBuffer dst,
                         final int offset) {
+        return getValue(hi, mid, lo, nowMs, dst, offset, null);
+    }
+
+    @Override
+    public int getValue(final long hi, final long mid, final int lo, final long nowMs, final MutableDirectBuffer dst,
+                        final int offset, final TupleMeta meta) {
         // Allocates one NodeId per call; the allocation-free path is ChronicleTupleStore's.
         final Tuple t = tuples.get(new NodeId(hi, mid, lo));
         if (t == null || t.expiresAtMs() <= nowMs) {
@@ -82,6 +111,9 @@ public final class InMemoryTupleStore implements TupleStore {
             return -2;
         }
         dst.putBytes(offset, t.value());
+        if (meta != null) {
+            meta.set(t);
+        }
         return length;
     }
 

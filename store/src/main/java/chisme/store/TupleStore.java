@@ -1,6 +1,7 @@
 package chisme.store;
 
 import chisme.wire.NodeId;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.function.Consumer;
@@ -16,6 +17,14 @@ public interface TupleStore extends AutoCloseable {
     /** Inserts or replaces the tuple for {@code tuple.key()}. FULL / TOO_LARGE leave the store unchanged. */
     StoreStatus put(Tuple tuple);
 
+    /**
+     * Insert or replace from a buffer (the received STORE datagram), same semantics as {@link #put(Tuple)}.
+     * Allocation-free in {@link ChronicleTupleStore} (the node's STORE handler uses it).
+     */
+    StoreStatus put(long hi, long mid, int lo, DirectBuffer value, int offset, int length, long publisherHi,
+                    long publisherMid, int publisherLo, long publishedAtMs, long expiresAtMs, boolean original,
+                    long lastStoreReceivedMs);
+
     /** The tuple, or null. Allocates: for slow paths. */
     Tuple get(NodeId key);
 
@@ -25,6 +34,18 @@ public interface TupleStore extends AutoCloseable {
      *         -2 and nothing meaningful is copied.
      */
     int getValue(long hi, long mid, int lo, long nowMs, MutableDirectBuffer dst, int offset);
+
+    /**
+     * {@link #getValue(long, long, int, long, MutableDirectBuffer, int)} that also fills {@code meta} when the
+     * value is returned (the node's FIND_VALUE handler: publisher and expiry for the VALUE reply).
+     */
+    int getValue(long hi, long mid, int lo, long nowMs, MutableDirectBuffer dst, int offset, TupleMeta meta);
+
+    /**
+     * Fills {@code meta} with the metadata of the key (hi, mid, lo), expired or not, without copying the
+     * value; false when absent. Allocation-free in {@link ChronicleTupleStore}.
+     */
+    boolean readMeta(long hi, long mid, int lo, TupleMeta meta);
 
     boolean remove(NodeId key);
 

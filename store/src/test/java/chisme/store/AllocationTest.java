@@ -68,6 +68,17 @@ class AllocationTest {
             assertEquals((long) (WARMUP + CALLS) * 200, sink, "every get found its 200-byte value, every put OK");
             assertTrue(getBytes < CALLS, "getValue allocated " + (double) getBytes / CALLS + " B/op");
             assertTrue(putBytes < CALLS, "put(DirectBuffer) allocated " + (double) putBytes / CALLS + " B/op");
+            // The metadata forms the node's FIND_VALUE and STORE handlers use allocate nothing either.
+            final TupleMeta meta = new TupleMeta();
+            final long beforeMeta = allocatedBytes();
+            for (int i = 0; i < CALLS; i++) {
+                final int k = i % KEYS;
+                sink += store.getValue(his[k], k, k, 1, dst, 0, meta);
+                sink += store.readMeta(his[k], k, k, meta) ? 1 : 0;
+            }
+            final long metaBytes = allocatedBytes() - beforeMeta;
+            assertTrue(metaBytes < CALLS, "getValue(meta) + readMeta allocated " + (double) metaBytes / CALLS + " B/op");
+            assertEquals(3, meta.publisherLo());
             // The value read back is the one written.
             store.getValue(his[5], 5, 5, 1, dst, 0);
             assertEquals(5, dst.getInt(0));

@@ -69,6 +69,45 @@ abstract class TupleStoreContract {
     }
 
     @Test
+    void shouldReadMetadataWithTheValueOrAlone() {
+        try (TupleStore store = newStore()) {
+            final SplittableRandom r = new SplittableRandom(21);
+            final Tuple t = new Tuple(NodeId.random(r), new byte[] {4, 5, 6}, NodeId.random(r), 1000, 5000, true, 1500);
+            store.put(t);
+            final NodeId k = t.key();
+            final TupleMeta meta = new TupleMeta();
+            final UnsafeBuffer dst = new UnsafeBuffer(new byte[16]);
+            assertEquals(3, store.getValue(k.hi(), k.mid(), k.lo(), 4999, dst, 2, meta));
+            assertEquals(5, dst.getByte(3));
+            assertEquals(t.publisher(), new NodeId(meta.publisherHi(), meta.publisherMid(), meta.publisherLo()));
+            assertEquals(3, meta.valueLength());
+            assertEquals(1000, meta.publishedAtMs());
+            assertEquals(5000, meta.expiresAtMs());
+            assertTrue(meta.original());
+            assertEquals(1500, meta.lastStoreReceivedMs());
+            final TupleMeta expired = new TupleMeta();
+            assertEquals(-1, store.getValue(k.hi(), k.mid(), k.lo(), 5000, dst, 0, expired), "expired at expiresAtMs");
+            assertTrue(store.readMeta(k.hi(), k.mid(), k.lo(), expired), "readMeta sees an expired tuple too");
+            assertEquals(5000, expired.expiresAtMs());
+            assertFalse(store.readMeta(k.hi(), k.mid(), k.lo() ^ 1, expired), "absent");
+        }
+    }
+
+    @Test
+    void shouldPutFromABufferLikeATuple() {
+        try (TupleStore store = newStore()) {
+            final UnsafeBuffer src = new UnsafeBuffer(new byte[64]);
+            src.putBytes(10, new byte[] {7, 8, 9});
+            assertEquals(StoreStatus.OK, store.put(1, 2, 3, src, 10, 3, 4, 5, 6, 100, 9000, false, 200));
+            final Tuple t = store.get(new NodeId(1, 2, 3));
+            assertArrayEquals(new byte[] {7, 8, 9}, t.value());
+            assertEquals(new NodeId(4, 5, 6), t.publisher());
+            assertEquals(9000, t.expiresAtMs());
+            assertEquals(200, t.lastStoreReceivedMs());
+        }
+    }
+
+    @Test
     void shouldReplaceExistingKey() {
         try (TupleStore store = newStore()) {
             final SplittableRandom r = new SplittableRandom(3);

@@ -11,7 +11,7 @@ import chisme.node.rpc.Responder;
 import chisme.node.security.LocalWriteReserve;
 import chisme.node.transport.Clock;
 import chisme.store.StoreStatus;
-import chisme.store.Tuple;
+import chisme.store.TupleMeta;
 import chisme.store.TupleStore;
 import chisme.wire.FindNodeFlyweight;
 import chisme.wire.FindValueFlyweight;
@@ -51,6 +51,8 @@ final class KademliaResponder {
     private final ValueFlyweight valueOut = new ValueFlyweight();
     private final StoreFlyweight storeIn = new StoreFlyweight();
     private final StoreResultFlyweight storeResult = new StoreResultFlyweight();
+    private final TupleMeta meta = new TupleMeta();
+    private final ContentHash contentHash = new ContentHash();
     private InetAddress lastSourceAddress;
     private byte[] lastSourceAddressBytes;
 
@@ -133,24 +135,35 @@ final class KademliaResponder {
     static int bodyLength(final int messageLength) {
         return messageLength - MessageFlyweight.BODY_OFFSET;
     }
+    /**
+     * VALUE when we hold the key, else NODES. The value is copied by the store straight into the reply at
+     * its offset, with its publisher and expiry read into a reused {@link TupleMeta}: no allocation.
+     */
     private void onFindValue(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                              final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.FIND_VALUE_RECEIVED);
         final long nowMs = clock.nowMs();
         final FindValueFlyweight req = findValue.wrap(buffer, offset);
-        final NodeId key = req.keyAsNodeId();
-        final Tuple t = store.get(key);
-        if (t != null && t.expiresAtMs() > nowMs) {
-            final long ttlSeconds = Math.min(0xFFFF_FFFFL, Math.max(0, (t.expiresAtMs() - nowMs) / 1000));
-            final NodeId p = t.publisher();
-            final int replyLength = valueOut.wrap(r.buffer(), 0).encode(tokens.token(source, nowMs), p.hi(), p.mid(), p.lo(),
-                ttlSeconds, t.value());
+        final long kHi = req.keyHi();
+        final long kMid = req.keyMid();
+        final int kLo = req.keyLo();
+        final int valueLength = store.getValue(kHi, kMid, kLo, nowMs, r.buffer(), ValueFlyweight.VALUE_OFFSET, meta);
+        if (valueLength >= 0) {
+            final long ttlSeconds = Math.min(0xFFFF_FFFFL, Math.max(0, (meta.expiresAtMs() - nowMs) / 1000));
+            final int replyLength = valueOut.wrap(r.buffer(), 0).encode(tokens.token(source, nowMs), meta.publisherHi(),
+                meta.publisherMid(), meta.publisherLo(), ttlSeconds, valueLength);
             r.reply(MessageType.VALUE, bodyLength(replyLength));
             return;
         }
-        replyNodes(key.hi(), key.mid(), key.lo(), source, r);
+        // -1: absent or expired; -2 (cannot happen: the reply buffer holds the largest datagram): NODES as well.
+        replyNodes(kHi, kMid, kLo, source, r);
     }
 
+    /**
+     * STORE: token, size, content hash and room checked, then stored from the datagram itself (the store's
+     * buffer form of put); the existing entry is read as metadata only. No allocation for a key we already
+     * hold (a new key allocates its event line).
+     */
     private void onStore(final HeaderFlyweight h, final DirectBuffer buffer, final int offset, final int length,
                          final InetSocketAddress source, final Responder r) {
         counters.increment(CounterId.STORE_RECEIVED);
@@ -167,29 +180,31 @@ final class KademliaResponder {
             storeResult(r, StoreResultStatus.TOO_LARGE, CounterId.STORE_TOO_LARGE);
             return;
         }
-        final byte[] value = req.copyValue();
-        final NodeId key = req.keyAsNodeId();
-        if (!NodeId.sha1(value).equals(key)) {
+        final long kHi = req.keyHi();
+        final long kMid = req.keyMid();
+        final int kLo = req.keyLo();
+        if (!contentHash.matches(buffer, req.valueOffset(), valueLength, kHi, kMid, kLo)) {
             // Keys are content hashes (xlattice): a mismatch is a forgery or corruption, never stored.
             storeResult(r, StoreResultStatus.KEY_MISMATCH, CounterId.STORE_KEY_MISMATCH);
             return;
         }
-        final NodeId publisher = req.publisherAsNodeId();
         final long ttlMs = Math.min(config.expireAfterMs(), req.ttlSeconds() * 1000);
-        final Tuple existing = store.get(key);
-        if (existing == null && !LocalWriteReserve.remoteMayAdd(store, valueLength)) {
+        final boolean exists = store.readMeta(kHi, kMid, kLo, meta);
+        if (!exists && !LocalWriteReserve.remoteMayAdd(store, valueLength)) {
             storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
             return;
         }
-        final boolean original = existing != null && existing.original();
-        final long publishedAtMs = original ? existing.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
-        final long expiresAtMs = original ? existing.expiresAtMs() : nowMs + ttlMs;
-        final StoreStatus status = store.put(new Tuple(key, value, publisher, publishedAtMs, expiresAtMs, original, nowMs));
+        final boolean original = exists && meta.original();
+        final long publishedAtMs = original ? meta.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
+        final long expiresAtMs = original ? meta.expiresAtMs() : nowMs + ttlMs;
+        final StoreStatus status = store.put(kHi, kMid, kLo, buffer, req.valueOffset(), valueLength, req.publisherHi(),
+            req.publisherMid(), req.publisherLo(), publishedAtMs, expiresAtMs, original, nowMs);
         switch (status) {
             case OK, STALE -> {
                 storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
-                if (existing == null) {
-                    events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
+                if (!exists) {
+                    events.record(nowMs, EventType.STORE, "stored " + new NodeId(kHi, kMid, kLo).shortHex() + " (" + valueLength
+                        + " B) from " + source);
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
