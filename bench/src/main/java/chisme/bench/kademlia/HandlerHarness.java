@@ -101,8 +101,10 @@ public final class HandlerHarness {
         final UnsafeBuffer b = new UnsafeBuffer(new byte[256]);
         new HeaderFlyweight().wrap(b, 0).encode(MessageType.PING, 0, 1, id);
         transport.handler.onDatagram(b, 0, HeaderFlyweight.LENGTH, from);
-        final DirectBuffer verify = transport.lastTo(from, MessageType.PING);
-        final long tx = new HeaderFlyweight().wrap(verify, 0).transactionId();
+        if (!from.equals(transport.lastPingDestination)) {
+            throw new IllegalStateException("no verify PING to " + from + " (last PING to " + transport.lastPingDestination + ")");
+        }
+        final long tx = transport.lastPingTransaction;
         final int pongLength = new PongFlyweight().wrap(b, 0).header(0, tx, id).encode(new byte[] {10, 0, 0, 1}, 4000);
         transport.handler.onDatagram(b, 0, pongLength, from);
     }
@@ -146,7 +148,10 @@ public final class HandlerHarness {
         final UnsafeBuffer last = new UnsafeBuffer(new byte[70_000]);
         int lastLength;
         InetSocketAddress lastDestination;
+        InetSocketAddress lastPingDestination;
+        long lastPingTransaction;
         DatagramHandler handler;
+        private final HeaderFlyweight header = new HeaderFlyweight();
 
         @Override
         public InetSocketAddress localAddress() {
@@ -158,6 +163,10 @@ public final class HandlerHarness {
             last.putBytes(0, buffer, offset, length);
             lastLength = length;
             lastDestination = destination;
+            if (header.wrap(buffer, offset).type() == MessageType.PING) {
+                lastPingDestination = destination;
+                lastPingTransaction = header.transactionId();
+            }
             return true;
         }
 
@@ -167,14 +176,7 @@ public final class HandlerHarness {
         }
 
         int lastType() {
-            return new HeaderFlyweight().wrap(last, 0).type();
-        }
-
-        DirectBuffer lastTo(final InetSocketAddress to, final int type) {
-            if (!to.equals(lastDestination) || lastType() != type) {
-                throw new IllegalStateException("expected a " + type + " to " + to + ", last sent " + lastType() + " to " + lastDestination);
-            }
-            return last;
+            return header.wrap(last, 0).type();
         }
 
         @Override
