@@ -1,5 +1,6 @@
 package chisme.node.kademlia;
 
+import chisme.node.routing.ContactLimits;
 import chisme.node.rpc.RpcConfig;
 
 /**
@@ -34,6 +35,8 @@ public final class KademliaConfig {
     private int handoffStoresPerTick = 8;
     private long handoffTickMs = 100;
     private RpcConfig rpc = RpcConfig.DEFAULT;
+    private ContactLimits contactLimits = DEFAULT_CONTACT_LIMITS;
+    private int lookupMaxPerIp = 2;
     private boolean concluded;
 
     public int k() { return k; }
@@ -82,6 +85,23 @@ public final class KademliaConfig {
     public KademliaConfig maxFailures(final int v) { maxFailures = v; return this; }
     public int replacementCacheSize() { return replacementCacheSize; }
     public KademliaConfig replacementCacheSize(final int v) { replacementCacheSize = v; return this; }
+    /**
+     * Issue 12 (Sybils): at most 2 contacts of one IP per bucket and 4 in the table (libp2p allows 2 per
+     * bucket, 3 per table for an IP group), at most 10 of one /24 or /64 per bucket and 40 in the table: a
+     * subnet never owns a whole bucket, while a mesh whose nodes share a few /24s keeps its neighbours.
+     * A network whose nodes all sit in one /24 should raise the prefix limits.
+     */
+    public static final ContactLimits DEFAULT_CONTACT_LIMITS = new ContactLimits(2, 4, 10, 40);
+
+    /** Contacts per IP and per prefix in the routing table ({@link ContactLimits#NONE}: unlimited). */
+    public ContactLimits contactLimits() { return contactLimits; }
+    public KademliaConfig contactLimits(final ContactLimits v) { contactLimits = v; return this; }
+    /**
+     * Candidates of one IP a lookup keeps in its shortlist (issue 12: 25 ids from one host next to a key
+     * eclipsed it); this host's own addresses are not capped. {@link Integer#MAX_VALUE}: no cap.
+     */
+    public int lookupMaxPerIp() { return lookupMaxPerIp; }
+    public KademliaConfig lookupMaxPerIp(final int v) { lookupMaxPerIp = v; return this; }
     /** Unknown senders pinged at once to verify them before they may enter the table. */
     public int maxPendingVerifications() { return maxPendingVerifications; }
     public KademliaConfig maxPendingVerifications(final int v) { maxPendingVerifications = v; return this; }
@@ -129,6 +149,7 @@ public final class KademliaConfig {
         require(maxFailures >= 1, "maxFailures >= 1");
         require(replacementCacheSize >= 0, "replacementCacheSize >= 0");
         require(maxPendingVerifications >= 1, "maxPendingVerifications >= 1");
+        require(contactLimits != null && lookupMaxPerIp >= 1, "contactLimits set, lookupMaxPerIp >= 1");
         require(eventLogCapacity >= 1, "eventLogCapacity >= 1");
         require(joinRetryMinMs >= 1 && joinRetryMaxMs >= joinRetryMinMs, "1 <= joinRetryMinMs <= joinRetryMaxMs");
         require(firstContactTimeoutMs >= 1, "firstContactTimeoutMs >= 1");

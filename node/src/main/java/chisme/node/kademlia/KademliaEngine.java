@@ -72,12 +72,13 @@ public final class KademliaEngine {
         // to outlast one RPC timeout.
         this.table = new RoutingTable(localId, config.k(), config.maxFailures(), config.replacementCacheSize(),
             2 * config.rpcTimeoutMs());
+        table.limits(this.config.contactLimits(), localHost(transport));
         final TokenIssuer tokens = new TokenIssuer(random, config.tokenRotationMs(), clock.nowMs());
         this.upkeep = new RoutingUpkeep(this.config, table, dispatcher.tracker(), clock, counters, events);
         final KademliaClient[] clientRef = new KademliaClient[1];
         this.lookupContext = new LookupContext(localId, this.config, dispatcher.tracker(), clock, scheduler, counters,
             (to, token, key, value, publisher, ttl, done) -> clientRef[0].storeAt(to, token, key, value, publisher, ttl, done),
-            upkeep::onContactFailed);
+            upkeep::onContactFailed, localHost(transport));
         this.client = clientRef[0] = new KademliaClient(lookupContext, table, store, events, random);
         this.timers = new MaintenanceTimers(this.config, localId, table, store, client, scheduler, clock, random, counters, events);
         new KademliaResponder(this.config, table, tokens, store, clock, counters, events).registerOn(dispatcher);
@@ -107,6 +108,12 @@ public final class KademliaEngine {
                 bootstrapper.joinedExplicitly();
             }
         });
+    }
+
+    /** Our bound IP (the wildcard when bound to all), or null: which contacts are this host (ContactLimits). */
+    static java.net.InetAddress localHost(final Transport transport) {
+        final InetSocketAddress a = transport.localAddress();
+        return a == null ? null : a.getAddress();
     }
 
     /** The dispatcher: shared-state registers its handlers here and calls through {@code dispatcher().tracker()}. */

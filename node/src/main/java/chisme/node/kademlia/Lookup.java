@@ -3,6 +3,8 @@ package chisme.node.kademlia;
 import chisme.node.metrics.CounterId;
 import chisme.node.rpc.ResponseListener;
 import chisme.node.routing.Contact;
+import chisme.node.routing.ContactLimits;
+import chisme.node.routing.RoutableAddress;
 import chisme.node.rpc.RpcTracker;
 import chisme.wire.FindNodeFlyweight;
 import chisme.wire.FindValueFlyweight;
@@ -19,7 +21,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -51,6 +55,8 @@ final class Lookup {
     private final Consumer<Lookup> onDone;
     private final List<Candidate> shortlist = new ArrayList<>();
     private final Set<NodeId> seen = new HashSet<>();
+    /** Candidates per IP (issue 12: 25 ids of one host next to a key must not fill the shortlist). */
+    private final Map<InetAddress, int[]> perIp = new HashMap<>();
     private final int k;
     private final int alpha;
     private int inFlight;
@@ -60,6 +66,8 @@ final class Lookup {
     private boolean done;
     private boolean waitForStalled;
     private boolean waitedForStalled;
+    private final byte[] ip4 = new byte[4];
+    private final byte[] ip16 = new byte[16];
     byte[] value;
     NodeId valuePublisher;
     long valueTtlSeconds;
@@ -118,9 +126,19 @@ final class Lookup {
     }
 
     private void add(final NodeId id, final InetSocketAddress address, final int round) {
-        if (!seen.add(id)) {
+        if (seen.contains(id)) {
             return;
         }
+        final InetAddress ip = address.getAddress();
+        if (!ContactLimits.sameHost(ip, ctx.localHost)) {
+            final int[] n = perIp.computeIfAbsent(ip, x -> new int[1]);
+            if (n[0] >= ctx.config.lookupMaxPerIp()) {
+                ctx.counters.increment(CounterId.LOOKUP_CONTACTS_IP_CAPPED);
+                return;
+            }
+            n[0]++;
+        }
+        seen.add(id);
         final Candidate c = new Candidate(id, address, round);
         int pos = shortlist.size();
         while (pos > 0 && target.compareDistance(id, shortlist.get(pos - 1).id) < 0) {
@@ -223,14 +241,16 @@ final class Lookup {
     }
 
     /** Adds the contacts of a NODES reply to the shortlist (client side of a lookup: allocates). */
-    private void addNodes(final NodesFlyweight nodes, final int round) {
+    private void addNodes(final NodesFlyweight nodes, final int round, final boolean fromLoopback) {
         for (int i = 0, n = nodes.count(); i < n; i++) {
             final int port = nodes.contactPort(i);
-            if (port == 0) {
-                continue; // port 0 is junk (kademlia.md "drop junk before allocating")
-            }
-            final byte[] ip = new byte[nodes.contactAddressLength(i)];
+            final byte[] ip = nodes.contactAddressLength(i) == 4 ? ip4 : ip16;
             nodes.contactAddress(i, ip);
+            if (!RoutableAddress.routable(ip, port, fromLoopback)) {
+                // Port 0, unspecified, multicast, broadcast, or loopback named by a peer not on loopback (issue 12).
+                ctx.counters.increment(CounterId.LOOKUP_CONTACTS_UNROUTABLE);
+                continue;
+            }
             try {
                 add(nodes.contactIdAsNodeId(i), new InetSocketAddress(InetAddress.getByAddress(ip), port), round);
             } catch (final UnknownHostException e) {
@@ -294,7 +314,7 @@ final class Lookup {
                 final NodesFlyweight nodes = ctx.nodesIn.wrap(buffer, offset);
                 token = nodes.token();
                 hasToken = true;
-                addNodes(nodes, round + 1);
+                addNodes(nodes, round + 1, source.getAddress().isLoopbackAddress());
             } else if (findValue && header.type() == MessageType.VALUE) {
                 final ValueFlyweight reply = ctx.valueIn.wrap(buffer, offset);
                 final byte[] v = reply.copyValue();

@@ -10,6 +10,7 @@ import chisme.wire.NodeId;
 import chisme.wire.NodesFlyweight;
 import chisme.wire.ValueFlyweight;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.IntConsumer;
 
@@ -50,9 +51,12 @@ final class LookupContext {
     final ValueFlyweight valueIn = new ValueFlyweight();
     final StoreSender stores;
     final FailureSink failures;
+    /** Our bound IP (wildcard or null possible): candidates at this host are not capped per IP. */
+    final InetAddress localHost;
 
     LookupContext(final NodeId localId, final KademliaConfig config, final RpcTracker tracker, final Clock clock,
-                  final Scheduler scheduler, final Counters counters, final StoreSender stores, final FailureSink failures) {
+                  final Scheduler scheduler, final Counters counters, final StoreSender stores, final FailureSink failures,
+                  final InetAddress localHost) {
         this.localId = localId;
         this.config = config;
         this.tracker = tracker;
@@ -61,5 +65,6 @@ final class LookupContext {
         this.counters = counters;
         this.stores = stores;
         this.failures = failures;
+        this.localHost = localHost;
     }
 }

@@ -83,6 +83,8 @@ final class RoutingUpkeep {
                 verify(source);
             }
             case RoutingOutcome.ADDED -> listener.onAdded(header.sender());
+            case RoutingOutcome.REJECTED_IP_LIMIT -> counters.increment(CounterId.CONTACTS_REFUSED_IP_LIMIT);
+            case RoutingOutcome.REJECTED_PREFIX_LIMIT -> counters.increment(CounterId.CONTACTS_REFUSED_PREFIX_LIMIT);
             default -> {
             }
         }

@@ -29,6 +29,7 @@ public final class Contact {
     private final byte[] addressBytes;
     private final int port;
     private final boolean ipv6;
+    private final long prefixKey;
 
     private long lastSeenMs;
     private int failures;
@@ -61,6 +62,12 @@ public final class Contact {
         this.addressBytes = ip.getAddress();
         this.port = address.getPort();
         this.ipv6 = ip instanceof Inet6Address;
+        this.prefixKey = ContactLimits.prefixKey(addressBytes);
+    }
+
+    /** The /24 (IPv4) or /64 (IPv6) of the address, as {@link ContactLimits} counts it. */
+    long prefixKey() {
+        return prefixKey;
     }
 
     public NodeId id() {

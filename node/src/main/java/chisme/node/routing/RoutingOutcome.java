@@ -32,12 +32,18 @@ public final class RoutingOutcome {
     /** {@link RoutingTable#onFailure}: contact removed (stale and replaced, or a failed cache entry). */
     public static final int EVICTED = 11;
 
+    /** Verified newcomer refused: its IP holds as many contacts as {@link ContactLimits} allow. */
+    public static final int REJECTED_IP_LIMIT = 12;
+    /** Verified newcomer refused: its /24 or /64 holds as many contacts as {@link ContactLimits} allow. */
+    public static final int REJECTED_PREFIX_LIMIT = 13;
+
     /** Number of distinct codes, for sizing counter arrays. */
-    public static final int COUNT = 12;
+    public static final int COUNT = 14;
 
     private static final String[] NAMES = {
         "UPDATED", "ADDED", "NEEDS_VERIFY", "BUCKET_FULL_PING_HEAD", "CACHED", "REJECTED_SELF",
-        "ADDRESS_CONFLICT", "REJECTED_ADDRESS", "UNKNOWN", "FAILED", "STALE_KEPT", "EVICTED"
+        "ADDRESS_CONFLICT", "REJECTED_ADDRESS", "UNKNOWN", "FAILED", "STALE_KEPT", "EVICTED", "REJECTED_IP_LIMIT",
+        "REJECTED_PREFIX_LIMIT"
     };
 
     private static final RoutingOutcome[] PLAIN = new RoutingOutcome[COUNT];

@@ -2,6 +2,7 @@ package chisme.node.routing;
 
 import chisme.wire.NodeId;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,6 +72,13 @@ public final class RoutingTable {
     private long evictions;
     private long addressConflicts;
 
+    // IP diversity (issue 12): contacts per IP and per /24 or /64 over the whole table (buckets and caches).
+    private ContactLimits limits = ContactLimits.NONE;
+    private InetAddress selfAddress;
+    private final HashMap<InetAddress, int[]> perIp = new HashMap<>();
+    private final HashMap<Long, int[]> perPrefix4 = new HashMap<>();
+    private final HashMap<Long, int[]> perPrefix6 = new HashMap<>();
+
     // closest() scratch. The best candidates so far are kept sorted by rank in rankHi/rankSlot (only
     // a long and an int move per insertion step); the rest of each candidate stays in its slot. Contact
     // references are written to the caller's array once at the end rather than moved at every step
@@ -111,6 +119,15 @@ public final class RoutingTable {
 
     public NodeId self() {
         return self;
+    }
+
+    /**
+     * Limits contacts per IP and per prefix ({@link ContactLimits}); {@code selfAddress} (our bound address,
+     * may be the wildcard or null) tells which addresses are this host and so not limited. Call before use.
+     */
+    public void limits(final ContactLimits contactLimits, final InetAddress selfAddress) {
+        this.limits = contactLimits;
+        this.selfAddress = selfAddress;
     }
 
     public int k() {
@@ -160,21 +177,34 @@ public final class RoutingTable {
                 addressConflicts++;
                 return RoutingOutcome.of(RoutingOutcome.ADDRESS_CONFLICT);
             }
+            final Bucket b = sameId.bucket;
+            if (!from.getAddress().equals(sameId.address().getAddress())) {
+                final int refused = diversityVerdict(from.getAddress(), b);
+                if (refused >= 0) {
+                    return RoutingOutcome.of(refused);
+                }
+            }
             final Contact moved = new Contact(id, from);
             moved.copyLiveness(sameId);
-            final Bucket b = sameId.bucket;
             if (sameId.inCache) {
                 b.cacheReplace(sameId, moved);
             } else {
                 b.replace(sameId, moved);
             }
             byAddress.remove(sameId.address());
+            count(sameId, -1);
             byAddress.put(from, moved);
             byId.put(id, moved);
+            count(moved, 1);
             return refresh(moved, true, nowMs);
         }
         if (!verified) {
             return RoutingOutcome.of(RoutingOutcome.NEEDS_VERIFY);
+        }
+        final int refused = diversityVerdict(from.getAddress(),
+            buckets[bucketIndexFor(idHi ^ selfHi, idMid ^ selfMid, idLo ^ selfLo)]);
+        if (refused >= 0) {
+            return RoutingOutcome.of(refused);
         }
         return insert(new Contact(id, from), nowMs);
     }
@@ -518,6 +548,7 @@ public final class RoutingTable {
         final int dLo = c.lo() ^ selfLo;
         byAddress.put(c.address(), c);
         byId.put(c.id(), c);
+        count(c, 1);
         // Each split lengthens the prefix by one bit, so this ends within 160 rounds.
         for (int round = 0; round <= NodeId.BITS; round++) {
             final int index = bucketIndexFor(dHi, dMid, dLo);
@@ -658,10 +689,73 @@ public final class RoutingTable {
     }
 
     private void unindex(final Contact c) {
+        if (byId.remove(c.id(), c)) {
+            count(c, -1);
+        }
         byAddress.remove(c.address(), c);
-        byId.remove(c.id(), c);
         c.bucket = null;
         c.inCache = false;
+    }
+
+    /**
+     * The refusal code when a contact at {@code ip} would exceed a {@link ContactLimits} limit in bucket
+     * {@code b} or in the table, else -1. This host's own addresses are not limited; loopback has no prefix.
+     */
+    private int diversityVerdict(final InetAddress ip, final Bucket b) {
+        if (limits == ContactLimits.NONE || ContactLimits.sameHost(ip, selfAddress)) {
+            return -1;
+        }
+        final int[] inTable = perIp.get(ip);
+        if (inTable != null && inTable[0] >= limits.perIp() || countInBucket(b, ip, -1) >= limits.perIpPerBucket()) {
+            return RoutingOutcome.REJECTED_IP_LIMIT;
+        }
+        if (ip.isLoopbackAddress()) {
+            return -1;
+        }
+        final byte[] raw = ip.getAddress();
+        final long prefix = ContactLimits.prefixKey(raw);
+        final int[] inPrefix = (raw.length == 4 ? perPrefix4 : perPrefix6).get(prefix);
+        if (inPrefix != null && inPrefix[0] >= limits.perPrefix()
+            || countInBucket(b, null, prefix) >= limits.perPrefixPerBucket()) {
+            return RoutingOutcome.REJECTED_PREFIX_LIMIT;
+        }
+        return -1;
+    }
+
+    /** Contacts of bucket {@code b} (entries and cache) at {@code ip}, or when ip is null in the prefix. */
+    private static int countInBucket(final Bucket b, final InetAddress ip, final long prefix) {
+        int n = 0;
+        for (int j = 0; j < b.size; j++) {
+            n += matches(b.entries[j], ip, prefix) ? 1 : 0;
+        }
+        for (int j = 0; j < b.cacheSize; j++) {
+            n += matches(b.cache[j], ip, prefix) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static boolean matches(final Contact c, final InetAddress ip, final long prefix) {
+        if (ip != null) {
+            return ip.equals(c.address().getAddress());
+        }
+        return !c.address().getAddress().isLoopbackAddress() && c.prefixKey() == prefix;
+    }
+
+    /** Keeps the per-IP and per-prefix counts of the table as contacts are indexed ({@code delta} 1) or removed (-1). */
+    private void count(final Contact c, final int delta) {
+        final InetAddress ip = c.address().getAddress();
+        bump(perIp, ip, delta);
+        if (!ip.isLoopbackAddress()) {
+            bump(c.isIpv6() ? perPrefix6 : perPrefix4, c.prefixKey(), delta);
+        }
+    }
+
+    private static <K> void bump(final HashMap<K, int[]> counts, final K key, final int delta) {
+        final int[] n = counts.computeIfAbsent(key, x -> new int[1]);
+        n[0] += delta;
+        if (n[0] <= 0) {
+            counts.remove(key);
+        }
     }
 
     /** Binary search: the bucket whose range holds distance d (the last one whose prefix is <= d). */

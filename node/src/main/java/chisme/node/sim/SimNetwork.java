@@ -83,6 +83,19 @@ public final class SimNetwork {
         }
     }
 
+    /**
+     * Adds a host at {@code address} (attack scenarios: many nodes at one IP on different ports, or a host at an
+     * address a lookup must never reach). The address must be free.
+     */
+    public Host addHost(final InetSocketAddress address) {
+        if (hosts.containsKey(address)) {
+            throw new IllegalArgumentException("address in use: " + address);
+        }
+        final Host h = new Host(address);
+        hosts.put(address, h);
+        return h;
+    }
+
     /** Runs events until none are left or virtual time passes {@code untilMs}; returns the events run. */
     public long runUntil(final long untilMs) {
         return runWhile(() -> true, untilMs, Long.MAX_VALUE);
