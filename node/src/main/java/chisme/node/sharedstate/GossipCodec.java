@@ -231,27 +231,6 @@ public final class GossipCodec {
         return Math.min((ttlMs + 999) / 1_000, 0xFFFF_FFFFL);
     }
 
-    // ---- position-based BOOKS writing, kept for chisme.bench (BookMergeBenchmark); the node uses beginBooks/appendBook
-
-    /** Writes the BOOKS prefix of a body at {@code bodyOffset}; returns the index of the first book. */
-    public static int startBooks(final MutableDirectBuffer b, final int bodyOffset, final String shelf) {
-        final int messageOffset = bodyOffset - BODY_OFFSET;
-        return messageOffset + new BooksFlyweight().wrap(b, messageOffset).encode(ascii(shelf));
-    }
-
-    /** Writes one book at index {@code p}; returns the next index. Set the count with {@link #finishBooks}. */
-    public static int putBook(final MutableDirectBuffer b, final int p, final byte[] key, final NodeId authorId,
-                              final byte[] author, final long version, final long ttlMs, final boolean tombstone,
-                              final byte[] data) {
-        return BooksFlyweight.writeBook(b, p, key, authorId, author, version, ttlSeconds(ttlMs),
-            tombstone ? BooksFlyweight.FLAG_TOMBSTONE : 0, data);
-    }
-
-    /** Sets the count of a BOOKS body started at {@code bodyOffset}. */
-    public static void finishBooks(final MutableDirectBuffer b, final int bodyOffset, final String shelf, final int count) {
-        new BooksFlyweight().wrap(b, bodyOffset - BODY_OFFSET).count(count);
-    }
-
     // ---- decoders: the whole message at offset; null = invalid
 
     public List<ShelfDigest> decodeShelfDigests(final DirectBuffer b, final int offset, final int length) {

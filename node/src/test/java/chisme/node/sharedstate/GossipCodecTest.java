@@ -194,23 +194,6 @@ class GossipCodecTest {
     }
 
     @Test
-    void shouldKeepThePositionalBooksWritersInStepWithTheFlyweight() {
-        final NodeId author = NodeId.random(new SplittableRandom(2));
-        final byte[] key = "10.13.0.5".getBytes(StandardCharsets.UTF_8);
-        final byte[] name = "n".getBytes(StandardCharsets.UTF_8);
-        final byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
-        codec.beginBooks(buf, 0, "s");
-        final int len = codec.appendBook(key, author, name, 9, 3_000, false, data);
-        final byte[] viaCodec = Arrays.copyOf(buf.byteArray(), len);
-        final UnsafeBuffer other = new UnsafeBuffer(new byte[len]);
-        int p = GossipCodec.startBooks(other, H, "s");
-        p = GossipCodec.putBook(other, p, key, author, name, 9, 3_000, false, data);
-        GossipCodec.finishBooks(other, H, "s", 1);
-        assertEquals(len, p);
-        assertArrayEquals(Arrays.copyOfRange(viaCodec, H, len), Arrays.copyOfRange(other.byteArray(), H, len));
-    }
-
-    @Test
     void shouldRejectKeysTheStoreWouldRefuse() {
         final NodeId author = NodeId.random(new SplittableRandom(4));
         final byte[] key256 = new byte[256];

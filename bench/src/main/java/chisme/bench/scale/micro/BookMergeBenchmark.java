@@ -88,7 +88,9 @@ public class BookMergeBenchmark {
         final NodeId author = NodeId.random(r);
         final byte[] authorName = "peer".getBytes(StandardCharsets.UTF_8);
         new HeaderFlyweight().wrap(message, 0).encode(MessageType.BOOKS, 0, 99L, author);
-        int p = GossipCodec.startBooks(message, HeaderFlyweight.LENGTH, SHELF);
+        // The production encoder (AntiEntropyResponder and BookPusher use it): the message starts at 0.
+        final GossipCodec codec = new GossipCodec();
+        int p = codec.beginBooks(message, 0, SHELF);
         versionOffsets = new int[books];
         version = System.currentTimeMillis() << 16;
         for (int i = 0; i < books; i++) {
@@ -96,9 +98,8 @@ public class BookMergeBenchmark {
             final byte[] data = String.format("{\"host\":\"node-%d\",\"mac\":\"02:00:00:00:%02x:%02x\"}", i, i >> 8 & 255, i & 255)
                 .getBytes(StandardCharsets.UTF_8);
             versionOffsets[i] = p + 2 + key.length + NodeId.BYTES + 1 + authorName.length;
-            p = GossipCodec.putBook(message, p, key, author, authorName, version, 3_600_000, false, data);
+            p = codec.appendBook(key, author, authorName, version, 3_600_000, false, data);
         }
-        GossipCodec.finishBooks(message, HeaderFlyweight.LENGTH, SHELF, books);
         length = p;
         // Check before timing that every book of a batch is accepted (the figure would be meaningless otherwise).
         final long before = sharedState.counters().get(SharedStateCounter.BOOKS_ACCEPTED);
