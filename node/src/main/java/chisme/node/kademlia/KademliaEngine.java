@@ -83,6 +83,9 @@ public final class KademliaEngine {
         this.timers = new MaintenanceTimers(this.config, localId, table, store, client, scheduler, clock, random, counters, events);
         new KademliaResponder(this.config, table, tokens, store, clock, counters, events).registerOn(dispatcher);
         dispatcher.observer(upkeep::onMessage);
+        // A requester refused a long answer until it proves its address (issue 12 item 5): ping it, also when
+        // it is read-only and so was not pinged as a routing-table candidate; its PONG proves it.
+        dispatcher.onUnprovenRequester(upkeep::verify);
         this.bootstrapper = new Bootstrapper(this);
         this.mergeWatch = new MergeWatch(this);
         this.handoff = new ValueHandoff(this);

@@ -90,8 +90,8 @@ final class RoutingUpkeep {
         }
     }
 
-    /** Pings an address so that its answer (verified) is reported to the table; bounded in number. */
-    private void verify(final InetSocketAddress source) {
+    /** Pings an address so that its answer (verified) is reported to the table (and proves it); bounded in number. */
+    void verify(final InetSocketAddress source) {
         if (verifying.size() >= config.maxPendingVerifications() || !verifying.add(source)) {
             return;
         }
