@@ -278,7 +278,6 @@ class SybilResistanceTest {
                 - MessageFlyweight.BODY_OFFSET));
         final int[] replies = {0};
         final NodesReply reply = (src, r) -> {
-            replies[0]++;
             final NodesFlyweight out = new NodesFlyweight().wrap(r.buffer(), 0);
             final int length = out.encode(1, victims.size() + junk.size() + 1, 0);
             int i = 0;
@@ -293,8 +292,22 @@ class SybilResistanceTest {
             }
             final NodeId id = NodeId.random(ids);
             out.putContact(i, id.hi(), id.mid(), id.lo(), victims.get(0).getAddress().getAddress(), 0); // port 0
-            r.reply(MessageType.NODES, length - MessageFlyweight.BODY_OFFSET);
+            if (r.reply(MessageType.NODES, length - MessageFlyweight.BODY_OFFSET)) {
+                replies[0]++; // sent: not refused by the amplification guard (issue 12 item 5)
+            }
         };
+        // A NODES reply is over 3x its request: the liar must first prove the querier's address, as a node does
+        // (KademliaEngine pings unproven requesters); the querier's tracker then asks again.
+        liar.onUnprovenRequester(addr -> liar.tracker().call(addr, MessageType.PING, 0, 1_000, new chisme.node.rpc.ResponseListener() {
+            @Override
+            public void onResponse(final chisme.wire.HeaderFlyweight h, final DirectBuffer b, final int o, final int l,
+                                   final InetSocketAddress s) {
+            }
+
+            @Override
+            public void onTimeout() {
+            }
+        }));
         liar.registerRequestHandler(MessageType.FIND_NODE, (h, b, o, l, src, r) -> reply.answer(src, r));
         liar.registerRequestHandler(MessageType.FIND_VALUE, (h, b, o, l, src, r) -> reply.answer(src, r));
         liarHost.execute(liar::start);
