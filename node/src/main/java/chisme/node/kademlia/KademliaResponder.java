@@ -147,7 +147,12 @@ final class KademliaResponder {
         final long kHi = req.keyHi();
         final long kMid = req.keyMid();
         final int kLo = req.keyLo();
-        final int valueLength = store.getValue(kHi, kMid, kLo, nowMs, r.buffer(), ValueFlyweight.VALUE_OFFSET, meta);
+        int valueLength = store.getValue(kHi, kMid, kLo, nowMs, r.buffer(), ValueFlyweight.VALUE_OFFSET, meta);
+        if (valueLength == -2 && store.readMeta(kHi, kMid, kLo, meta)) {
+            // The reply buffer grows on demand (Responder): make room for this value once, then read it again.
+            r.buffer().checkLimit(ValueFlyweight.VALUE_OFFSET + meta.valueLength());
+            valueLength = store.getValue(kHi, kMid, kLo, nowMs, r.buffer(), ValueFlyweight.VALUE_OFFSET, meta);
+        }
         if (valueLength >= 0) {
             final long ttlSeconds = Math.min(0xFFFF_FFFFL, Math.max(0, (meta.expiresAtMs() - nowMs) / 1000));
             final int replyLength = valueOut.wrap(r.buffer(), 0).encode(tokens.token(source, nowMs), meta.publisherHi(),
@@ -155,7 +160,7 @@ final class KademliaResponder {
             r.reply(MessageType.VALUE, bodyLength(replyLength));
             return;
         }
-        // -1: absent or expired; -2 (cannot happen: the reply buffer holds the largest datagram): NODES as well.
+        // -1: absent or expired (-2 after growing cannot happen: the buffer's capacity is the largest message).
         replyNodes(kHi, kMid, kLo, source, r);
     }
 
