@@ -55,11 +55,11 @@ class TwoNodeTest {
         for (int i = 0; i < 60; i++) {
             ss(sim, 0).insert(prefix + i, "{\"k\": 1}");
         }
-        assertTrue(sim.runUntil(() -> ss(sim, 1).shelves().size() == 60, 10, MAX_MS) >= 0, "node 1 learnt all 60 shelves by pulling");
+        assertTrue(sim.runUntil(() -> ss(sim, 1).shelves().size() == 60, 100, MAX_MS) >= 0, "node 1 learnt all 60 shelves by pulling");
         for (int i = 0; i < 60; i++) {
             ss(sim, 0).insert(prefix + i, "{\"k\": 2}"); // 60 x 53 bytes of digests: more than one datagram
         }
-        assertTrue(sim.runUntil(() -> IntStream.range(0, 60).allMatch(i -> ss(sim, 1).get(prefix + i).equals("{\"k\":2}")), 10, MAX_MS) >= 0,
+        assertTrue(sim.runUntil(() -> IntStream.range(0, 60).allMatch(i -> ss(sim, 1).get(prefix + i).equals("{\"k\":2}")), 100, MAX_MS) >= 0,
             "every shelf's edit pulled (shelves rotate through the digest)");
         assertEquals(0, ss(sim, 1).counters().get(SharedStateCounter.PUSH_RECEIVED), "pulled, not pushed");
     }
