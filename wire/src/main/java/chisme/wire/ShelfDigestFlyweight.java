@@ -57,7 +57,7 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
      * {@code [A-Za-z0-9_-]{1,64}} (checked). Returns the total length so far.
      */
     public int appendShelf(final byte[] name, final long bookCount, final long hashHi, final long hashLo) {
-        Names.check(name);
+        ShelfName.check(name);
         final int count = shelfCount();
         if (count >= MAX_SHELVES) {
             throw new IllegalStateException("a digest holds at most 255 shelves");
@@ -98,7 +98,7 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
 
     /** True if the entry's name equals {@code name} byte for byte; no allocation. */
     public boolean shelfNameEquals(final int entry, final byte[] name) {
-        return Names.equals(buffer, entry + 1, shelfNameLength(entry), name);
+        return ShelfName.equals(buffer, entry + 1, shelfNameLength(entry), name);
     }
 
     /** Allocates: slow path. */
