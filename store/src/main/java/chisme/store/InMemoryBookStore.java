@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Heap {@link BookStore} with the same quotas, validation and summaries as {@link ChronicleBookStore}, for
+ * Heap {@link BookStore} with the same quotas, validation and shelf counts as {@link ChronicleBookStore}, for
  * simulations and unit tests. Not persisted. Not thread-safe: owned by one thread.
  */
 public final class InMemoryBookStore implements BookStore {
@@ -17,7 +17,7 @@ public final class InMemoryBookStore implements BookStore {
     }
 
     private final HashMap<String, HashMap<String, Held>> shelves = new HashMap<>();
-    private final ShelfSummaries summaries = new ShelfSummaries();
+    private final ShelfCounts counts = new ShelfCounts();
     private final int maxBooks;
     private final long maxBookBytes;
     private final int maxBookDataBytes;
@@ -64,12 +64,12 @@ public final class InMemoryBookStore implements BookStore {
             book.signature() == null ? null : book.signature().clone());
         shelves.computeIfAbsent(book.shelf(), s -> new HashMap<>()).put(book.key(), new Held(copy, newBytes));
         if (old != null) {
-            summaries.remove(old.book());
+            counts.remove(old.book());
             bytes -= old.recordBytes();
         } else {
             books++;
         }
-        summaries.add(copy);
+        counts.add(copy);
         bytes += newBytes;
         return StoreStatus.OK;
     }
@@ -96,7 +96,7 @@ public final class InMemoryBookStore implements BookStore {
     }
 
     private void dropped(final Held h) {
-        summaries.remove(h.book());
+        counts.remove(h.book());
         bytes -= h.recordBytes();
         books--;
     }
@@ -116,17 +116,13 @@ public final class InMemoryBookStore implements BookStore {
 
     @Override
     public int count(final String shelf) {
-        return summaries.count(shelf);
+        return counts.count(shelf);
     }
 
-    @Override
-    public ShelfSummary summary(final String shelf) {
-        return summaries.summary(shelf);
-    }
 
     @Override
     public Set<String> shelves() {
-        return summaries.names();
+        return counts.names();
     }
 
     @Override
@@ -180,7 +176,7 @@ public final class InMemoryBookStore implements BookStore {
     @Override
     public void close() {
         shelves.clear();
-        summaries.clear();
+        counts.clear();
         books = 0;
         bytes = 0;
     }
