@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.wire.ShelfName;
 import chisme.node.discovery.DiscoveryConfig;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.sharedstate.MergePolicy;
@@ -232,8 +233,8 @@ public final class NodeConfig {
         final String shelf = text.substring(0, dot).trim();
         final String key = text.substring(dot + 1, eq).trim();
         final String value = text.substring(eq + 1).trim();
-        if (!shelf.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new IllegalArgumentException("invalid shelf name '" + shelf + "'");
+        if (!ShelfName.valid(shelf)) {
+            throw new IllegalArgumentException("invalid shelf name '" + shelf + "': use " + ShelfName.RULE);
         }
         if (!SHELF_SETTINGS.contains(key)) {
             throw new IllegalArgumentException("unknown shelf setting '" + key + "' (one of " + String.join(", ", SHELF_SETTINGS) + ")");
