@@ -56,8 +56,8 @@ public final class MessageDecoder {
             case MessageType.FIND_NODE -> fixed(length, FindNodeFlyweight.LENGTH);
             case MessageType.FIND_VALUE -> fixed(length, FindValueFlyweight.LENGTH);
             case MessageType.NODES -> nodes(buffer, offset, length);
-            case MessageType.VALUE -> value(buffer, offset, length, ValueFlyweight.VALUE_LENGTH_OFFSET);
-            case MessageType.STORE -> value(buffer, offset, length, StoreFlyweight.VALUE_LENGTH_OFFSET);
+            case MessageType.VALUE -> value(buffer, offset, length, ValueFlyweight.TOKEN_OFFSET);
+            case MessageType.STORE -> value(buffer, offset, length, StoreFlyweight.TOKEN_OFFSET);
             case MessageType.STORE_RESULT -> fixed(length, StoreResultFlyweight.LENGTH);
             case MessageType.ERROR -> error(buffer, offset, length);
             case MessageType.SHELF_DIGEST -> shelfDigest(buffer, offset, length);
@@ -105,13 +105,13 @@ public final class MessageDecoder {
         return length == NodesFlyweight.length(count4, count6) ? DecodeReason.OK : DecodeReason.BAD_LENGTH;
     }
 
-    /** VALUE and STORE: a u32 value length right before the value bytes, which end the frame. */
-    private static int value(final DirectBuffer buffer, final int offset, final int length, final int valueLengthOffset) {
-        final int valueOffset = valueLengthOffset + 4;
+    /** VALUE and STORE: their shared part ({@link PublishedValueFlyweight}) at {@code part}; the value ends the frame. */
+    private static int value(final DirectBuffer buffer, final int offset, final int length, final int part) {
+        final int valueOffset = part + PublishedValueFlyweight.VALUE_AT;
         if (length < valueOffset) {
             return DecodeReason.TOO_SHORT;
         }
-        final long valueLength = buffer.getInt(offset + valueLengthOffset, LE) & 0xFFFF_FFFFL;
+        final long valueLength = buffer.getInt(offset + part + PublishedValueFlyweight.VALUE_LENGTH_AT, LE) & 0xFFFF_FFFFL;
         if (valueLength > WireLimits.MAX_VALUE) {
             return DecodeReason.TOO_LARGE;
         }
@@ -137,7 +137,7 @@ public final class MessageDecoder {
         final int end = offset + length;
         int pos = offset + ShelfDigestFlyweight.SHELVES_OFFSET;
         for (int i = 0; i < count; i++) {
-            if (pos + 1 > end) {
+            if (pos + ShelfDigestFlyweight.ENTRY_NAME_AT > end) {
                 return DecodeReason.BAD_LENGTH;
             }
             final int nameLength = buffer.getByte(pos) & 0xFF;
@@ -145,7 +145,7 @@ public final class MessageDecoder {
             if (next > end) {
                 return DecodeReason.BAD_LENGTH;
             }
-            if (!ShelfName.valid(buffer, pos + 1, nameLength)) {
+            if (!ShelfName.valid(buffer, pos + ShelfDigestFlyweight.ENTRY_NAME_AT, nameLength)) {
                 return DecodeReason.BAD_NAME;
             }
             pos = next;

@@ -32,8 +32,6 @@ import org.agrona.DirectBuffer;
 public final class StoreFlyweight extends PublishedValueFlyweight<StoreFlyweight> {
     public static final int KEY_OFFSET = BODY_OFFSET;
     public static final int TOKEN_OFFSET = KEY_OFFSET + NodeId.BYTES;
-    public static final int PUBLISHER_OFFSET = TOKEN_OFFSET + PUBLISHER_AT;
-    public static final int TTL_OFFSET = TOKEN_OFFSET + TTL_AT;
     public static final int VALUE_LENGTH_OFFSET = TOKEN_OFFSET + VALUE_LENGTH_AT;
     public static final int VALUE_OFFSET = TOKEN_OFFSET + VALUE_AT;
 

@@ -28,8 +28,6 @@ import org.agrona.DirectBuffer;
  */
 public final class ValueFlyweight extends PublishedValueFlyweight<ValueFlyweight> {
     public static final int TOKEN_OFFSET = BODY_OFFSET;
-    public static final int PUBLISHER_OFFSET = TOKEN_OFFSET + PUBLISHER_AT;
-    public static final int TTL_OFFSET = TOKEN_OFFSET + TTL_AT;
     public static final int VALUE_LENGTH_OFFSET = TOKEN_OFFSET + VALUE_LENGTH_AT;
     public static final int VALUE_OFFSET = TOKEN_OFFSET + VALUE_AT;
 
