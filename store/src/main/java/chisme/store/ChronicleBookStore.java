@@ -216,7 +216,6 @@ public final class ChronicleBookStore implements BookStore {
         return counts.count(shelf);
     }
 
-
     @Override
     public Set<String> shelves() {
         return counts.names();

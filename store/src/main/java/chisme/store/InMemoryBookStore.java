@@ -6,18 +6,19 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Heap {@link BookStore} with the same quotas, validation and shelf counts as {@link ChronicleBookStore}, for
- * simulations and unit tests. Not persisted. Not thread-safe: owned by one thread.
+ * Heap {@link BookStore} with the same quotas and validation as {@link ChronicleBookStore}, for simulations
+ * and unit tests; a shelf is a map of its books (dropped when empty), so it counts them itself. Not
+ * persisted. Not thread-safe: owned by one thread.
  */
 public final class InMemoryBookStore implements BookStore {
     private record Held(Book book, long recordBytes) {
     }
 
     private final HashMap<String, HashMap<String, Held>> shelves = new HashMap<>();
-    private final ShelfCounts counts = new ShelfCounts();
     private final int maxBooks;
     private final long maxBookBytes;
     private final int maxBookDataBytes;
@@ -64,12 +65,10 @@ public final class InMemoryBookStore implements BookStore {
             book.signature() == null ? null : book.signature().clone());
         shelves.computeIfAbsent(book.shelf(), s -> new HashMap<>()).put(book.key(), new Held(copy, newBytes));
         if (old != null) {
-            counts.remove(old.book());
             bytes -= old.recordBytes();
         } else {
             books++;
         }
-        counts.add(copy);
         bytes += newBytes;
         return StoreStatus.OK;
     }
@@ -96,7 +95,6 @@ public final class InMemoryBookStore implements BookStore {
     }
 
     private void dropped(final Held h) {
-        counts.remove(h.book());
         bytes -= h.recordBytes();
         books--;
     }
@@ -116,13 +114,13 @@ public final class InMemoryBookStore implements BookStore {
 
     @Override
     public int count(final String shelf) {
-        return counts.count(shelf);
+        final HashMap<String, Held> s = shelves.get(shelf);
+        return s == null ? 0 : s.size();
     }
-
 
     @Override
     public Set<String> shelves() {
-        return counts.names();
+        return new TreeSet<>(shelves.keySet());
     }
 
     @Override
@@ -176,7 +174,6 @@ public final class InMemoryBookStore implements BookStore {
     @Override
     public void close() {
         shelves.clear();
-        counts.clear();
         books = 0;
         bytes = 0;
     }

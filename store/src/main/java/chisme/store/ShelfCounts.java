@@ -6,7 +6,8 @@ import java.util.TreeSet;
 
 /**
  * Books per shelf, kept current on every put/remove/expire in O(1) so {@link BookStore#count} and
- * {@link BookStore#shelves} need no scan. Kept in memory; rebuilt by one pass over the store on open.
+ * {@link BookStore#shelves} of {@link ChronicleBookStore} need no scan of the map. Kept in memory; rebuilt by
+ * one pass over the store on open.
  * (Shelf hashes for anti-entropy live in the node's ShelfIndex, which hashes what gossip compares.)
  */
 final class ShelfCounts {
@@ -30,9 +31,5 @@ final class ShelfCounts {
 
     Set<String> names() {
         return new TreeSet<>(shelves.keySet());
-    }
-
-    void clear() {
-        shelves.clear();
     }
 }
