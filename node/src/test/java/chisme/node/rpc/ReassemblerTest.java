@@ -132,8 +132,11 @@ class ReassemblerTest {
         assertEquals(2, counters.get(CounterId.DROP_BAD_FRAGMENT));
         assertEquals(1, r.partialCount(), "the consistent first fragment still waits for its siblings");
         // Over this node's own limit: the wire allows 70,000, the config may allow less.
-        final Reassembler small = new Reassembler(new RpcConfig(1232, 2_000, 64, 5_000, 64, 8, 1 << 20, 100, 200, 1_000, 2_000),
-            counters);
+        final RpcConfig d = RpcConfig.DEFAULT;
+        final Reassembler small = new Reassembler(new RpcConfig(d.maxDatagramBytes(), 2_000, d.maxCallsInFlight(),
+            d.reassemblyTimeoutMs(), d.maxPartialMessages(), d.maxPartialsPerSource(), d.maxReassemblyBytes(),
+            d.requestsPerSecond(), d.requestBurst(), d.totalRequestsPerSecond(), d.totalRequestBurst(),
+            d.amplificationFactor(), d.provenAddresses(), d.provenTtlMs(), d.unverifiedRetries()), counters);
         small.onFragment(new UnsafeBuffer(first), 0, first.length, SOURCE, 0, (b, o, l, s) -> { });
         assertEquals(3, counters.get(CounterId.DROP_BAD_FRAGMENT));
         // Fields one fragment can show wrong (index past count, ...) never get here: MessageDecoder drops them.
