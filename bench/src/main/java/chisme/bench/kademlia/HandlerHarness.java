@@ -1,6 +1,7 @@
 package chisme.bench.kademlia;
 
 import chisme.node.event.EventLog;
+import chisme.node.host.NodeHost;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaEngine;
 import chisme.node.metrics.Counters;
@@ -58,8 +59,8 @@ public final class HandlerHarness {
         final SplittableRandom random = new SplittableRandom(15);
         final KademliaConfig config = new KademliaConfig()
             .rpc(RpcConfig.DEFAULT.withRate(1 << 30, 1 << 30).withTotalRate(1 << 30, 1 << 30));
-        engine = new KademliaEngine(config, NodeId.random(random), transport, new IdleScheduler(), () -> 1_000_000L, tuples,
-            new EventLog(100), counters, random);
+        engine = new KademliaEngine(config, NodeHost.simulated(NodeId.random(random), transport, new IdleScheduler(),
+            () -> 1_000_000L, counters, random, config.conclude().rpc()), tuples, new EventLog(100));
         engine.start();
         NodeId lastId = null;
         InetSocketAddress lastAddress = null;

@@ -4,7 +4,6 @@ import chisme.node.event.EventLog;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaEngine;
 import chisme.node.kademlia.LookupResult;
-import chisme.node.metrics.Counters;
 import chisme.store.InMemoryTupleStore;
 import chisme.wire.NodeId;
 import org.junit.jupiter.api.Test;
@@ -32,8 +31,8 @@ class LargeValueTest {
         final List<SimNetwork.Host> hosts = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             final SimNetwork.Host h = net.addHost();
-            final KademliaEngine e = new KademliaEngine(config, NodeId.random(random), h, h, net.clock(),
-                InMemoryTupleStore.withCapacity(100, 65_536), new EventLog(16), new Counters(), random.split());
+            final KademliaEngine e = new KademliaEngine(config, h.nodeHost(NodeId.random(random), random.split(), config.rpc()),
+                InMemoryTupleStore.withCapacity(100, 65_536), new EventLog(16));
             h.execute(e::start);
             nodes.add(e);
             hosts.add(h);

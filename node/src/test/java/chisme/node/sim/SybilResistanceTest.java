@@ -64,8 +64,8 @@ class SybilResistanceTest {
 
     private Node node(final SimNetwork net, final SimNetwork.Host host, final KademliaConfig config, final NodeId id,
                       final TupleStore store) {
-        final KademliaEngine e = new KademliaEngine(config, id, host, host, net.clock(), store, new EventLog(16), new Counters(),
-            random.split());
+        final KademliaEngine e = new KademliaEngine(config, host.nodeHost(id, random.split(), config.conclude().rpc()), store,
+            new EventLog(16));
         host.execute(e::start);
         return new Node(e, host);
     }
