@@ -28,8 +28,12 @@ final class BootstrapSim {
             "wall_s");
         for (final int n : sizes) {
             for (final String scenario : scenarios) {
+                if (scenario.equals("growth")) {
+                    growth(n, seed);
+                    continue;
+                }
                 if (!scenario.equals("boot") && !scenario.equals("merge")) {
-                    throw new IllegalArgumentException("--scenarios: boot and/or merge, got " + scenario);
+                    throw new IllegalArgumentException("--scenarios: boot, merge and/or growth, got " + scenario);
                 }
                 final long t0 = System.nanoTime();
                 final BootScenarios.Outcome o = scenario.equals("boot")
@@ -37,6 +41,9 @@ final class BootstrapSim {
                     : BootScenarios.merge(new KademliaConfig(), seed + n, n, values, gets, limitS * 1000);
                 final double wallS = (System.nanoTime() - t0) / 1e9;
                 System.out.println(o + String.format(" wall=%.0fs", wallS));
+                o.failedGets().forEach(System.out::println);
+                System.out.println("counters per node: " + perNode(o));
+                System.out.println("datagrams per node by type: " + byType(o.datagramsByType(), o.nodes()));
                 csv.row(n, scenario.equals("boot") ? "simultaneous boot, " + Math.round(late * 100) + "% late" : "merge of two halves",
                     o.lateNodes(), seconds(o.connectedMs()), seconds(o.convergedMs()), o.components(), o.missingClosest(), o.gets(),
                     o.getSuccess(), String.format("%.0f", o.datagramsPerNode()), String.format("%.1f", o.perNode(CounterId.JOIN_ATTEMPTS)),
@@ -47,6 +54,44 @@ final class BootstrapSim {
         csv.print("bootstrap and merge (simulated, k=20, alpha=3, virtual time; times from the last node's start / the join)");
         csv.write(args.results().resolve("bootstrap_sim.csv"));
         ReportPlots.bootstrap(csv, args.plots().resolve(ReportPlots.BOOTSTRAP_PNG));
+    }
+
+    /** Every non-zero counter summed over the nodes, per node (where the datagrams went). */
+    private static String perNode(final BootScenarios.Outcome o) {
+        final StringBuilder b = new StringBuilder();
+        o.counters().forEach((id, v) -> {
+            if (v != 0) {
+                b.append(id.name().toLowerCase(java.util.Locale.ROOT)).append('=').append(String.format("%.1f", o.perNode(id))).append(' ');
+            }
+        });
+        return b.toString().trim();
+    }
+
+    /**
+     * The traffic of a network that only grows (n sequential joins, rpc timeout 500 ms), with the issue-11
+     * mechanisms and with them off by configuration (one join attempt, at most one merge run per node, no
+     * handoff): where the datagrams go, per message type and per mechanism's counters.
+     */
+    private static void growth(final int n, final long seed) {
+        for (final boolean on : new boolean[]{true, false}) {
+            final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(500);
+            if (!on) {
+                config.joinRetryMinMs(1_000_000_000L).joinRetryMaxMs(1_000_000_000L).mergeCooldownMs(1_000_000_000L).handoffQueuedContacts(0);
+            }
+            final long t0 = System.nanoTime();
+            final BootScenarios.Outcome o = BootScenarios.growth(config, seed, n);
+            System.out.printf("growth N=%d mechanisms %s: %d datagrams (%.0f per node) in %.0f virtual s, components %d, wall %.0f s%n", n,
+                on ? "on" : "off", o.datagrams(), o.datagramsPerNode(), o.connectedMs() / 1e3, o.components(), (System.nanoTime() - t0) / 1e9);
+            System.out.println("  datagrams per node by type: " + byType(o.datagramsByType(), n));
+            System.out.println("  counters per node: " + perNode(o));
+        }
+    }
+
+    /** Datagrams per node of each message type. */
+    static String byType(final java.util.Map<String, Long> counts, final int nodes) {
+        final StringBuilder b = new StringBuilder();
+        counts.forEach((t, v) -> b.append(t).append('=').append(String.format("%.1f", (double) v / nodes)).append(' '));
+        return b.toString().trim();
     }
 
     /** Virtual seconds, empty when it never happened within the limit. */
