@@ -421,6 +421,7 @@ public final class KademliaEngine {
                 storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
                 if (existing == null) {
                     events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
+                    handoff.onNewValue(key); // a copy that landed off target goes on to the k closest (issue 11)
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);
