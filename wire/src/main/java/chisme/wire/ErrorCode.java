@@ -11,6 +11,11 @@ public final class ErrorCode {
     public static final int RATE_LIMITED = 205;
     /** The request needs a message larger than the node will send. */
     public static final int TOO_LARGE = 206;
+    /**
+     * The answer is longer than the requester's address may receive before it has proved that it receives
+     * what we send (issue 12 item 5, QUIC's 3x rule): answer our PING, then ask again.
+     */
+    public static final int UNVERIFIED = 207;
 
     private ErrorCode() {
     }
@@ -23,6 +28,7 @@ public final class ErrorCode {
             case METHOD_UNKNOWN -> "METHOD_UNKNOWN";
             case RATE_LIMITED -> "RATE_LIMITED";
             case TOO_LARGE -> "TOO_LARGE";
+            case UNVERIFIED -> "UNVERIFIED";
             default -> "UNKNOWN";
         };
     }

@@ -207,7 +207,7 @@ public final class NodeDaemon implements AutoCloseable {
             return; // cannot happen: the node bound it already
         }
         final LinkDiscovery d = new LinkDiscovery(config.discoveryConfig(), node.id(), bind, node.localAddress().getPort(),
-            c -> candidates.accept(c), Clock.SYSTEM, Links::scan, log::info);
+            c -> candidates.accept(c), Clock.SYSTEM, Links::scan, log::info, node.networkKeyring());
         candidates = new CandidateVerifier(node, linkNeighbours, d.counters(), Clock.SYSTEM);
         boolean running = false;
         try {

@@ -15,6 +15,11 @@ public enum DiscoveryCounter {
     JOIN_FAILED,
     /** Datagrams read from the discovery socket. */
     RECEIVED,
+    /**
+     * With a network key: not sealed with an installed key (plain, another network's key), replayed, or
+     * forged (issue 12 item 1). Checked before anything else is read.
+     */
+    DROP_NOT_SEALED,
     /** Not a valid chisme frame (length, magic, version) or not an ANNOUNCE. */
     DROP_MALFORMED,
     /** Our own node id (our own announcement looped back, or a spoof). */

@@ -1,6 +1,9 @@
 package chisme.node.discovery;
 
+import chisme.node.metrics.Counters;
 import chisme.node.metrics.EnumCounters;
+import chisme.node.security.DatagramSealer;
+import chisme.node.security.Keyring;
 import chisme.node.transport.Clock;
 import chisme.wire.NodeId;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -41,9 +44,13 @@ public final class LinkDiscovery implements AutoCloseable {
     private final EnumCounters<DiscoveryCounter> counters = new EnumCounters<>(DiscoveryCounter.class);
     private final AnnouncementFilter filter;
     private final AnnounceSchedule schedule;
-    private final ByteBuffer receiveBytes = ByteBuffer.allocateDirect(AnnouncementCodec.MAX_BYTES);
+    private final ByteBuffer receiveBytes = ByteBuffer.allocateDirect(AnnouncementCodec.MAX_BYTES + DatagramSealer.OVERHEAD_BYTES);
     private final UnsafeBuffer receiveBuffer = new UnsafeBuffer(receiveBytes);
     private final ByteBuffer frame;
+    private final DatagramSealer sealer;
+    private final ByteBuffer sealedFrame = ByteBuffer.allocate(AnnouncementCodec.MAX_BYTES + DatagramSealer.OVERHEAD_BYTES);
+    private final ByteBuffer openedBytes = ByteBuffer.allocate(AnnouncementCodec.MAX_BYTES);
+    private final UnsafeBuffer openedBuffer = new UnsafeBuffer(openedBytes.array());
     private volatile Links links = new Links(List.of());
     private volatile boolean running;
     private boolean noted;
@@ -61,6 +68,20 @@ public final class LinkDiscovery implements AutoCloseable {
     public LinkDiscovery(final DiscoveryConfig config, final NodeId localId, final InetAddress bind, final int nodePort,
                          final Consumer<InetSocketAddress> candidates, final Clock clock, final Supplier<List<Link>> interfaces,
                          final Consumer<String> notes) {
+        this(config, localId, bind, nodePort, candidates, clock, interfaces, notes, null);
+    }
+
+    /**
+     * As above, with the node's network keyring (issue 12 item 1: "multicast discovery uses the same key"):
+     * while it holds a key, announcements go out sealed with its primary key and only announcements sealed
+     * with an installed key are read; without one, both are plain. Null: always plain.
+     */
+    public LinkDiscovery(final DiscoveryConfig config, final NodeId localId, final InetAddress bind, final int nodePort,
+                         final Consumer<InetSocketAddress> candidates, final Clock clock, final Supplier<List<Link>> interfaces,
+                         final Consumer<String> notes, final Keyring keyring) {
+        // Its own sealer: this thread is not the node thread (a sealer is single-threaded), and its counters
+        // are private; what matters to an operator is counted as DROP_NOT_SEALED.
+        this.sealer = keyring == null ? null : new DatagramSealer(keyring, new Counters());
         this.config = config.conclude();
         this.bind = bind;
         this.nodePort = nodePort;
@@ -144,7 +165,18 @@ public final class LinkDiscovery implements AutoCloseable {
             if (source == null) {
                 return;
             }
-            filter.onDatagram(receiveBuffer, 0, receiveBytes.position(), (InetSocketAddress) source, clock.nowMs());
+            if (sealer == null || sealer.open()) {
+                filter.onDatagram(receiveBuffer, 0, receiveBytes.position(), (InetSocketAddress) source, clock.nowMs());
+                continue;
+            }
+            receiveBytes.flip();
+            openedBytes.clear();
+            final int length = sealer.open(receiveBytes, (InetSocketAddress) source, openedBytes);
+            if (length < 0) {
+                counters.increment(DiscoveryCounter.DROP_NOT_SEALED); // plain, another network's key, replayed or forged
+                continue;
+            }
+            filter.onDatagram(openedBuffer, 0, length, (InetSocketAddress) source, clock.nowMs());
         }
     }
 
@@ -169,8 +201,20 @@ public final class LinkDiscovery implements AutoCloseable {
 
     private void announce() {
         for (final Link l : links.all()) {
-            channels.send(l, frame);
+            channels.send(l, sealedOrPlain());
         }
+    }
+
+    /** The announcement, sealed afresh (a new nonce) for each send while the keyring holds a key. */
+    private ByteBuffer sealedOrPlain() {
+        if (sealer == null) {
+            return frame;
+        }
+        sealedFrame.clear();
+        if (sealer.seal(frame.duplicate(), sealedFrame) < 0) {
+            return frame; // no key installed: the network is open
+        }
+        return sealedFrame.flip();
     }
 
     /** Stops the thread and closes the sockets (leaving the groups). */

@@ -114,6 +114,9 @@ public final class KademliaEngine {
         dispatcher.registerRequestHandler(MessageType.FIND_VALUE, this::onFindValue);
         dispatcher.registerRequestHandler(MessageType.STORE, this::onStore);
         dispatcher.observer(this::onMessage);
+        // A requester refused a long answer until it proves its address (issue 12 item 5): ping it, also when
+        // it is read-only and so was not pinged as a routing-table candidate; its PONG proves it.
+        dispatcher.onUnprovenRequester(this::verify);
         this.bootstrapper = new Bootstrapper(this);
         this.mergeWatch = new MergeWatch(this);
         this.handoff = new ValueHandoff(this);

@@ -57,6 +57,7 @@ public final class Dispatcher implements DatagramHandler {
     private final MessageSender sender;
     private final RpcTracker tracker;
     private final Responder responder;
+    private final ProvenAddresses proven;
     private final Reassembler reassembler;
     private final RequestBudget budget;
     private final Reassembler.Sink reassembled = this::dispatchWhole;
@@ -70,8 +71,10 @@ public final class Dispatcher implements DatagramHandler {
         this.clock = clock;
         this.counters = counters;
         this.sender = new MessageSender(transport, counters, config, random.nextInt());
-        this.tracker = new RpcTracker(sender, scheduler, counters, localId, random, config);
-        this.responder = new Responder(sender, counters, localId, config.maxMessageBytes());
+        this.tracker = new RpcTracker(sender, scheduler, clock, counters, localId, random, config);
+        this.proven = new ProvenAddresses(config.provenAddresses(), config.provenTtlMs());
+        this.responder = new Responder(sender, counters, localId, config.maxMessageBytes(), clock, proven,
+            config.amplificationFactor());
         this.reassembler = new Reassembler(config, counters);
         this.budget = new RequestBudget(config, counters);
     }
@@ -89,6 +92,20 @@ public final class Dispatcher implements DatagramHandler {
     public Dispatcher observer(final MessageObserver observer) {
         this.observer = observer;
         return this;
+    }
+
+    /**
+     * Told of each requester refused a long reply because its address is unproven (issue 12 item 5): the
+     * node pings it, and its PONG proves it. Call before {@link #start()}.
+     */
+    public Dispatcher onUnprovenRequester(final java.util.function.Consumer<InetSocketAddress> callback) {
+        responder.onUnproven(callback);
+        return this;
+    }
+
+    /** True if {@code address} answered one of our calls recently (see {@link ProvenAddresses}). */
+    public boolean isProven(final InetSocketAddress address) {
+        return proven.isProven(address, clock.nowMs());
     }
 
     /** Starts receiving from the transport. */
@@ -183,7 +200,7 @@ public final class Dispatcher implements DatagramHandler {
                 return; // counted by which budget ran out
             }
             observer.onMessage(header, source, false);
-            responder.prepare(header.transactionId(), source, 0);
+            responder.prepare(header.transactionId(), source, 0, length);
             handler.onRequest(header, buffer, offset, length, source, responder);
             return;
         }
@@ -194,6 +211,9 @@ public final class Dispatcher implements DatagramHandler {
         if (tracker.expects(header.transactionId(), source)) {
             observer.onMessage(header, source, true);
         }
-        tracker.onResponse(header, buffer, offset, length, source);
+        if (tracker.onResponse(header, buffer, offset, length, source)) {
+            // It echoed our random transaction id: it receives what we send to this address.
+            proven.prove(source, clock.nowMs());
+        }
     }
 }

@@ -2,11 +2,16 @@ package chisme.node.rpc;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.node.transport.Clock;
 import chisme.node.transport.Scheduler;
+import chisme.wire.ErrorCode;
+import chisme.wire.ErrorFlyweight;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -18,6 +23,12 @@ import java.util.random.RandomGenerator;
  * completes a call only if its id matches a call in flight and it came from the address the request
  * went to; anything else is dropped and counted (unsolicited, late, or from the wrong source). The
  * number of calls in flight is bounded. Node thread only.
+ * <p>
+ * A call answered by ERROR {@link ErrorCode#UNVERIFIED} (the answerer will not send a long reply to an
+ * address that has not proved itself, {@link Responder}) is sent again, up to
+ * {@link RpcConfig#unverifiedRetries()} times within its timeout, one round trip later: by then the
+ * answerer's verification PING has had our PONG. For that a copy of each single-datagram request except
+ * PING is kept while it is in flight.
  */
 public final class RpcTracker {
     /** Where a request's body starts in {@link #requestBuffer()}. */
@@ -27,18 +38,28 @@ public final class RpcTracker {
     private final MessageSender sender;
     private final Scheduler scheduler;
     private final Counters counters;
+    private final Clock clock;
     private final NodeId localId;
+    private final int maxDatagramBytes;
+    private final int unverifiedRetries;
+    private final ErrorFlyweight error = new ErrorFlyweight();
     private final RandomGenerator random;
     private final int maxInFlight;
     private final ExpandableArrayBuffer request;
     private final HeaderFlyweight header = new HeaderFlyweight();
     private int flags;
 
-    RpcTracker(final MessageSender sender, final Scheduler scheduler, final Counters counters, final NodeId localId,
-               final RandomGenerator random, final RpcConfig config) {
+    /** Shortest wait before sending a request again after ERROR UNVERIFIED. */
+    private static final long MIN_RETRY_MS = 1;
+
+    RpcTracker(final MessageSender sender, final Scheduler scheduler, final Clock clock, final Counters counters,
+               final NodeId localId, final RandomGenerator random, final RpcConfig config) {
         this.sender = sender;
         this.scheduler = scheduler;
+        this.clock = clock;
         this.counters = counters;
+        this.maxDatagramBytes = config.maxDatagramBytes();
+        this.unverifiedRetries = config.unverifiedRetries();
         this.localId = localId;
         this.random = random;
         this.maxInFlight = config.maxCallsInFlight();
@@ -92,6 +113,13 @@ public final class RpcTracker {
             return 0;
         }
         final Pending p = new Pending(id, to, listener);
+        final int length = BODY_OFFSET + bodyLength;
+        if (unverifiedRetries > 0 && type != MessageType.PING && length <= maxDatagramBytes) {
+            p.copy = new byte[length];
+            request.getBytes(0, p.copy);
+            p.retriesLeft = unverifiedRetries;
+            p.sentAtMs = clock.nowMs();
+        }
         pending.put(id, p);
         counters.increment(CounterId.CALLS_STARTED);
         p.timer = scheduler.schedule(timeoutMs, p);
@@ -123,6 +151,17 @@ public final class RpcTracker {
             counters.increment(CounterId.DROP_WRONG_SOURCE);
             return false;
         }
+        if (p.retriesLeft > 0 && h.type() == MessageType.ERROR
+            && error.wrap(buffer, offset).code() == ErrorCode.UNVERIFIED) {
+            // The answerer sent its verification PING before this ERROR, and we answered it on arrival: our PONG
+            // is already on its way, ahead of the request sent again now. Should the PING have been lost or
+            // not sent (its verifications are bounded), the next try waits one round trip.
+            final long delayMs = p.retriesLeft == unverifiedRetries ? MIN_RETRY_MS : Math.max(MIN_RETRY_MS, clock.nowMs() - p.sentAtMs);
+            p.retriesLeft--;
+            counters.increment(CounterId.CALLS_RETRIED_UNVERIFIED);
+            scheduler.schedule(delayMs, p::resend);
+            return true;
+        }
         pending.remove(id);
         p.timer.cancel();
         counters.increment(CounterId.CALLS_COMPLETED);
@@ -141,6 +180,9 @@ public final class RpcTracker {
         final InetSocketAddress to;
         final ResponseListener listener;
         Scheduler.Cancellable timer;
+        byte[] copy;
+        int retriesLeft;
+        long sentAtMs;
 
         Pending(final long id, final InetSocketAddress to, final ResponseListener listener) {
             this.id = id;
@@ -153,6 +195,13 @@ public final class RpcTracker {
             if (pending.remove(id) == this) {
                 counters.increment(CounterId.CALLS_TIMED_OUT);
                 listener.onTimeout();
+            }
+        }
+
+        void resend() {
+            if (pending.get(id) == this) {
+                sentAtMs = clock.nowMs();
+                sender.send(new UnsafeBuffer(copy), 0, copy.length, to);
             }
         }
     }

@@ -4,6 +4,8 @@ import chisme.node.kademlia.KademliaConfig;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.EnumCounters;
+import chisme.node.security.Keyring;
+import chisme.node.security.NetworkKey;
 import chisme.node.transport.Clock;
 import chisme.store.InMemoryTupleStore;
 import chisme.wire.HeaderFlyweight;
@@ -25,6 +27,7 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -98,14 +101,21 @@ class LinkDiscoveryLoopbackTest {
     }
 
     private Peer peer(final InetAddress bind) throws Exception {
+        return peer(bind, null);
+    }
+
+    private Peer peer(final InetAddress bind, final Keyring keyring) throws Exception {
         final KademliaNode node = KademliaNode.udp(new KademliaConfig().rpcTimeoutMs(500), bind, 0,
             InMemoryTupleStore.withCapacity(100, 65_536), null);
+        if (keyring != null) {
+            node.networkKeyring(keyring);
+        }
         open.add(node);
         node.start();
         final LinkNeighbours neighbours = new LinkNeighbours(config.neighbourExpiryMs());
         final CandidateVerifier[] verifier = new CandidateVerifier[1];
         final LinkDiscovery d = new LinkDiscovery(config, node.id(), bind, node.localAddress().getPort(),
-            c -> verifier[0].accept(c), Clock.SYSTEM, Links::scan, s -> { });
+            c -> verifier[0].accept(c), Clock.SYSTEM, Links::scan, s -> { }, keyring);
         verifier[0] = new CandidateVerifier(node, neighbours, d.counters(), Clock.SYSTEM);
         open.add(verifier[0]);
         d.start();
@@ -126,7 +136,7 @@ class LinkDiscoveryLoopbackTest {
 
     private static long verdicts(final EnumCounters<DiscoveryCounter> c) {
         long sum = 0;
-        for (final DiscoveryCounter id : List.of(DiscoveryCounter.DROP_MALFORMED, DiscoveryCounter.DROP_OWN_ID, DiscoveryCounter.DROP_SELF,
+        for (final DiscoveryCounter id : List.of(DiscoveryCounter.DROP_NOT_SEALED, DiscoveryCounter.DROP_MALFORMED, DiscoveryCounter.DROP_OWN_ID, DiscoveryCounter.DROP_SELF,
             DiscoveryCounter.DROP_BAD_PORT, DiscoveryCounter.DROP_NOT_UNICAST, DiscoveryCounter.DROP_OFF_LINK, DiscoveryCounter.DROP_READ_ONLY,
             DiscoveryCounter.DROP_SOURCE_RATE, DiscoveryCounter.DROP_TOTAL_RATE, DiscoveryCounter.DUPLICATE, DiscoveryCounter.CANDIDATES)) {
             sum += c.get(id);
@@ -160,6 +170,34 @@ class LinkDiscoveryLoopbackTest {
             () -> a.neighbours().current(Clock.SYSTEM.nowMs()).equals(List.of(b.node().localAddress())));
         eventually("our own announcement loops back and is dropped", 5_000, () -> a.counters().get(DiscoveryCounter.SENT) >= 1
             && a.counters().get(DiscoveryCounter.DROP_OWN_ID) >= 1);
+    }
+
+    @Test
+    void shouldFindOnlyTheNodesThatHoldTheNetworkKey() throws Exception {
+        final String noMulticast = loopbackMulticastUnavailable();
+        Assumptions.assumeTrue(noMulticast == null, () -> "skipped: " + noMulticast);
+        final InetAddress lo = InetAddress.getByName("127.0.0.1");
+        final NetworkKey key = NetworkKey.generate(new SecureRandom());
+        final Peer a = peer(lo, ring(key));
+        final Peer stranger = peer(lo, ring(NetworkKey.generate(new SecureRandom())));
+        final Peer open = peer(lo, null);
+        final Peer b = peer(lo, ring(key));
+        eventually("A and B (same key) in each other's tables", 10_000,
+            () -> a.node().contacts().size() == 1 && b.node().contacts().size() == 1);
+        assertEquals(b.node().id(), a.node().contacts().getFirst().id());
+        eventually("A dropped the announcements of the other key and the open node, counted", 5_000,
+            () -> a.counters().get(DiscoveryCounter.DROP_NOT_SEALED) >= 2);
+        assertEquals(0, a.counters().get(DiscoveryCounter.DROP_MALFORMED), "sealed announcements are opened, not junk");
+        assertTrue(stranger.node().contacts().isEmpty() && open.node().contacts().isEmpty(),
+            "nobody without the key learnt of a keyed node");
+        assertTrue(stranger.counters().get(DiscoveryCounter.DROP_NOT_SEALED) >= 2);
+        assertTrue(open.counters().get(DiscoveryCounter.DROP_MALFORMED) >= 2, "an open node sees sealed announcements as junk");
+    }
+
+    private static Keyring ring(final NetworkKey k) {
+        final Keyring r = new Keyring();
+        r.install(k);
+        return r;
     }
 
     @Test

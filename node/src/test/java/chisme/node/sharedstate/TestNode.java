@@ -24,7 +24,11 @@ import java.util.function.LongSupplier;
 
 /** One real node on loopback for tests: UDP transport, node thread, dispatcher, shared-state. */
 final class TestNode implements AutoCloseable {
-    static final RpcConfig RPC = RpcConfig.DEFAULT.withRate(100_000, 100_000);
+    /**
+     * These nodes run shared-state alone: no Kademlia engine answers PING, which is how a node proves its
+     * address before it may get long answers (issue 12 item 5, tested with full nodes), so that bound is off.
+     */
+    static final RpcConfig RPC = RpcConfig.DEFAULT.withRate(100_000, 100_000).withAmplificationFactor(0);
 
     final String name;
     final UdpTransport udp;
