@@ -5,6 +5,11 @@ import chisme.node.kademlia.KademliaConfig;
 import chisme.node.metrics.CounterId;
 import chisme.node.sim.BootScenarios;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Issue 11 at scale in the simulator (the production engine under virtual time, latency 5-50 ms, no loss):
  * a whole community booting at once with a fraction of the nodes 30-120 s late, and two networks of N/2
@@ -23,7 +28,7 @@ final class BootstrapSim {
         final long limitS = args.longValue("limit-s", 900);
         final long seed = args.longValue("seed", 42);
         final String[] scenarios = args.string("scenarios", "boot,merge").split(",");
-        final Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
+        Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
             "gets", "get_success", "datagrams_per_node", "join_attempts_per_node", "merge_runs_per_node", "handoff_stores_per_node",
             "wall_s");
         for (final int n : sizes) {
@@ -44,7 +49,7 @@ final class BootstrapSim {
                 o.failedGets().forEach(System.out::println);
                 System.out.println("counters per node: " + perNode(o));
                 System.out.println("datagrams per node by type: " + byType(o.datagramsByType(), o.nodes()));
-                csv.row(n, scenario.equals("boot") ? "simultaneous boot, " + Math.round(late * 100) + "% late" : "merge of two halves",
+                csv.row(n, scenario.equals("boot") ? "simultaneous boot " + Math.round(late * 100) + "% late" : "merge of two halves",
                     o.lateNodes(), seconds(o.connectedMs()), seconds(o.convergedMs()), o.components(), o.missingClosest(), o.gets(),
                     o.getSuccess(), String.format("%.0f", o.datagramsPerNode()), String.format("%.1f", o.perNode(CounterId.JOIN_ATTEMPTS)),
                     String.format("%.1f", o.perNode(CounterId.MERGE_SELF_LOOKUPS)), String.format("%.1f", o.perNode(CounterId.HANDOFF_STORES_SENT)),
@@ -52,7 +57,21 @@ final class BootstrapSim {
             }
         }
         csv.print("bootstrap and merge (simulated, k=20, alpha=3, virtual time; times from the last node's start / the join)");
-        csv.write(args.results().resolve("bootstrap_sim.csv"));
+        // One size per run at 5,000 nodes (each run takes minutes): rows of earlier runs for other sizes or
+        // scenarios are kept, so the table and the plot hold every size measured.
+        final Path file = args.results().resolve("bootstrap_sim.csv");
+        if (Files.exists(file)) {
+            final Csv old = Csv.read(file);
+            final Csv merged = new Csv(csv.columns());
+            final List<String[]> fresh = csv.rows();
+            for (final String[] r : old.rows()) {
+                if (Arrays.equals(old.columns(), merged.columns()) && fresh.stream().noneMatch(x -> x[0].equals(r[0]) && x[1].equals(r[1]))) {
+                    merged.row((Object[]) r);
+                }
+            }
+            csv = merged.append(csv);
+        }
+        csv.write(file);
         ReportPlots.bootstrap(csv, args.plots().resolve(ReportPlots.BOOTSTRAP_PNG));
     }
 
