@@ -5,7 +5,7 @@ import chisme.wire.NodeId;
 /**
  * A shared-state book: one entry of a shelf (LibreMesh "data type").
  *
- * @param shelf       shelf name, [A-Za-z0-9_-]{1,64}
+ * @param shelf       shelf name, {@link chisme.wire.ShelfName}: [A-Za-z0-9_-]{1,64}
  * @param key         book key chosen by the publisher (UTF-8, at most 255 bytes)
  * @param authorId    node id of the node that wrote this version
  * @param authorName  that node's name (hostname), as LibreMesh's "author"

@@ -1,5 +1,9 @@
 package chisme.store;
 
+import chisme.wire.BookKey;
+import chisme.wire.ShelfName;
+import chisme.wire.WireLimits;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -50,10 +54,10 @@ public final class BookLayout {
     public static final int FLAG_SIGNED = 2;
     /** Signed ttl u32, Ed25519 public key (32), signature (64): as on the wire (wire.md "BOOKS"). */
     public static final int SIGNATURE_BYTES = 100;
-    /** Longest shelf name in bytes (wire.md). */
-    public static final int MAX_SHELF_BYTES = 64;
-    /** Longest book key in bytes (wire.md). */
-    public static final int MAX_KEY_BYTES = 256;
+    /** Longest shelf name in bytes ({@link ShelfName}). */
+    public static final int MAX_SHELF_BYTES = WireLimits.MAX_SHELF_NAME;
+    /** Longest book key in bytes ({@link BookKey}). */
+    public static final int MAX_KEY_BYTES = BookKey.MAX_BYTES;
     /** Longest author name in bytes (a host name is at most 253). */
     public static final int MAX_AUTHOR_NAME_BYTES = 255;
 
@@ -63,20 +67,6 @@ public final class BookLayout {
     /** What one book counts against the byte quota: key (shelf, 0, key) + header + author name + data. */
     public static long recordBytes(final int keyBytes, final int authorNameBytes, final int dataBytes) {
         return (long) keyBytes + HEADER_BYTES + authorNameBytes + dataBytes;
-    }
-
-    /** True when {@code shelf} matches [A-Za-z0-9_-]{1,64}. */
-    public static boolean validShelf(final String shelf) {
-        if (shelf == null || shelf.isEmpty() || shelf.length() > MAX_SHELF_BYTES) {
-            return false;
-        }
-        for (int i = 0; i < shelf.length(); i++) {
-            final char c = shelf.charAt(i);
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The map key of (shelf, key): shelf bytes, 0, key bytes. */
@@ -94,8 +84,8 @@ public final class BookLayout {
      * Returns TOO_LARGE for oversized key, author name or data.
      */
     static StoreStatus check(final Book book, final int maxDataBytes) {
-        if (!validShelf(book.shelf())) {
-            throw new IllegalArgumentException("shelf name must match [A-Za-z0-9_-]{1,64}: " + book.shelf());
+        if (!ShelfName.valid(book.shelf())) {
+            throw new IllegalArgumentException("shelf name must be " + ShelfName.RULE + ": " + book.shelf());
         }
         if (book.key() == null || book.authorId() == null || book.data() == null) {
             throw new IllegalArgumentException("book key, authorId and data must not be null");

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 /**
  * Shared-state books keyed by (shelf, book key). The merge decision belongs to the caller
- * (node.sharedstate); the store persists what it is told and keeps per-shelf summaries current.
+ * (node.sharedstate); the store persists what it is told and keeps per-shelf counts current.
  */
 public interface BookStore extends AutoCloseable {
     /** Inserts or replaces the book. FULL / TOO_LARGE leave the store unchanged. */
@@ -20,8 +20,6 @@ public interface BookStore extends AutoCloseable {
     void forEach(String shelf, Consumer<Book> action);
 
     int count(String shelf);
-
-    ShelfSummary summary(String shelf);
 
     /** Names of shelves holding at least one book. */
     Set<String> shelves();
@@ -54,12 +52,4 @@ public interface BookStore extends AutoCloseable {
 
     @Override
     void close();
-
-    /**
-     * 128-bit entry hash as two longs written to out[0], out[1]: covers shelf, key, version and
-     * tombstone flag (not TTL, which differs per node). Same on every node and every implementation.
-     */
-    static void entryHash(Book book, long[] out) {
-        BookHashing.entryHash(book, out);
-    }
 }

@@ -1,5 +1,6 @@
 package chisme.store;
 
+import chisme.wire.ShelfName;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.MapSegmentContext;
 
@@ -12,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * {@link BookStore} on a persisted Chronicle Map. Key {@code shelf 0x00 key}, value as {@link BookLayout}.
- * Per-shelf summaries live in memory: rebuilt by one pass on open, updated on every put/remove/expire.
+ * Per-shelf book counts live in memory: rebuilt by one pass on open, updated on every put/remove/expire.
  * Quotas are enforced before every insert.
  * <p>
  * Thread contract: one long-lived owner thread (see {@link ChronicleTupleStore}). Books are a slow path
@@ -28,7 +29,7 @@ public final class ChronicleBookStore implements BookStore {
     private final int maxBooks;
     private final long maxBookBytes;
     private final int maxBookDataBytes;
-    private final ShelfSummaries summaries = new ShelfSummaries();
+    private final ShelfCounts counts = new ShelfCounts();
     /** Free-space guard of the data directory; null in tests that open a map without one. */
     private final DiskSpace disk;
     private int count;
@@ -55,7 +56,7 @@ public final class ChronicleBookStore implements BookStore {
         }
     }
 
-    /** One pass on open, as {@link ChronicleTupleStore}: counts, rebuilds summaries, verifies records. */
+    /** One pass on open, as {@link ChronicleTupleStore}: counts books per shelf, verifies records. */
     private void scan() {
         final long[] totalAndBad = new long[2];
         for (int i = 0; i < map.segments(); i++) {
@@ -70,7 +71,7 @@ public final class ChronicleBookStore implements BookStore {
                     } else {
                         count++;
                         bytes += (long) k.length + v.length;
-                        summaries.add(book);
+                        counts.add(book);
                     }
                 });
             }
@@ -128,16 +129,16 @@ public final class ChronicleBookStore implements BookStore {
         if (oldRecord == null) {
             count++;
         } else if (old != null) {
-            summaries.remove(old);
+            counts.remove(old);
         }
-        summaries.add(BookCodec.decode(k, record));
+        counts.add(BookCodec.decode(k, record));
         bytes += newBytes - oldBytes;
         return StoreStatus.OK;
     }
 
     @Override
     public Book get(final String shelf, final String key) {
-        if (!BookLayout.validShelf(shelf)) {
+        if (!ShelfName.valid(shelf)) {
             return null;
         }
         final byte[] k = BookLayout.key(shelf, key);
@@ -154,7 +155,7 @@ public final class ChronicleBookStore implements BookStore {
 
     @Override
     public boolean remove(final String shelf, final String key) {
-        if (!BookLayout.validShelf(shelf)) {
+        if (!ShelfName.valid(shelf)) {
             return false;
         }
         final byte[] k = BookLayout.key(shelf, key);
@@ -171,17 +172,17 @@ public final class ChronicleBookStore implements BookStore {
         bytes -= (long) k.length + v.length;
         final Book old = BookCodec.decode(k, v);
         if (old != null) {
-            summaries.remove(old);
+            counts.remove(old);
         }
     }
 
     @Override
     public void forEach(final String shelf, final Consumer<Book> action) {
-        if (summaries.count(shelf) == 0) {
+        if (counts.count(shelf) == 0) {
             return;
         }
         final byte[] prefix = BookLayout.key(shelf, "");
-        final List<Book> snapshot = new ArrayList<>(summaries.count(shelf));
+        final List<Book> snapshot = new ArrayList<>(counts.count(shelf));
         for (int i = 0; i < map.segments(); i++) {
             try (MapSegmentContext<byte[], byte[], ?> c = map.segmentContext(i)) {
                 c.forEachSegmentEntry(e -> {
@@ -212,17 +213,12 @@ public final class ChronicleBookStore implements BookStore {
 
     @Override
     public int count(final String shelf) {
-        return summaries.count(shelf);
-    }
-
-    @Override
-    public ShelfSummary summary(final String shelf) {
-        return summaries.summary(shelf);
+        return counts.count(shelf);
     }
 
     @Override
     public Set<String> shelves() {
-        return summaries.names();
+        return counts.names();
     }
 
     @Override

@@ -6,18 +6,19 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Heap {@link BookStore} with the same quotas, validation and summaries as {@link ChronicleBookStore}, for
- * simulations and unit tests. Not persisted. Not thread-safe: owned by one thread.
+ * Heap {@link BookStore} with the same quotas and validation as {@link ChronicleBookStore}, for simulations
+ * and unit tests; a shelf is a map of its books (dropped when empty), so it counts them itself. Not
+ * persisted. Not thread-safe: owned by one thread.
  */
 public final class InMemoryBookStore implements BookStore {
     private record Held(Book book, long recordBytes) {
     }
 
     private final HashMap<String, HashMap<String, Held>> shelves = new HashMap<>();
-    private final ShelfSummaries summaries = new ShelfSummaries();
     private final int maxBooks;
     private final long maxBookBytes;
     private final int maxBookDataBytes;
@@ -64,12 +65,10 @@ public final class InMemoryBookStore implements BookStore {
             book.signature() == null ? null : book.signature().clone());
         shelves.computeIfAbsent(book.shelf(), s -> new HashMap<>()).put(book.key(), new Held(copy, newBytes));
         if (old != null) {
-            summaries.remove(old.book());
             bytes -= old.recordBytes();
         } else {
             books++;
         }
-        summaries.add(copy);
         bytes += newBytes;
         return StoreStatus.OK;
     }
@@ -96,7 +95,6 @@ public final class InMemoryBookStore implements BookStore {
     }
 
     private void dropped(final Held h) {
-        summaries.remove(h.book());
         bytes -= h.recordBytes();
         books--;
     }
@@ -116,17 +114,13 @@ public final class InMemoryBookStore implements BookStore {
 
     @Override
     public int count(final String shelf) {
-        return summaries.count(shelf);
-    }
-
-    @Override
-    public ShelfSummary summary(final String shelf) {
-        return summaries.summary(shelf);
+        final HashMap<String, Held> s = shelves.get(shelf);
+        return s == null ? 0 : s.size();
     }
 
     @Override
     public Set<String> shelves() {
-        return summaries.names();
+        return new TreeSet<>(shelves.keySet());
     }
 
     @Override
@@ -180,7 +174,6 @@ public final class InMemoryBookStore implements BookStore {
     @Override
     public void close() {
         shelves.clear();
-        summaries.clear();
         books = 0;
         bytes = 0;
     }

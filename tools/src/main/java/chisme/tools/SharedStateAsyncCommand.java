@@ -1,5 +1,6 @@
 package chisme.tools;
 
+import chisme.wire.ShelfName;
 import chisme.node.config.AsyncRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -55,8 +56,8 @@ public final class SharedStateAsyncCommand extends ClientCommand {
             throw new CliException(MINUS_EINVAL, "Operation: " + op + " needs data-type");
         }
         final String type = args.get(1);
-        if (!type.matches(ShelfCommands.SHELF_PATTERN)) {
-            throw new CliException(MINUS_EINVAL, "invalid data-type '" + type + "': chisme shelves are [A-Za-z0-9_-]{1,64}");
+        if (!ShelfName.valid(type)) {
+            throw new CliException(MINUS_EINVAL, "invalid data-type '" + type + "': chisme shelves are " + ShelfName.PATTERN);
         }
         return switch (op) {
             case "get" -> get(type);

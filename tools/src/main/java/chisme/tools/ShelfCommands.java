@@ -1,5 +1,6 @@
 package chisme.tools;
 
+import chisme.wire.ShelfName;
 import chisme.node.admin.Json;
 import com.fasterxml.jackson.core.JsonToken;
 import picocli.CommandLine.Command;
@@ -18,7 +19,6 @@ import java.util.Map;
 final class ShelfCommands extends CliCommand implements Runnable {
     /** Largest JSON read from stdin (the admin request limit is 4 MiB). */
     static final int MAX_STDIN_BYTES = 3 << 20;
-    static final String SHELF_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
     @Override
     public void run() {
@@ -26,8 +26,8 @@ final class ShelfCommands extends CliCommand implements Runnable {
     }
 
     static String shelf(final String name) {
-        if (name == null || !name.matches(SHELF_PATTERN)) {
-            throw new CliException(ExitCode.USAGE, "invalid shelf name '" + name + "': expected [A-Za-z0-9_-]{1,64}");
+        if (!ShelfName.valid(name)) {
+            throw new CliException(ExitCode.USAGE, "invalid shelf name '" + name + "': expected " + ShelfName.PATTERN);
         }
         return name;
     }

@@ -219,6 +219,11 @@ class DaemonProcessTest {
         expect(2, "invalid JSON on stdin", CliRunner.runWithStdin("{\"a\": ", "shelf", "insert", "hosts", "--data", data(a)));
         expect(2, "invalid JSON on stdin", CliRunner.runWithStdin("[1]", "shelf", "insert", "hosts", "--data", data(a)));
         expect(2, "invalid shelf name", CliRunner.runWithStdin("{}", "shelf", "insert", "bad/name", "--data", data(a)));
+        // One key limit (chisme.wire.BookKey): 255 bytes are stored, 256 refused with a one-line reason.
+        final CliRunner.Result k255 = CliRunner.runWithStdin("{\"" + "k".repeat(255) + "\": 1}", "shelf", "insert", "keys", "--data", data(a));
+        assertEquals(0, k255.code(), k255.toString());
+        expect(2, "must be 1-255 UTF-8 bytes", CliRunner.runWithStdin("{\"" + "k".repeat(256) + "\": 1}", "shelf", "insert", "keys",
+            "--data", data(a)));
         expect(1, "unknown shelf 'nosuch'", CliRunner.run("shelf", "get", "nosuch", "--data", data(a)));
         expect(2, "Unmatched argument", CliRunner.run("frobnicate"));
         // The LibreMesh command exits as the Lua tool does (os.exit(-22)); docs/libremesh.md.

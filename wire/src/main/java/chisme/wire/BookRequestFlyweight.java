@@ -40,8 +40,12 @@ package chisme.wire;
  * {@link #encode(byte[], int)} / {@link #putKeyHash} write raw words.
  */
 public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestFlyweight> {
+    /** Bytes of the word count after the name. */
+    public static final int COUNT_LENGTH = 2;
+    /** Bytes of one u64 word. */
+    public static final int WORD_LENGTH = 8;
     /** Shortest frame that can hold the fixed fields (empty name, no hashes). */
-    public static final int MIN_LENGTH = NAME_OFFSET + 2;
+    public static final int MIN_LENGTH = NAME_OFFSET + COUNT_LENGTH;
     /** Most (key hash, entry hash) pairs after the range word: the word count is a u16. */
     public static final int MAX_PAIRS = (0xFFFF - 2) / 2;
 
@@ -51,13 +55,13 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
 
     /** Writes name and count; returns the total length. Then write each hash with {@link #putKeyHash}. */
     public int encode(final byte[] shelfName, final int count) {
-        Names.check(shelfName);
+        ShelfName.check(shelfName);
         if (count < 0 || count > 0xFFFF) {
             throw new IllegalArgumentException("count 0..65535, got " + count);
         }
         putName(shelfName);
         putU16(offset + NAME_OFFSET + shelfName.length, count);
-        return NAME_OFFSET + shelfName.length + 2 + count * 8;
+        return lengthOf(shelfName.length, count);
     }
 
     /**
@@ -97,9 +101,7 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
     }
 
     private void continuedFlag(final boolean on) {
-        final int flags = mutableBuffer.getByte(offset + HeaderFlyweight.FLAGS_OFFSET) & 0xFF;
-        final int next = on ? flags | HeaderFlyweight.FLAG_CONTINUED : flags & ~HeaderFlyweight.FLAG_CONTINUED;
-        mutableBuffer.putByte(offset + HeaderFlyweight.FLAGS_OFFSET, (byte) next);
+        flags(on ? flags() | FLAG_CONTINUED : flags() & ~FLAG_CONTINUED);
     }
 
     /** Writes pair {@code i} (key hash, low word of the entry hash) after the range word (and the cursor, if continued). */
@@ -110,7 +112,7 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
 
     /** Writes raw word {@code i}. */
     public BookRequestFlyweight putKeyHash(final int i, final long keyHash) {
-        mutableBuffer.putLong(hashesIndex() + i * 8, keyHash, LE);
+        mutableBuffer.putLong(hashesIndex() + i * WORD_LENGTH, keyHash, LE);
         return this;
     }
 
@@ -119,17 +121,12 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
     }
 
     private int hashesIndex() {
-        return afterName() + 2;
+        return afterName() + COUNT_LENGTH;
     }
 
     /** Raw word {@code i} (word 0 is the range in a range request). */
     public long keyHash(final int i) {
-        return buffer.getLong(hashesIndex() + i * 8, LE);
-    }
-
-    /** True if the header has {@link HeaderFlyweight#FLAG_CONTINUED}: word 1 is a cursor. */
-    public boolean continued() {
-        return (flags() & HeaderFlyweight.FLAG_CONTINUED) != 0;
+        return buffer.getLong(hashesIndex() + i * WORD_LENGTH, LE);
     }
 
     /** Word index of the first pair: 1, or 2 after a cursor. */
@@ -138,7 +135,7 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
     }
 
     /**
-     * True if the words form a range request: a range word, a cursor word when {@link #continued()}, then
+     * True if the words form a range request: a range word, a cursor word when {@link #continued()} (the header's {@link HeaderFlyweight#FLAG_CONTINUED}: word 1 is a cursor), then
      * whole pairs (so an odd count, or an even count of at least 2 when continued), at most 32 prefix bits and
      * no prefix bit set below them. Reads nothing past the frame after {@link MessageDecoder#validate}.
      */
@@ -180,8 +177,13 @@ public final class BookRequestFlyweight extends ShelfFrameFlyweight<BookRequestF
         return keyHash(firstPairWord() + 1 + 2 * i);
     }
 
+    /** Total length of a frame with a name of {@code nameLength} bytes and {@code count} words. */
+    public static int lengthOf(final int nameLength, final int count) {
+        return NAME_OFFSET + nameLength + COUNT_LENGTH + count * WORD_LENGTH;
+    }
+
     @Override
     public int length() {
-        return NAME_OFFSET + nameLength() + 2 + count() * 8;
+        return lengthOf(nameLength(), count());
     }
 }

@@ -17,7 +17,7 @@ import org.agrona.MutableDirectBuffer;
  *  +---------------+---------------+-------------------------------+
  *  |        count u16 LE           |  then count books, each:         C = 33 + name length
  *  +-------------------------------+-------------------------------+
- *  |   key length u16 LE (1..256)  |  key bytes ...                |  B + 0 | B + 2
+ *  |   key length u16 LE (1..255)  |  key bytes ...                |  B + 0 | B + 2
  *  +-------------------------------+-------------------------------+
  *  |                  author id (160 bits)                         |  B + 2 + kl
  *  |                              ...                              |
@@ -71,17 +71,33 @@ import org.agrona.MutableDirectBuffer;
  * ({@link BodyInflater}), never the deflated one.
  */
 public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
+    /** Bytes of the book count after the name. */
+    public static final int COUNT_LENGTH = 2;
     /** Shortest frame that can hold the fixed fields (empty name, no books). */
-    public static final int MIN_LENGTH = NAME_OFFSET + 2;
-    /** Bytes of a book besides key, author name and data. */
-    public static final int BOOK_FIXED_LENGTH = 2 + NodeId.BYTES + 1 + 8 + 4 + 1 + 4;
+    public static final int MIN_LENGTH = NAME_OFFSET + COUNT_LENGTH;
+    // In-book offsets (class diagram), shared with MessageDecoder. From the book's start B:
+    /** Key length u16 at B + 0, key bytes at B + 2. */
+    public static final int BOOK_KEY_AT = 2;
+    // From the end of the key, K = B + 2 + key length:
+    /** Author id at K + 0, author name length u8 at K + 20, author name at K + 21. */
+    public static final int AUTHOR_NAME_LENGTH_AFTER_KEY = NodeId.BYTES;
+    public static final int AUTHOR_NAME_AFTER_KEY = AUTHOR_NAME_LENGTH_AFTER_KEY + 1;
+    // From the end of the author name, V (the version):
+    public static final int TTL_AFTER_VERSION = 8;
+    public static final int FLAGS_AFTER_VERSION = TTL_AFTER_VERSION + 4;
+    public static final int DATA_LENGTH_AFTER_VERSION = FLAGS_AFTER_VERSION + 1;
+    public static final int DATA_AFTER_VERSION = DATA_LENGTH_AFTER_VERSION + 4;
+    /** Bytes of a book besides key, author name and data: 40. */
+    public static final int BOOK_FIXED_LENGTH = BOOK_KEY_AT + AUTHOR_NAME_AFTER_KEY + DATA_AFTER_VERSION;
     public static final int FLAG_TOMBSTONE = 0x01;
     /** Book flag: a signature block follows the data. */
     public static final int FLAG_SIGNED = 0x02;
     /** Bytes of the signature block given to {@link #appendBook(byte[], NodeId, byte[], long, long, int, byte[], byte[])}: signed ttl, key, signature. */
     public static final int SIGNATURE_LENGTH = 4 + 32 + 64;
+    /** Bytes of the marker that starts a signature block. */
+    public static final int SIGNATURE_MARKER_LENGTH = 2;
     /** Bytes a signed book adds: the marker and the signature block. */
-    public static final int SIGNED_EXTRA_LENGTH = 2 + SIGNATURE_LENGTH;
+    public static final int SIGNED_EXTRA_LENGTH = SIGNATURE_MARKER_LENGTH + SIGNATURE_LENGTH;
     /** First two bytes of a signature block. */
     public static final int SIGNATURE_MARKER = 0xFFFF;
 
@@ -98,16 +114,16 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
 
     /** Writes the shelf name and count 0; returns the total length so far. */
     public int encode(final byte[] shelfName) {
-        Names.check(shelfName);
+        ShelfName.check(shelfName);
         putName(shelfName);
         putU16(offset + NAME_OFFSET + shelfName.length, 0);
-        limit = NAME_OFFSET + shelfName.length + 2;
+        limit = NAME_OFFSET + shelfName.length + COUNT_LENGTH;
         return limit;
     }
 
     /**
      * Appends one book after the last one written since {@link #encode(byte[])}; returns the total length
-     * so far. Key 1..256 bytes, author name at most 255 bytes, data at most 64 KiB (checked).
+     * so far. Key 1..255 bytes ({@link BookKey}), author name at most 255 bytes, data at most 64 KiB (checked).
      */
     public int appendBook(final DirectBuffer key, final int keyOffset, final int keyLength,
                           final long authorHi, final long authorMid, final int authorLo,
@@ -117,8 +133,8 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
         checkBook(keyLength, authorNameLength, dataLength);
         final int at = beginBook(keyLength, authorHi, authorMid, authorLo, authorNameLength, version, ttlSeconds,
             flags & ~FLAG_SIGNED, dataLength); // no block here: never claim one
-        mutableBuffer.putBytes(at + 2, key, keyOffset, keyLength);
-        mutableBuffer.putBytes(at + 23 + keyLength, authorName, authorNameOffset, authorNameLength);
+        mutableBuffer.putBytes(at + BOOK_KEY_AT, key, keyOffset, keyLength);
+        mutableBuffer.putBytes(at + BOOK_KEY_AT + keyLength + AUTHOR_NAME_AFTER_KEY, authorName, authorNameOffset, authorNameLength);
         mutableBuffer.putBytes(at + BOOK_FIXED_LENGTH + keyLength + authorNameLength, data, dataOffset, dataLength);
         return limit;
     }
@@ -145,7 +161,7 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
         if (signature != null) {
             final int block = at + bookLength(key.length, authorName.length, data.length);
             mutableBuffer.putShort(block, (short) SIGNATURE_MARKER, LE);
-            mutableBuffer.putBytes(block + 2, signature);
+            mutableBuffer.putBytes(block + SIGNATURE_MARKER_LENGTH, signature);
             limit += SIGNED_EXTRA_LENGTH;
         }
         return limit;
@@ -167,8 +183,8 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
 
     private static void putVariable(final MutableDirectBuffer buffer, final int at, final byte[] key, final byte[] authorName,
                                     final byte[] data) {
-        buffer.putBytes(at + 2, key);
-        buffer.putBytes(at + 23 + key.length, authorName);
+        buffer.putBytes(at + BOOK_KEY_AT, key);
+        buffer.putBytes(at + BOOK_KEY_AT + key.length + AUTHOR_NAME_AFTER_KEY, authorName);
         buffer.putBytes(at + BOOK_FIXED_LENGTH + key.length + authorName.length, data);
     }
 
@@ -182,9 +198,9 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     }
 
     private static void checkBook(final int keyLength, final int authorNameLength, final int dataLength) {
-        if (keyLength < 1 || keyLength > WireLimits.MAX_BOOK_KEY || authorNameLength > 255
-            || dataLength < 0 || dataLength > WireLimits.MAX_VALUE) {
-            throw new IllegalArgumentException("key 1..256, author name <= 255, data <= 65536 bytes");
+        if (!BookKey.validLength(keyLength) || authorNameLength > 255 || dataLength < 0 || dataLength > WireLimits.MAX_VALUE) {
+            throw new IllegalArgumentException("key " + BookKey.RULE + ", author name <= 255, data <= 65536 bytes, got "
+                + keyLength + ", " + authorNameLength + ", " + dataLength);
         }
     }
 
@@ -209,13 +225,14 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
                                  final long authorHi, final long authorMid, final int authorLo, final int authorNameLength,
                                  final long version, final long ttlSeconds, final int flags, final int dataLength) {
         buffer.putShort(at, (short) keyLength, LE);
-        NodeId.write(buffer, at + 2 + keyLength, authorHi, authorMid, authorLo);
-        buffer.putByte(at + 22 + keyLength, (byte) authorNameLength);
-        final int v = at + 23 + keyLength + authorNameLength;
+        final int k = at + BOOK_KEY_AT + keyLength;
+        NodeId.write(buffer, k, authorHi, authorMid, authorLo);
+        buffer.putByte(k + AUTHOR_NAME_LENGTH_AFTER_KEY, (byte) authorNameLength);
+        final int v = k + AUTHOR_NAME_AFTER_KEY + authorNameLength;
         buffer.putLong(v, version, LE);
-        buffer.putInt(v + 8, (int) ttlSeconds, LE);
-        buffer.putByte(v + 12, (byte) flags);
-        buffer.putInt(v + 13, dataLength, LE);
+        buffer.putInt(v + TTL_AFTER_VERSION, (int) ttlSeconds, LE);
+        buffer.putByte(v + FLAGS_AFTER_VERSION, (byte) flags);
+        buffer.putInt(v + DATA_LENGTH_AFTER_VERSION, dataLength, LE);
     }
 
     public int count() {
@@ -224,7 +241,7 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
 
     /** Position of the first book (meaningful only if {@link #count()} &gt; 0). */
     public int firstBook() {
-        return afterName() + 2;
+        return afterName() + COUNT_LENGTH;
     }
 
     /** Position of the book after the one at {@code book}. */
@@ -243,7 +260,7 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
             return null;
         }
         final byte[] out = new byte[SIGNATURE_LENGTH];
-        buffer.getBytes(bookDataOffset(book) + bookDataLength(book) + 2, out);
+        buffer.getBytes(bookDataOffset(book) + bookDataLength(book) + SIGNATURE_MARKER_LENGTH, out);
         return out;
     }
 
@@ -253,38 +270,43 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
 
     /** Index in {@link #buffer()} of the book's first key byte. */
     public int bookKeyOffset(final int book) {
-        return book + 2;
+        return book + BOOK_KEY_AT;
     }
 
     /** Allocates: slow path. */
     public String bookKeyAsString(final int book) {
-        return utf8(book + 2, bookKeyLength(book));
+        return utf8(bookKeyOffset(book), bookKeyLength(book));
+    }
+
+    /** Index in {@link #buffer()} of the book's author id, right after the key. */
+    private int authorIndex(final int book) {
+        return bookKeyOffset(book) + bookKeyLength(book);
     }
 
     public long bookAuthorHi(final int book) {
-        return NodeId.readHi(buffer, book + 2 + bookKeyLength(book));
+        return NodeId.readHi(buffer, authorIndex(book));
     }
 
     public long bookAuthorMid(final int book) {
-        return NodeId.readMid(buffer, book + 2 + bookKeyLength(book));
+        return NodeId.readMid(buffer, authorIndex(book));
     }
 
     public int bookAuthorLo(final int book) {
-        return NodeId.readLo(buffer, book + 2 + bookKeyLength(book));
+        return NodeId.readLo(buffer, authorIndex(book));
     }
 
     /** Allocates: slow path. */
     public NodeId bookAuthorAsNodeId(final int book) {
-        return NodeId.read(buffer, book + 2 + bookKeyLength(book));
+        return NodeId.read(buffer, authorIndex(book));
     }
 
     public int bookAuthorNameLength(final int book) {
-        return u8(book + 22 + bookKeyLength(book));
+        return u8(authorIndex(book) + AUTHOR_NAME_LENGTH_AFTER_KEY);
     }
 
     /** Index in {@link #buffer()} of the book's first author-name byte. */
     public int bookAuthorNameOffset(final int book) {
-        return book + 23 + bookKeyLength(book);
+        return authorIndex(book) + AUTHOR_NAME_AFTER_KEY;
     }
 
     /** Allocates: slow path. */
@@ -301,11 +323,11 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     }
 
     public long bookTtlSeconds(final int book) {
-        return u32(versionIndex(book) + 8);
+        return u32(versionIndex(book) + TTL_AFTER_VERSION);
     }
 
     public int bookFlags(final int book) {
-        return u8(versionIndex(book) + 12);
+        return u8(versionIndex(book) + FLAGS_AFTER_VERSION);
     }
 
     public boolean bookTombstone(final int book) {
@@ -313,12 +335,12 @@ public final class BooksFlyweight extends ShelfFrameFlyweight<BooksFlyweight> {
     }
 
     public int bookDataLength(final int book) {
-        return (int) u32(versionIndex(book) + 13);
+        return (int) u32(versionIndex(book) + DATA_LENGTH_AFTER_VERSION);
     }
 
     /** Index in {@link #buffer()} of the book's first data byte. */
     public int bookDataOffset(final int book) {
-        return versionIndex(book) + 17;
+        return versionIndex(book) + DATA_AFTER_VERSION;
     }
 
     /** Copies the book's data into {@code dst} at {@code dstOffset}; returns its length. */

@@ -26,9 +26,15 @@ package chisme.wire;
  * shared-state engine sends requests with 0 buckets and answers with 64 (docs/shared-state.md).
  */
 public final class BucketDigestFlyweight extends ShelfFrameFlyweight<BucketDigestFlyweight> {
+    // Offsets from L, the end of the name (class diagram), shared with MessageDecoder:
+    public static final int LEVEL_AFTER_NAME = 0;
+    public static final int PREFIX_AFTER_NAME = LEVEL_AFTER_NAME + 1;
+    public static final int BUCKET_COUNT_AFTER_NAME = PREFIX_AFTER_NAME + 4;
     /** Bytes after the name before the buckets: level u8, prefix u32, bucket count u8. */
-    public static final int AFTER_NAME_FIXED_LENGTH = 1 + 4 + 1;
-    public static final int BUCKET_LENGTH = 4 + 8;
+    public static final int AFTER_NAME_FIXED_LENGTH = BUCKET_COUNT_AFTER_NAME + 1;
+    /** In a bucket: book count u32 at 0, hash u64 at {@link #BUCKET_HASH_AT}. */
+    public static final int BUCKET_HASH_AT = 4;
+    public static final int BUCKET_LENGTH = BUCKET_HASH_AT + 8;
     /** Shortest frame that can hold the fixed fields (empty name, no buckets). */
     public static final int MIN_LENGTH = NAME_OFFSET + AFTER_NAME_FIXED_LENGTH;
 
@@ -41,15 +47,15 @@ public final class BucketDigestFlyweight extends ShelfFrameFlyweight<BucketDiges
      * {@link #putBucket}.
      */
     public int encode(final byte[] shelfName, final int level, final int prefix, final int bucketCount) {
-        Names.check(shelfName);
+        ShelfName.check(shelfName);
         if (level < 0 || level > WireLimits.MAX_BUCKET_LEVEL || bucketCount < 0 || bucketCount > WireLimits.MAX_BUCKETS) {
             throw new IllegalArgumentException("level 0..32 and 0..64 buckets, got " + level + ", " + bucketCount);
         }
         putName(shelfName);
         final int l = offset + NAME_OFFSET + shelfName.length;
-        putU8(l, level);
-        mutableBuffer.putInt(l + 1, prefix, LE);
-        putU8(l + 5, bucketCount);
+        putU8(l + LEVEL_AFTER_NAME, level);
+        mutableBuffer.putInt(l + PREFIX_AFTER_NAME, prefix, LE);
+        putU8(l + BUCKET_COUNT_AFTER_NAME, bucketCount);
         return NAME_OFFSET + shelfName.length + AFTER_NAME_FIXED_LENGTH + bucketCount * BUCKET_LENGTH;
     }
 
@@ -69,28 +75,24 @@ public final class BucketDigestFlyweight extends ShelfFrameFlyweight<BucketDiges
     public BucketDigestFlyweight putBucket(final int i, final long bookCount, final long hash) {
         final int at = bucketOffset(i);
         putU32(at, bookCount);
-        mutableBuffer.putLong(at + 4, hash, LE);
+        mutableBuffer.putLong(at + BUCKET_HASH_AT, hash, LE);
         return this;
     }
 
-    private int levelIndex() {
-        return afterName();
-    }
-
     public int level() {
-        return u8(levelIndex());
+        return u8(afterName() + LEVEL_AFTER_NAME);
     }
 
     public int prefix() {
-        return buffer.getInt(levelIndex() + 1, LE);
+        return buffer.getInt(afterName() + PREFIX_AFTER_NAME, LE);
     }
 
     public int bucketCount() {
-        return u8(levelIndex() + 5);
+        return u8(afterName() + BUCKET_COUNT_AFTER_NAME);
     }
 
     private int bucketOffset(final int i) {
-        return levelIndex() + AFTER_NAME_FIXED_LENGTH + i * BUCKET_LENGTH;
+        return afterName() + AFTER_NAME_FIXED_LENGTH + i * BUCKET_LENGTH;
     }
 
     public long bucketBookCount(final int i) {
@@ -98,7 +100,7 @@ public final class BucketDigestFlyweight extends ShelfFrameFlyweight<BucketDiges
     }
 
     public long bucketHash(final int i) {
-        return buffer.getLong(bucketOffset(i) + 4, LE);
+        return buffer.getLong(bucketOffset(i) + BUCKET_HASH_AT, LE);
     }
 
     @Override

@@ -29,8 +29,12 @@ import java.nio.ByteOrder;
  * <p>
  * A flyweight: {@link #wrap} it over a buffer, read or write fields in place, no allocation.
  * It does not validate; call {@link MessageDecoder#validate} on received bytes first.
+ * <p>
+ * The one header root: every per-frame flyweight extends it through {@link MessageFlyweight} (as Aeron's
+ * {@code DataHeaderFlyweight extends HeaderFlyweight}), so the header is read and written here only. It also
+ * holds the little-endian field helpers the frame flyweights share.
  */
-public final class HeaderFlyweight {
+public class HeaderFlyweight {
     public static final int MAGIC = 0xC7;
     public static final int VERSION = 1;
     public static final int LENGTH = 32;
@@ -55,10 +59,11 @@ public final class HeaderFlyweight {
     public static final int FLAGS_OFFSET = TYPE_OFFSET + 1;
     public static final int TRANSACTION_ID_OFFSET = FLAGS_OFFSET + 1;
     public static final int SENDER_ID_OFFSET = TRANSACTION_ID_OFFSET + 8;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private DirectBuffer buffer;
-    private MutableDirectBuffer mutableBuffer;
-    private int offset;
+    protected DirectBuffer buffer;
+    protected MutableDirectBuffer mutableBuffer;
+    protected int offset;
 
     public HeaderFlyweight wrap(final DirectBuffer buffer, final int offset) {
         this.buffer = buffer;
@@ -71,19 +76,14 @@ public final class HeaderFlyweight {
         return buffer;
     }
 
+    /** Start of the wrapped message in {@link #buffer()}. */
     public int offset() {
         return offset;
     }
 
     /** Writes magic, version, type, flags, transaction id and sender id. */
     public HeaderFlyweight encode(final int type, final int flags, final long transactionId, final NodeId sender) {
-        mutableBuffer.putByte(offset + MAGIC_OFFSET, (byte) MAGIC);
-        mutableBuffer.putByte(offset + VERSION_OFFSET, (byte) VERSION);
-        mutableBuffer.putByte(offset + TYPE_OFFSET, (byte) type);
-        mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
-        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, transactionId, ByteOrder.LITTLE_ENDIAN);
-        sender.write(mutableBuffer, offset + SENDER_ID_OFFSET);
-        return this;
+        return encode(type, flags, transactionId, sender.hi(), sender.mid(), sender.lo());
     }
 
     /** Primitive form of {@link #encode(int, int, long, NodeId)}: the sender id as its three words. */
@@ -93,7 +93,7 @@ public final class HeaderFlyweight {
         mutableBuffer.putByte(offset + VERSION_OFFSET, (byte) VERSION);
         mutableBuffer.putByte(offset + TYPE_OFFSET, (byte) type);
         mutableBuffer.putByte(offset + FLAGS_OFFSET, (byte) flags);
-        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, transactionId, ByteOrder.LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, transactionId, LE);
         NodeId.write(mutableBuffer, offset + SENDER_ID_OFFSET, senderHi, senderMid, senderLo);
         return this;
     }
@@ -139,11 +139,11 @@ public final class HeaderFlyweight {
     }
 
     public long transactionId() {
-        return buffer.getLong(offset + TRANSACTION_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return buffer.getLong(offset + TRANSACTION_ID_OFFSET, LE);
     }
 
     public HeaderFlyweight transactionId(final long id) {
-        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, id, ByteOrder.LITTLE_ENDIAN);
+        mutableBuffer.putLong(offset + TRANSACTION_ID_OFFSET, id, LE);
         return this;
     }
 
@@ -162,5 +162,36 @@ public final class HeaderFlyweight {
     /** Allocates a NodeId: for slow paths (new contacts, logs). */
     public NodeId sender() {
         return NodeId.read(buffer, offset + SENDER_ID_OFFSET);
+    }
+
+    final int u8(final int index) {
+        return buffer.getByte(index) & 0xFF;
+    }
+
+    final int u16(final int index) {
+        return buffer.getShort(index, LE) & 0xFFFF;
+    }
+
+    final long u32(final int index) {
+        return buffer.getInt(index, LE) & 0xFFFF_FFFFL;
+    }
+
+    final void putU8(final int index, final int value) {
+        mutableBuffer.putByte(index, (byte) value);
+    }
+
+    final void putU16(final int index, final int value) {
+        mutableBuffer.putShort(index, (short) value, LE);
+    }
+
+    final void putU32(final int index, final long value) {
+        mutableBuffer.putInt(index, (int) value, LE);
+    }
+
+    /** Copies {@code length} bytes at {@code index} into a new String (UTF-8): slow path. */
+    final String utf8(final int index, final int length) {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(index, bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -56,8 +56,8 @@ public final class MessageDecoder {
             case MessageType.FIND_NODE -> fixed(length, FindNodeFlyweight.LENGTH);
             case MessageType.FIND_VALUE -> fixed(length, FindValueFlyweight.LENGTH);
             case MessageType.NODES -> nodes(buffer, offset, length);
-            case MessageType.VALUE -> value(buffer, offset, length, ValueFlyweight.VALUE_LENGTH_OFFSET);
-            case MessageType.STORE -> value(buffer, offset, length, StoreFlyweight.VALUE_LENGTH_OFFSET);
+            case MessageType.VALUE -> value(buffer, offset, length, ValueFlyweight.TOKEN_OFFSET);
+            case MessageType.STORE -> value(buffer, offset, length, StoreFlyweight.TOKEN_OFFSET);
             case MessageType.STORE_RESULT -> fixed(length, StoreResultFlyweight.LENGTH);
             case MessageType.ERROR -> error(buffer, offset, length);
             case MessageType.SHELF_DIGEST -> shelfDigest(buffer, offset, length);
@@ -105,13 +105,13 @@ public final class MessageDecoder {
         return length == NodesFlyweight.length(count4, count6) ? DecodeReason.OK : DecodeReason.BAD_LENGTH;
     }
 
-    /** VALUE and STORE: a u32 value length right before the value bytes, which end the frame. */
-    private static int value(final DirectBuffer buffer, final int offset, final int length, final int valueLengthOffset) {
-        final int valueOffset = valueLengthOffset + 4;
+    /** VALUE and STORE: their shared part ({@link PublishedValueFlyweight}) at {@code part}; the value ends the frame. */
+    private static int value(final DirectBuffer buffer, final int offset, final int length, final int part) {
+        final int valueOffset = part + PublishedValueFlyweight.VALUE_AT;
         if (length < valueOffset) {
             return DecodeReason.TOO_SHORT;
         }
-        final long valueLength = buffer.getInt(offset + valueLengthOffset, LE) & 0xFFFF_FFFFL;
+        final long valueLength = buffer.getInt(offset + part + PublishedValueFlyweight.VALUE_LENGTH_AT, LE) & 0xFFFF_FFFFL;
         if (valueLength > WireLimits.MAX_VALUE) {
             return DecodeReason.TOO_LARGE;
         }
@@ -129,24 +129,6 @@ public final class MessageDecoder {
         return length == ErrorFlyweight.MESSAGE_OFFSET + messageLength ? DecodeReason.OK : DecodeReason.BAD_LENGTH;
     }
 
-    /** True if the byte is in the shelf-name charset {@code [A-Za-z0-9_-]}. */
-    public static boolean isNameByte(final int b) {
-        return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || b == '_' || b == '-';
-    }
-
-    /** Checks a shelf name already known to lie inside the frame: {@code [A-Za-z0-9_-]{1,64}}. */
-    private static boolean validName(final DirectBuffer buffer, final int index, final int nameLength) {
-        if (nameLength < 1 || nameLength > WireLimits.MAX_SHELF_NAME) {
-            return false;
-        }
-        for (int i = 0; i < nameLength; i++) {
-            if (!isNameByte(buffer.getByte(index + i) & 0xFF)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static int shelfDigest(final DirectBuffer buffer, final int offset, final int length) {
         if (length < ShelfDigestFlyweight.SHELVES_OFFSET) {
             return DecodeReason.TOO_SHORT;
@@ -155,7 +137,7 @@ public final class MessageDecoder {
         final int end = offset + length;
         int pos = offset + ShelfDigestFlyweight.SHELVES_OFFSET;
         for (int i = 0; i < count; i++) {
-            if (pos + 1 > end) {
+            if (pos + ShelfDigestFlyweight.ENTRY_NAME_AT > end) {
                 return DecodeReason.BAD_LENGTH;
             }
             final int nameLength = buffer.getByte(pos) & 0xFF;
@@ -163,7 +145,7 @@ public final class MessageDecoder {
             if (next > end) {
                 return DecodeReason.BAD_LENGTH;
             }
-            if (!validName(buffer, pos + 1, nameLength)) {
+            if (!ShelfName.valid(buffer, pos + ShelfDigestFlyweight.ENTRY_NAME_AT, nameLength)) {
                 return DecodeReason.BAD_NAME;
             }
             pos = next;
@@ -180,11 +162,11 @@ public final class MessageDecoder {
         if (levelOffset + BucketDigestFlyweight.AFTER_NAME_FIXED_LENGTH > length) {
             return DecodeReason.BAD_LENGTH;
         }
-        if (!validName(buffer, offset + BucketDigestFlyweight.NAME_OFFSET, nameLength)) {
+        if (!ShelfName.valid(buffer, offset + BucketDigestFlyweight.NAME_OFFSET, nameLength)) {
             return DecodeReason.BAD_NAME;
         }
-        final int level = buffer.getByte(offset + levelOffset) & 0xFF;
-        final int buckets = buffer.getByte(offset + levelOffset + 5) & 0xFF;
+        final int level = buffer.getByte(offset + levelOffset + BucketDigestFlyweight.LEVEL_AFTER_NAME) & 0xFF;
+        final int buckets = buffer.getByte(offset + levelOffset + BucketDigestFlyweight.BUCKET_COUNT_AFTER_NAME) & 0xFF;
         if (level > WireLimits.MAX_BUCKET_LEVEL || buckets > WireLimits.MAX_BUCKETS) {
             return DecodeReason.TOO_LARGE;
         }
@@ -199,14 +181,14 @@ public final class MessageDecoder {
         }
         final int nameLength = buffer.getByte(offset + BookRequestFlyweight.NAME_LENGTH_OFFSET) & 0xFF;
         final int countOffset = BookRequestFlyweight.NAME_OFFSET + nameLength;
-        if (countOffset + 2 > length) {
+        if (countOffset + BookRequestFlyweight.COUNT_LENGTH > length) {
             return DecodeReason.BAD_LENGTH;
         }
-        if (!validName(buffer, offset + BookRequestFlyweight.NAME_OFFSET, nameLength)) {
+        if (!ShelfName.valid(buffer, offset + BookRequestFlyweight.NAME_OFFSET, nameLength)) {
             return DecodeReason.BAD_NAME;
         }
         final int count = buffer.getShort(offset + countOffset, LE) & 0xFFFF;
-        return length == countOffset + 2 + count * 8 ? DecodeReason.OK : DecodeReason.BAD_LENGTH;
+        return length == BookRequestFlyweight.lengthOf(nameLength, count) ? DecodeReason.OK : DecodeReason.BAD_LENGTH;
     }
 
     private static int books(final DirectBuffer buffer, final int offset, final int length) {
@@ -215,45 +197,45 @@ public final class MessageDecoder {
         }
         final int nameLength = buffer.getByte(offset + BooksFlyweight.NAME_LENGTH_OFFSET) & 0xFF;
         final int countOffset = BooksFlyweight.NAME_OFFSET + nameLength;
-        if (countOffset + 2 > length) {
+        if (countOffset + BooksFlyweight.COUNT_LENGTH > length) {
             return DecodeReason.BAD_LENGTH;
         }
-        if (!validName(buffer, offset + BooksFlyweight.NAME_OFFSET, nameLength)) {
+        if (!ShelfName.valid(buffer, offset + BooksFlyweight.NAME_OFFSET, nameLength)) {
             return DecodeReason.BAD_NAME;
         }
         final int count = buffer.getShort(offset + countOffset, LE) & 0xFFFF;
         final int end = offset + length;
-        int pos = offset + countOffset + 2;
+        int pos = offset + countOffset + BooksFlyweight.COUNT_LENGTH;
         for (int i = 0; i < count; i++) {
             // Each step checks the bytes it is about to read; positions stay below end <= MAX_MESSAGE + offset.
-            if (pos + 2 > end) {
+            if (pos + BooksFlyweight.BOOK_KEY_AT > end) {
                 return DecodeReason.BAD_LENGTH;
             }
             final int keyLength = buffer.getShort(pos, LE) & 0xFFFF;
             if (keyLength == 0) {
                 return DecodeReason.BAD_LENGTH;
             }
-            if (keyLength > WireLimits.MAX_BOOK_KEY) {
+            if (!BookKey.validLength(keyLength)) {
                 return DecodeReason.TOO_LARGE;
             }
-            final int authorNameLengthAt = pos + 2 + keyLength + NodeId.BYTES;
-            if (authorNameLengthAt + 1 > end) {
+            final int afterKey = pos + BooksFlyweight.BOOK_KEY_AT + keyLength;
+            if (afterKey + BooksFlyweight.AUTHOR_NAME_AFTER_KEY > end) {
                 return DecodeReason.BAD_LENGTH;
             }
-            final int authorNameLength = buffer.getByte(authorNameLengthAt) & 0xFF;
-            final int dataLengthAt = authorNameLengthAt + 1 + authorNameLength + 8 + 4 + 1;
-            if (dataLengthAt + 4 > end) {
+            final int authorNameLength = buffer.getByte(afterKey + BooksFlyweight.AUTHOR_NAME_LENGTH_AFTER_KEY) & 0xFF;
+            final int version = afterKey + BooksFlyweight.AUTHOR_NAME_AFTER_KEY + authorNameLength;
+            if (version + BooksFlyweight.DATA_AFTER_VERSION > end) {
                 return DecodeReason.BAD_LENGTH;
             }
-            final long dataLength = buffer.getInt(dataLengthAt, LE) & 0xFFFF_FFFFL;
+            final long dataLength = buffer.getInt(version + BooksFlyweight.DATA_LENGTH_AFTER_VERSION, LE) & 0xFFFF_FFFFL;
             if (dataLength > WireLimits.MAX_VALUE) {
                 return DecodeReason.TOO_LARGE;
             }
-            long next = dataLengthAt + 4 + dataLength;
+            long next = version + BooksFlyweight.DATA_AFTER_VERSION + dataLength;
             if (next > end) {
                 return DecodeReason.BAD_LENGTH;
             }
-            if ((buffer.getByte(dataLengthAt - 1) & BooksFlyweight.FLAG_SIGNED) != 0) {
+            if ((buffer.getByte(version + BooksFlyweight.FLAGS_AFTER_VERSION) & BooksFlyweight.FLAG_SIGNED) != 0) {
                 // Signature block: marker then signed ttl, key, signature (BooksFlyweight).
                 if (next + BooksFlyweight.SIGNED_EXTRA_LENGTH > end
                     || (buffer.getShort((int) next, LE) & 0xFFFF) != BooksFlyweight.SIGNATURE_MARKER) {

@@ -29,8 +29,13 @@ package chisme.wire;
 public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyweight> {
     public static final int SHELF_COUNT_OFFSET = BODY_OFFSET;
     public static final int SHELVES_OFFSET = SHELF_COUNT_OFFSET + 1;
+    // In-entry offsets (class diagram): name length u8 at E + 0, name at E + 1; from N = E + 1 + name length:
+    public static final int ENTRY_NAME_AT = 1;
+    public static final int BOOK_COUNT_AFTER_NAME = 0;
+    public static final int HASH_HI_AFTER_NAME = BOOK_COUNT_AFTER_NAME + 4;
+    public static final int HASH_LO_AFTER_NAME = HASH_HI_AFTER_NAME + 8;
     /** Bytes of an entry besides its name: name length u8, book count u32, hash 16. */
-    public static final int ENTRY_FIXED_LENGTH = 1 + 4 + 16;
+    public static final int ENTRY_FIXED_LENGTH = ENTRY_NAME_AT + HASH_LO_AFTER_NAME + 8;
     /** Most shelves in one digest (the count is a u8). */
     public static final int MAX_SHELVES = 255;
 
@@ -57,17 +62,18 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
      * {@code [A-Za-z0-9_-]{1,64}} (checked). Returns the total length so far.
      */
     public int appendShelf(final byte[] name, final long bookCount, final long hashHi, final long hashLo) {
-        Names.check(name);
+        ShelfName.check(name);
         final int count = shelfCount();
         if (count >= MAX_SHELVES) {
             throw new IllegalStateException("a digest holds at most 255 shelves");
         }
         final int at = offset + limit;
         putU8(at, name.length);
-        mutableBuffer.putBytes(at + 1, name);
-        putU32(at + 1 + name.length, bookCount);
-        mutableBuffer.putLong(at + 5 + name.length, hashHi, java.nio.ByteOrder.BIG_ENDIAN);
-        mutableBuffer.putLong(at + 13 + name.length, hashLo, java.nio.ByteOrder.BIG_ENDIAN);
+        mutableBuffer.putBytes(at + ENTRY_NAME_AT, name);
+        final int n = at + ENTRY_NAME_AT + name.length;
+        putU32(n + BOOK_COUNT_AFTER_NAME, bookCount);
+        mutableBuffer.putLong(n + HASH_HI_AFTER_NAME, hashHi, java.nio.ByteOrder.BIG_ENDIAN);
+        mutableBuffer.putLong(n + HASH_LO_AFTER_NAME, hashLo, java.nio.ByteOrder.BIG_ENDIAN);
         putU8(offset + SHELF_COUNT_OFFSET, count + 1);
         limit += ENTRY_FIXED_LENGTH + name.length;
         return limit;
@@ -93,31 +99,35 @@ public final class ShelfDigestFlyweight extends MessageFlyweight<ShelfDigestFlyw
 
     /** Index in {@link #buffer()} of the entry's first name byte. */
     public int shelfNameOffset(final int entry) {
-        return entry + 1;
+        return entry + ENTRY_NAME_AT;
+    }
+
+    private int afterName(final int entry) {
+        return shelfNameOffset(entry) + shelfNameLength(entry);
     }
 
     /** True if the entry's name equals {@code name} byte for byte; no allocation. */
     public boolean shelfNameEquals(final int entry, final byte[] name) {
-        return Names.equals(buffer, entry + 1, shelfNameLength(entry), name);
+        return ShelfName.equals(buffer, shelfNameOffset(entry), shelfNameLength(entry), name);
     }
 
     /** Allocates: slow path. */
     public String shelfNameAsString(final int entry) {
-        return utf8(entry + 1, shelfNameLength(entry));
+        return utf8(shelfNameOffset(entry), shelfNameLength(entry));
     }
 
     public long shelfBookCount(final int entry) {
-        return u32(entry + 1 + shelfNameLength(entry));
+        return u32(afterName(entry) + BOOK_COUNT_AFTER_NAME);
     }
 
     /** First 8 bytes of the summary hash, big-endian (byte 0 most significant). */
     public long shelfHashHi(final int entry) {
-        return buffer.getLong(entry + 5 + shelfNameLength(entry), java.nio.ByteOrder.BIG_ENDIAN);
+        return buffer.getLong(afterName(entry) + HASH_HI_AFTER_NAME, java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     /** Last 8 bytes of the summary hash, big-endian. */
     public long shelfHashLo(final int entry) {
-        return buffer.getLong(entry + 13 + shelfNameLength(entry), java.nio.ByteOrder.BIG_ENDIAN);
+        return buffer.getLong(afterName(entry) + HASH_LO_AFTER_NAME, java.nio.ByteOrder.BIG_ENDIAN);
     }
 
     @Override

@@ -25,7 +25,7 @@ public abstract class ShelfFrameFlyweight<T extends ShelfFrameFlyweight<T>> exte
     }
 
     public boolean nameEquals(final byte[] name) {
-        return Names.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
+        return ShelfName.equals(buffer, offset + NAME_OFFSET, nameLength(), name);
     }
 
     /** Allocates: slow path. */
@@ -33,7 +33,7 @@ public abstract class ShelfFrameFlyweight<T extends ShelfFrameFlyweight<T>> exte
         return utf8(offset + NAME_OFFSET, nameLength());
     }
 
-    /** Writes the name's length and bytes (checked by the caller with {@link Names#check}). */
+    /** Writes the name's length and bytes (checked by the caller with {@link ShelfName#check}). */
     protected final void putName(final byte[] shelfName) {
         putU8(offset + NAME_LENGTH_OFFSET, shelfName.length);
         mutableBuffer.putBytes(offset + NAME_OFFSET, shelfName);

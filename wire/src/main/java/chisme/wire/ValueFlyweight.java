@@ -26,15 +26,13 @@ import org.agrona.DirectBuffer;
  *  +---------------------------------------------------------------+  68 + value length
  * </pre>
  */
-public final class ValueFlyweight extends MessageFlyweight<ValueFlyweight> {
+public final class ValueFlyweight extends PublishedValueFlyweight<ValueFlyweight> {
     public static final int TOKEN_OFFSET = BODY_OFFSET;
-    public static final int PUBLISHER_OFFSET = TOKEN_OFFSET + 8;
-    public static final int TTL_OFFSET = PUBLISHER_OFFSET + NodeId.BYTES;
-    public static final int VALUE_LENGTH_OFFSET = TTL_OFFSET + 4;
-    public static final int VALUE_OFFSET = VALUE_LENGTH_OFFSET + 4;
+    public static final int VALUE_LENGTH_OFFSET = TOKEN_OFFSET + VALUE_LENGTH_AT;
+    public static final int VALUE_OFFSET = TOKEN_OFFSET + VALUE_AT;
 
     public ValueFlyweight() {
-        super(MessageType.VALUE);
+        super(MessageType.VALUE, TOKEN_OFFSET);
     }
 
     /**
@@ -43,78 +41,20 @@ public final class ValueFlyweight extends MessageFlyweight<ValueFlyweight> {
      */
     public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
                       final long ttlSeconds, final int valueLength) {
-        mutableBuffer.putLong(offset + TOKEN_OFFSET, token, LE);
-        NodeId.write(mutableBuffer, offset + PUBLISHER_OFFSET, publisherHi, publisherMid, publisherLo);
-        putU32(offset + TTL_OFFSET, ttlSeconds);
-        putU32(offset + VALUE_LENGTH_OFFSET, valueLength);
-        return VALUE_OFFSET + valueLength;
+        return putPublished(token, publisherHi, publisherMid, publisherLo, ttlSeconds, valueLength);
     }
 
     /** Writes every field and copies the value; returns the total length. */
     public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
                       final long ttlSeconds, final DirectBuffer value, final int valueOffset, final int valueLength) {
-        mutableBuffer.putBytes(offset + VALUE_OFFSET, value, valueOffset, valueLength);
+        putValue(value, valueOffset, valueLength);
         return encode(token, publisherHi, publisherMid, publisherLo, ttlSeconds, valueLength);
     }
 
     /** Writes every field and copies the value; returns the total length. */
     public int encode(final long token, final long publisherHi, final long publisherMid, final int publisherLo,
                       final long ttlSeconds, final byte[] value) {
-        mutableBuffer.putBytes(offset + VALUE_OFFSET, value);
+        putValue(value);
         return encode(token, publisherHi, publisherMid, publisherLo, ttlSeconds, value.length);
-    }
-
-    public long token() {
-        return buffer.getLong(offset + TOKEN_OFFSET, LE);
-    }
-
-    public long publisherHi() {
-        return NodeId.readHi(buffer, offset + PUBLISHER_OFFSET);
-    }
-
-    public long publisherMid() {
-        return NodeId.readMid(buffer, offset + PUBLISHER_OFFSET);
-    }
-
-    public int publisherLo() {
-        return NodeId.readLo(buffer, offset + PUBLISHER_OFFSET);
-    }
-
-    /** Allocates: slow path. */
-    public NodeId publisherAsNodeId() {
-        return NodeId.read(buffer, offset + PUBLISHER_OFFSET);
-    }
-
-    /** Remaining time to live in seconds (u32). */
-    public long ttlSeconds() {
-        return u32(offset + TTL_OFFSET);
-    }
-
-    public int valueLength() {
-        return (int) u32(offset + VALUE_LENGTH_OFFSET);
-    }
-
-    /** Index in {@link #buffer()} of the first value byte. */
-    public int valueOffset() {
-        return offset + VALUE_OFFSET;
-    }
-
-    /** Copies the value into {@code dst} at {@code dstOffset}; returns its length. */
-    public int value(final byte[] dst, final int dstOffset) {
-        final int n = valueLength();
-        buffer.getBytes(offset + VALUE_OFFSET, dst, dstOffset, n);
-        return n;
-    }
-
-    /** Allocates a copy of the value: slow path. */
-    public byte[] copyValue() {
-        final byte[] out = new byte[valueLength()];
-        value(out, 0);
-        return out;
-    }
-
-    @Override
-    public int length() {
-        return VALUE_OFFSET + valueLength();
     }
 }

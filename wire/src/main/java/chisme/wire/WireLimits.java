@@ -15,14 +15,17 @@ public final class WireLimits {
     public static final int MAX_CONTACTS = 32;
     /** Longest ERROR message text in bytes. */
     public static final int MAX_ERROR_MESSAGE = 200;
-    /** Longest shelf name in bytes; names are {@code [A-Za-z0-9_-]{1,64}}. */
+    /** Longest shelf name in bytes; the rule is {@link ShelfName}. */
     public static final int MAX_SHELF_NAME = 64;
     /** Most buckets in one BUCKET_DIGEST. */
     public static final int MAX_BUCKETS = 64;
     /** Deepest BUCKET_DIGEST level: the prefix is a u32, so at most 32 prefix bits. */
     public static final int MAX_BUCKET_LEVEL = 32;
-    /** Longest book key in bytes (keys are chosen by the publisher: addresses, host names). */
-    public static final int MAX_BOOK_KEY = 256;
+    /**
+     * Longest book key in bytes (keys are chosen by the publisher: addresses, host names); {@link BookKey}
+     * applies it everywhere. 255: what the shared-state API has always accepted.
+     */
+    public static final int MAX_BOOK_KEY = 255;
     /** Bytes a FRAGMENT adds before its payload: the 32-byte header and 12 bytes of fragment fields. */
     public static final int FRAGMENT_OVERHEAD = HeaderFlyweight.LENGTH + 12;
     /** Most FRAGMENTs of one message (the count field is a u16). */

@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.wire.ShelfName;
 import chisme.node.admin.Json;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -65,7 +66,7 @@ public final class AsyncRegistry {
                 }
                 final long interval = seconds(value.get("mUpdateInterval"));
                 final long ttl = seconds(value.get("mBleachTTL"));
-                if (key == null || !key.matches("[A-Za-z0-9_-]{1,64}") || interval < 1 || ttl < 1) {
+                if (key == null || !ShelfName.valid(key) || interval < 1 || ttl < 1) {
                     problems.add(file + ": registered type '" + key + "' skipped (needs a valid name, interval and ttl)");
                     continue;
                 }

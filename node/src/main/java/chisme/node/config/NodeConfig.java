@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.wire.ShelfName;
 import chisme.node.discovery.DiscoveryConfig;
 import chisme.node.kademlia.KademliaConfig;
 import chisme.node.sharedstate.MergePolicy;
@@ -38,20 +39,21 @@ public final class NodeConfig {
     /** Problems found in UCI / registry files at conclude(): not fatal, the daemon logs them. */
     private final List<String> warnings = new ArrayList<>();
     private String name;
-    private int k = 20;
-    private int alpha = 3;
-    private long rpcTimeoutMs = 2_000;
-    private long lookupStallMs = 250;
-    private long joinRetryMinMs = 1_000;
-    private long joinRetryMaxMs = 180_000;
-    private long firstContactTimeoutMs = 5_000;
-    private long mergeCooldownMs = 10_000;
-    private int handoffStoresPerS = 80;
-    private long refreshIntervalS = 3_600;
-    private long replicateIntervalS = 3_600;
-    private long republishIntervalS = 86_400;
-    private long expireAfterS = 86_410;
-    private int maxValueBytes = 65_536;
+    // Kademlia defaults: one source, KademliaConfig (Defaults).
+    private int k = Defaults.KADEMLIA.k();
+    private int alpha = Defaults.KADEMLIA.alpha();
+    private long rpcTimeoutMs = Defaults.KADEMLIA.rpcTimeoutMs();
+    private long lookupStallMs = Defaults.KADEMLIA.lookupStallMs();
+    private long joinRetryMinMs = Defaults.KADEMLIA.joinRetryMinMs();
+    private long joinRetryMaxMs = Defaults.KADEMLIA.joinRetryMaxMs();
+    private long firstContactTimeoutMs = Defaults.KADEMLIA.firstContactTimeoutMs();
+    private long mergeCooldownMs = Defaults.KADEMLIA.mergeCooldownMs();
+    private int handoffStoresPerS = Defaults.HANDOFF_STORES_PER_S;
+    private long refreshIntervalS = Defaults.seconds(Defaults.KADEMLIA.refreshIntervalMs());
+    private long replicateIntervalS = Defaults.seconds(Defaults.KADEMLIA.replicateIntervalMs());
+    private long republishIntervalS = Defaults.seconds(Defaults.KADEMLIA.republishIntervalMs());
+    private long expireAfterS = Defaults.seconds(Defaults.KADEMLIA.expireAfterMs());
+    private int maxValueBytes = Defaults.KADEMLIA.maxValueBytes();
     private boolean persistent = true;
     private int maxTuples = 20_000;
     private int maxBooks = 20_000;
@@ -70,7 +72,7 @@ public final class NodeConfig {
     private boolean discoverContacts = true;
     private LogLevel logLevel = LogLevel.INFO;
     private final DiscoveryConfig discoveryConfig = new DiscoveryConfig();
-    private int eventLogCapacity = 1_000;
+    private int eventLogCapacity = Defaults.KADEMLIA.eventLogCapacity();
     private long minFreeDiskMb = StoreConfig.DEFAULT_MIN_FREE_DISK_BYTES >> 20;
     private long watchdogS = 30;
     private long adminIdleTimeoutS = 60;
@@ -149,7 +151,8 @@ public final class NodeConfig {
             .joinRetryMinMs(joinRetryMinMs).joinRetryMaxMs(Math.max(joinRetryMinMs, joinRetryMaxMs))
             .firstContactTimeoutMs(firstContactTimeoutMs).mergeCooldownMs(mergeCooldownMs)
             // 10 ticks a second; a rate under 10/s still sends one STORE per tick.
-            .handoffTickMs(100).handoffStoresPerTick(Math.max(1, handoffStoresPerS / 10));
+            .handoffTickMs(Defaults.HANDOFF_TICK_MS)
+            .handoffStoresPerTick((int) Math.max(1, handoffStoresPerS * Defaults.HANDOFF_TICK_MS / 1000));
     }
 
     /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
@@ -232,8 +235,8 @@ public final class NodeConfig {
         final String shelf = text.substring(0, dot).trim();
         final String key = text.substring(dot + 1, eq).trim();
         final String value = text.substring(eq + 1).trim();
-        if (!shelf.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new IllegalArgumentException("invalid shelf name '" + shelf + "'");
+        if (!ShelfName.valid(shelf)) {
+            throw new IllegalArgumentException("invalid shelf name '" + shelf + "': use " + ShelfName.RULE);
         }
         if (!SHELF_SETTINGS.contains(key)) {
             throw new IllegalArgumentException("unknown shelf setting '" + key + "' (one of " + String.join(", ", SHELF_SETTINGS) + ")");

@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.wire.ShelfName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class UciDataTypes {
         }
         for (final Map<String, String> s : sections) {
             final String name = s.get("name");
-            if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}")) {
+            if (name == null || !ShelfName.valid(name)) {
                 problems.add(file + ": dataType with invalid name '" + name + "' skipped");
                 continue;
             }

@@ -20,9 +20,12 @@ import java.util.List;
  * {@link SourcePrefix}), and when they are full a newcomer from a prefix holding fewer partials than
  * the largest holder takes the oldest partial of that holder (max-min fairness). One host sending
  * first halves that never complete from many ports used to hold all 64 slots so that honest fragmented
- * STOREs got through 1 time in 14; now it keeps at most what nobody else asks for. Anything
- * inconsistent (index out of range, a fragment length that disagrees with its siblings, total too
- * large) is dropped and counted; nothing throws. Node thread only. Allocates per partial message (slow
+ * STOREs got through 1 time in 14; now it keeps at most what nobody else asks for. Each fragment on its
+ * own was validated by {@link chisme.wire.MessageDecoder#validate} (index below count, at least 2 fragments,
+ * a payload, total within the wire limit, a non-last fragment's length consistent with total and count);
+ * what is checked here is what one fragment cannot show: a total above this node's
+ * {@link RpcConfig#maxMessageBytes()}, and agreement with its siblings (same total and count, one
+ * fragment length). Inconsistent fragments are dropped and counted; nothing throws. Node thread only. Allocates per partial message (slow
  * path: only values and books longer than a datagram are fragmented).
  */
 public final class Reassembler {
@@ -49,22 +52,18 @@ public final class Reassembler {
         void onMessage(DirectBuffer buffer, int offset, int length, InetSocketAddress source);
     }
 
-    /** Takes one FRAGMENT datagram (header already validated); calls {@code sink} when a message completes. */
+    /** Takes one FRAGMENT datagram that MessageDecoder accepted; calls {@code sink} when a message completes. */
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress source,
                            final long nowMs, final Sink sink) {
         counters.increment(CounterId.FRAGMENTS_RECEIVED);
         expire(nowMs);
-        if (length <= FragmentFlyweight.PAYLOAD_OFFSET) {
-            counters.increment(CounterId.DROP_BAD_FRAGMENT);
-            return;
-        }
         final FragmentFlyweight f = flyweight.wrap(buffer, offset, length);
         final int messageId = f.messageId();
         final int total = f.totalLength();
         final int index = f.index();
         final int count = f.count();
         final int payload = f.payloadLength();
-        if (total <= 0 || total > config.maxMessageBytes() || count < 2 || index >= count || payload > total) {
+        if (total > config.maxMessageBytes()) {
             counters.increment(CounterId.DROP_BAD_FRAGMENT);
             return;
         }
@@ -94,8 +93,9 @@ public final class Reassembler {
         } else {
             chunk = payload;
         }
-        if (chunk <= 0 || (p.chunk != 0 && p.chunk != chunk) || (long) chunk * (count - 1) >= total
-            || (long) chunk * count < total) {
+        // A last fragment fixes the others' length: (count - 1) * chunk < total <= count * chunk must hold for
+        // it too (the decoder checks this for non-last fragments only).
+        if ((p.chunk != 0 && p.chunk != chunk) || (long) chunk * count < total) {
             counters.increment(CounterId.DROP_BAD_FRAGMENT);
             return;
         }

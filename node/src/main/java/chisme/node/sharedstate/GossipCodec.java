@@ -30,14 +30,16 @@ import java.util.List;
  * Shared-state meaning of the gossip frames 0x20-0x23 on top of the wire flyweights, which own every byte
  * layout (chisme.wire, docs/wire.md). What lives here is shared-state logic only: the bucket tree steps
  * {@link #BITS_PER_LEVEL} key-hash bits per level (a wire prefix of {@code 6 * level} bits), TTLs are
- * milliseconds (whole seconds on the wire, rounded up), book keys are at most
- * {@link ShelfNames#MAX_KEY_BYTES} bytes of strict UTF-8, and decoded frames become small objects for the
- * merge (gossip is a slow path, docs/shared-state.md "Gossip").
+ * milliseconds (whole seconds on the wire, rounded up), book keys and author names are strict UTF-8, and
+ * decoded frames become small objects for the merge (gossip is a slow path, docs/shared-state.md "Gossip").
  * <p>
- * Decoders take a whole message (header included), check it with {@link MessageDecoder#validate} and the
- * rules above, and return null for junk (the caller drops and counts it); they never throw. A deflated
- * BOOKS body ({@link HeaderFlyweight#FLAG_DEFLATED}) is inflated into a scratch buffer of this codec first,
- * bounded by the message limit. Encoders write the body of a message starting at {@code offset} (the RPC
+ * Trust boundary (docs/wire.md "Decode reasons"): decoders take a whole message (header included) that
+ * {@link MessageDecoder#validate} accepted; the Dispatcher validates every datagram before any handler or
+ * reply callback sees it, so framing, names, counts and limits are not checked again here. What is checked
+ * here is what the wire decoder cannot know: the frame type a reply callback expected, the rules above, and
+ * the body of a deflated BOOKS ({@link HeaderFlyweight#FLAG_DEFLATED}), which is inflated into a scratch
+ * buffer of this codec first, bounded by the message limit, and only then validated. Junk gives null (the
+ * caller drops and counts it); decoders never throw. Encoders write the body of a message starting at {@code offset} (the RPC
  * layer writes the header) and return the body length; {@link #deflateBooks} compresses a BOOKS body in
  * place when that makes it shorter. Holds flyweights and zlib state: one instance per thread.
  */
@@ -255,7 +257,7 @@ public final class GossipCodec {
     // ---- decoders: the whole message at offset; null = invalid
 
     public List<ShelfDigest> decodeShelfDigests(final DirectBuffer b, final int offset, final int length) {
-        if (!valid(b, offset, length, MessageType.SHELF_DIGEST)) {
+        if (!isType(b, offset, MessageType.SHELF_DIGEST)) {
             return null;
         }
         final ShelfDigestFlyweight d = shelfDigest.wrap(b, offset);
@@ -274,7 +276,7 @@ public final class GossipCodec {
     }
 
     public BucketDigest decodeBucketDigest(final DirectBuffer b, final int offset, final int length) {
-        if (!valid(b, offset, length, MessageType.BUCKET_DIGEST)) {
+        if (!isType(b, offset, MessageType.BUCKET_DIGEST)) {
             return null;
         }
         final BucketDigestFlyweight d = bucketDigest.wrap(b, offset);
@@ -298,7 +300,7 @@ public final class GossipCodec {
     }
 
     public BookRequest decodeBookRequest(final DirectBuffer b, final int offset, final int length) {
-        if (!valid(b, offset, length, MessageType.BOOK_REQUEST)) {
+        if (!isType(b, offset, MessageType.BOOK_REQUEST)) {
             return null;
         }
         final BookRequestFlyweight r = bookRequest.wrap(b, offset);
@@ -324,7 +326,7 @@ public final class GossipCodec {
 
     /** A BOOKS message, plain or deflated (inflated here first, bounded); null when junk. */
     public Books decodeBooks(final DirectBuffer message, final int messageOffset, final int messageLength) {
-        if (!valid(message, messageOffset, messageLength, MessageType.BOOKS)) {
+        if (!isType(message, messageOffset, MessageType.BOOKS)) {
             return null;
         }
         DirectBuffer b = message;
@@ -340,7 +342,7 @@ public final class GossipCodec {
             // Bounded by the message limit: a decompression bomb stops there and is dropped.
             if (inflater.inflate(message, messageOffset + BODY_OFFSET, messageLength - BODY_OFFSET, plain, BODY_OFFSET,
                 WireLimits.MAX_MESSAGE - BODY_OFFSET) != DecodeReason.OK
-                || !valid(plain, 0, BODY_OFFSET + inflater.length(), MessageType.BOOKS)) {
+                || MessageDecoder.validate(plain, 0, BODY_OFFSET + inflater.length()) != DecodeReason.OK) {
                 return null;
             }
             b = plain;
@@ -351,11 +353,7 @@ public final class GossipCodec {
         final List<WireBook> out = new ArrayList<>(n);
         int book = k.firstBook();
         for (int i = 0; i < n; i++, book = k.nextBook(book)) {
-            final int keyLength = k.bookKeyLength(book);
-            if (keyLength > ShelfNames.MAX_KEY_BYTES) {
-                return null; // the wire allows 256 bytes; shared-state keys are at most 255 (ShelfNames)
-            }
-            final String key = strictUtf8(b, k.bookKeyOffset(book), keyLength);
+            final String key = strictUtf8(b, k.bookKeyOffset(book), k.bookKeyLength(book));
             final String authorName = strictUtf8(b, k.bookAuthorNameOffset(book), k.bookAuthorNameLength(book));
             if (key == null || authorName == null) {
                 return null;
@@ -366,8 +364,9 @@ public final class GossipCodec {
         return new Books(k.nameAsString(), out, continued);
     }
 
-    private static boolean valid(final DirectBuffer b, final int offset, final int length, final int type) {
-        return MessageDecoder.validate(b, offset, length) == DecodeReason.OK && (b.getByte(offset + HeaderFlyweight.TYPE_OFFSET) & 0xFF) == type;
+    /** A reply callback gets whatever validated frame answered its transaction id: check it is the one asked for. */
+    private static boolean isType(final DirectBuffer b, final int offset, final int type) {
+        return (b.getByte(offset + HeaderFlyweight.TYPE_OFFSET) & 0xFF) == type;
     }
 
     /** The wire prefix: the node's right-aligned prefix of {@code 6 * level} bits, left-aligned in a u32. */

@@ -12,7 +12,7 @@ public final class SharedStateException extends RuntimeException {
         INVALID_JSON,
         /** Valid JSON of the wrong shape, e.g. an array where an object is needed. */
         WRONG_JSON_TYPE,
-        /** Shelf name not matching [A-Za-z0-9_-]{1,64}. */
+        /** Shelf name breaking {@link chisme.wire.ShelfName}: [A-Za-z0-9_-]{1,64}. */
         INVALID_SHELF_NAME,
         /** Book key empty or longer than 255 UTF-8 bytes. */
         INVALID_KEY,

@@ -1,49 +1,35 @@
 package chisme.node.sharedstate;
 
-import java.nio.charset.StandardCharsets;
+import chisme.wire.BookKey;
+import chisme.wire.ShelfName;
 
-/** Validation of shelf names and book keys (libremesh-shared-state.md: type names are [a-zA-Z0-9_-]+). */
+/**
+ * Shared-state's errors for the one shelf-name rule ({@link ShelfName}) and key limit ({@link BookKey}) of
+ * chisme.wire: the rules live there, this class only turns a break into a {@link SharedStateException}.
+ */
 public final class ShelfNames {
-    /** Longest shelf name (docs/wire.md: name length u8, at most 64). */
-    public static final int MAX_SHELF_NAME = 64;
-    /** Longest book key in UTF-8 bytes (docs/wire.md: key length). */
-    public static final int MAX_KEY_BYTES = 255;
-
     private ShelfNames() {
     }
 
-    /** True when {@code name} is 1..64 characters of [A-Za-z0-9_-]. */
+    /** True when {@code name} follows {@link ShelfName}. */
     public static boolean valid(final CharSequence name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_SHELF_NAME) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (!validChar(name.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean validChar(final int c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        return ShelfName.valid(name);
     }
 
     /** Throws INVALID_SHELF_NAME unless {@link #valid}. */
     public static String require(final String name) {
         if (!valid(name)) {
             throw new SharedStateException(SharedStateException.Code.INVALID_SHELF_NAME,
-                "invalid shelf name '" + abbreviate(name) + "': use 1-64 characters of [A-Za-z0-9_-]");
+                "invalid shelf name '" + abbreviate(name) + "': use " + ShelfName.RULE);
         }
         return name;
     }
 
-    /** Throws INVALID_KEY for an empty key or one over 255 UTF-8 bytes. */
+    /** Throws INVALID_KEY unless the key is {@link BookKey#RULE}. */
     public static String requireKey(final String key) {
-        final int n = key.getBytes(StandardCharsets.UTF_8).length;
-        if (n == 0 || n > MAX_KEY_BYTES) {
+        if (!BookKey.valid(key)) {
             throw new SharedStateException(SharedStateException.Code.INVALID_KEY,
-                "invalid book key '" + abbreviate(key) + "': must be 1-255 UTF-8 bytes");
+                "invalid book key '" + abbreviate(key) + "': must be " + BookKey.RULE);
         }
         return key;
     }

@@ -4,8 +4,10 @@ import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Transport;
+import chisme.wire.DecodeReason;
 import chisme.wire.FragmentFlyweight;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageDecoder;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
@@ -113,15 +115,34 @@ class ReassemblerTest {
     @Test
     void shouldDropInconsistentFragments() {
         final Counters counters = new Counters();
+        final Capture capture = new Capture();
+        new MessageSender(capture, counters, RpcConfig.DEFAULT, 77).send(new UnsafeBuffer(message(3_000, 2)), 0, 3_000, SOURCE);
+        final byte[] first = capture.sent.get(0);
+        final byte[] last = capture.sent.get(capture.sent.size() - 1);
         final Reassembler r = new Reassembler(RpcConfig.DEFAULT, counters);
-        final UnsafeBuffer f = new UnsafeBuffer(new byte[100]);
-        f.putInt(FragmentFlyweight.TOTAL_LENGTH_OFFSET, 1_000_000, java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putShort(FragmentFlyweight.COUNT_OFFSET, (short) 3, java.nio.ByteOrder.LITTLE_ENDIAN);
-        r.onFragment(f, 0, 100, SOURCE, 0, (b, o, l, s) -> { });
-        f.putInt(FragmentFlyweight.TOTAL_LENGTH_OFFSET, 200, java.nio.ByteOrder.LITTLE_ENDIAN);
-        f.putShort(FragmentFlyweight.INDEX_OFFSET, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
-        r.onFragment(f, 0, 100, SOURCE, 0, (b, o, l, s) -> { });
+        r.onFragment(new UnsafeBuffer(first), 0, first.length, SOURCE, 0, (b, o, l, s) -> { });
+        // Each alone passes MessageDecoder; only a sibling shows the disagreement.
+        final UnsafeBuffer otherTotal = new UnsafeBuffer(first.clone());
+        otherTotal.putInt(FragmentFlyweight.TOTAL_LENGTH_OFFSET, 2_900, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(otherTotal, 0, first.length));
+        r.onFragment(otherTotal, 0, first.length, SOURCE, 0, (b, o, l, s) -> { });
+        final int shorter = last.length - 1; // a last fragment one byte short implies another fragment length
+        assertEquals(DecodeReason.OK, MessageDecoder.validate(new UnsafeBuffer(last), 0, shorter));
+        r.onFragment(new UnsafeBuffer(last), 0, shorter, SOURCE, 0, (b, o, l, s) -> { });
         assertEquals(2, counters.get(CounterId.DROP_BAD_FRAGMENT));
-        assertEquals(0, r.partialCount());
+        assertEquals(1, r.partialCount(), "the consistent first fragment still waits for its siblings");
+        // Over this node's own limit: the wire allows 70,000, the config may allow less.
+        final RpcConfig d = RpcConfig.DEFAULT;
+        final Reassembler small = new Reassembler(new RpcConfig(d.maxDatagramBytes(), 2_000, d.maxCallsInFlight(),
+            d.reassemblyTimeoutMs(), d.maxPartialMessages(), d.maxPartialsPerSource(), d.maxReassemblyBytes(),
+            d.requestsPerSecond(), d.requestBurst(), d.totalRequestsPerSecond(), d.totalRequestBurst(),
+            d.amplificationFactor(), d.provenAddresses(), d.provenTtlMs(), d.unverifiedRetries()), counters);
+        small.onFragment(new UnsafeBuffer(first), 0, first.length, SOURCE, 0, (b, o, l, s) -> { });
+        assertEquals(3, counters.get(CounterId.DROP_BAD_FRAGMENT));
+        // Fields one fragment can show wrong (index past count, ...) never get here: MessageDecoder drops them.
+        final UnsafeBuffer badIndex = new UnsafeBuffer(first.clone());
+        badIndex.putShort(FragmentFlyweight.INDEX_OFFSET, (short) 5, java.nio.ByteOrder.LITTLE_ENDIAN);
+        badIndex.putShort(FragmentFlyweight.COUNT_OFFSET, (short) 3, java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(DecodeReason.BAD_FRAGMENT, MessageDecoder.validate(badIndex, 0, first.length));
     }
 }

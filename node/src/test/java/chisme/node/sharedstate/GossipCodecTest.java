@@ -1,10 +1,14 @@
 package chisme.node.sharedstate;
 
 import chisme.wire.BookRequestFlyweight;
+import chisme.wire.BookKey;
 import chisme.wire.BooksFlyweight;
+import chisme.wire.DecodeReason;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.MessageDecoder;
 import chisme.wire.MessageType;
 import chisme.wire.NodeId;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shared-state view of the wire frames 0x20-0x23: round trips, tree levels, and junk refused without throwing. */
@@ -26,6 +31,27 @@ class GossipCodecTest {
     private static final NodeId SENDER = NodeId.random(new SplittableRandom(3));
     private final UnsafeBuffer buf = new UnsafeBuffer(new byte[70_000]);
     private final GossipCodec codec = new GossipCodec();
+
+    // As the Dispatcher does (docs/wire.md trust boundary): the codec only sees frames MessageDecoder accepted.
+    private List<GossipCodec.ShelfDigest> decodeShelfDigests(final DirectBuffer b, final int offset, final int length) {
+        return validated(b, offset, length) ? codec.decodeShelfDigests(b, offset, length) : null;
+    }
+
+    private GossipCodec.BucketDigest decodeBucketDigest(final DirectBuffer b, final int offset, final int length) {
+        return validated(b, offset, length) ? codec.decodeBucketDigest(b, offset, length) : null;
+    }
+
+    private GossipCodec.BookRequest decodeBookRequest(final DirectBuffer b, final int offset, final int length) {
+        return validated(b, offset, length) ? codec.decodeBookRequest(b, offset, length) : null;
+    }
+
+    private GossipCodec.Books decodeBooks(final DirectBuffer b, final int offset, final int length) {
+        return validated(b, offset, length) ? codec.decodeBooks(b, offset, length) : null;
+    }
+
+    private static boolean validated(final DirectBuffer b, final int offset, final int length) {
+        return MessageDecoder.validate(b, offset, length) == DecodeReason.OK;
+    }
 
     /** Writes a header of {@code type} at {@code offset}, as the RPC layer does after the body is encoded. */
     private void header(final int offset, final int type) {
@@ -39,11 +65,11 @@ class GossipCodecTest {
         header(5, MessageType.SHELF_DIGEST);
         assertEquals(1 + 21 + 7 + 21 + 5, n);
         assertEquals(GossipCodec.shelfDigestBytes("pirania") + GossipCodec.shelfDigestBytes("a-b_c") + 1, n);
-        assertEquals(in, codec.decodeShelfDigests(buf, 5, H + n));
-        assertNull(codec.decodeShelfDigests(buf, 5, H + n - 1), "truncated");
-        assertNull(codec.decodeShelfDigests(buf, 5, H + n + 1), "trailing byte");
+        assertEquals(in, decodeShelfDigests(buf, 5, H + n));
+        assertNull(decodeShelfDigests(buf, 5, H + n - 1), "truncated");
+        assertNull(decodeShelfDigests(buf, 5, H + n + 1), "trailing byte");
         header(5, MessageType.BUCKET_DIGEST);
-        assertNull(codec.decodeShelfDigests(buf, 5, H + n), "another frame type");
+        assertNull(decodeShelfDigests(buf, 5, H + n), "another frame type");
     }
 
     @Test
@@ -51,7 +77,7 @@ class GossipCodecTest {
         final int n = codec.encodeShelfDigests(buf, 0, List.of());
         header(0, MessageType.SHELF_DIGEST);
         assertEquals(1, n, "equal shelves: the reply body is one count byte");
-        assertEquals(List.of(), codec.decodeShelfDigests(buf, 0, H + n));
+        assertEquals(List.of(), decodeShelfDigests(buf, 0, H + n));
     }
 
     @Test
@@ -62,7 +88,7 @@ class GossipCodecTest {
         hashes[3] = 77;
         final int n = codec.encodeBucketDigest(buf, 0, "s", 2, 0xABC, counts, hashes);
         header(0, MessageType.BUCKET_DIGEST);
-        final GossipCodec.BucketDigest d = codec.decodeBucketDigest(buf, 0, H + n);
+        final GossipCodec.BucketDigest d = decodeBucketDigest(buf, 0, H + n);
         assertEquals("s", d.shelf());
         assertEquals(2, d.level());
         assertEquals(0xABC, d.prefix());
@@ -71,48 +97,48 @@ class GossipCodecTest {
         assertEquals(12, buf.getByte(H + 2), "wire.md level = prefix bits");
         assertEquals(0xABC << 20, buf.getInt(H + 3, ByteOrder.LITTLE_ENDIAN), "prefix left-aligned as wire.md says");
         final int m = codec.encodeBucketDigest(buf, 0, "s", 1, 5, null, null);
-        assertEquals(5, codec.decodeBucketDigest(buf, 0, H + m).prefix());
-        assertEquals(0, codec.decodeBucketDigest(buf, 0, H + m).counts().length, "a request carries no buckets");
+        assertEquals(5, decodeBucketDigest(buf, 0, H + m).prefix());
+        assertEquals(0, decodeBucketDigest(buf, 0, H + m).counts().length, "a request carries no buckets");
         buf.putByte(H + 2, (byte) 7);
-        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "levels are whole 6-bit steps");
+        assertNull(decodeBucketDigest(buf, 0, H + m), "levels are whole 6-bit steps");
         buf.putByte(H + 2, (byte) 30);
         buf.putInt(H + 3, 0, ByteOrder.LITTLE_ENDIAN);
-        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "deeper than the tree");
+        assertNull(decodeBucketDigest(buf, 0, H + m), "deeper than the tree");
         buf.putByte(H + 2, (byte) 6);
         buf.putInt(H + 3, (5 << 26) | 1, ByteOrder.LITTLE_ENDIAN);
-        assertNull(codec.decodeBucketDigest(buf, 0, H + m), "bits below the prefix must be zero");
+        assertNull(decodeBucketDigest(buf, 0, H + m), "bits below the prefix must be zero");
     }
 
     @Test
     void shouldRejectBucketCountsOtherThanNoneOrAll() {
         final int n = codec.encodeBucketDigest(buf, 0, "s", 0, 0, new int[3], new long[3]);
         header(0, MessageType.BUCKET_DIGEST);
-        assertNull(codec.decodeBucketDigest(buf, 0, H + n));
+        assertNull(decodeBucketDigest(buf, 0, H + n));
     }
 
     @Test
     void shouldRoundTripBookRequest() {
         final int n = codec.encodeBookRequest(buf, 0, "s", 1, 5, new long[] {1, 2}, new long[] {3, 4});
         header(0, MessageType.BOOK_REQUEST);
-        final GossipCodec.BookRequest r = codec.decodeBookRequest(buf, 0, H + n);
+        final GossipCodec.BookRequest r = decodeBookRequest(buf, 0, H + n);
         assertEquals(1, r.level());
         assertEquals(5, r.prefix());
         assertArrayEquals(new long[] {1, 2}, r.keyHashes());
         assertArrayEquals(new long[] {3, 4}, r.entryHashes());
         assertTrue(new BookRequestFlyweight().wrap(buf, 0).isRangeRequest());
         assertEquals((6L << 32) | (5L << 26), new BookRequestFlyweight().wrap(buf, 0).keyHash(0), "range word as wire.md says");
-        assertNull(codec.decodeBookRequest(buf, 0, H + n - 3));
+        assertNull(decodeBookRequest(buf, 0, H + n - 3));
         final int leaf = codec.encodeBookRequest(buf, 0, "s", ShelfIndex.MAX_LEVEL + 1, 7, new long[0], new long[0]);
-        assertEquals(ShelfIndex.MAX_LEVEL + 1, codec.decodeBookRequest(buf, 0, H + leaf).level(), "a leaf below the deepest bucket level");
+        assertEquals(ShelfIndex.MAX_LEVEL + 1, decodeBookRequest(buf, 0, H + leaf).level(), "a leaf below the deepest bucket level");
         new BookRequestFlyweight().wrap(buf, 0).encode("s".getBytes(StandardCharsets.US_ASCII), 2);
-        assertNull(codec.decodeBookRequest(buf, 0, H + 1 + 1 + 2 + 16), "an even word count is no range + pairs");
+        assertNull(decodeBookRequest(buf, 0, H + 1 + 1 + 2 + 16), "an even word count is no range + pairs");
     }
 
     @Test
     void shouldRoundTripAContinuedBookRequest() {
         final int n = codec.encodeBookRequestAfter(buf, 0, "s", 1, 5, 0xF000_0000_0000_0001L, new long[] {7}, new long[] {8});
         new HeaderFlyweight().wrap(buf, 0).encode(MessageType.BOOK_REQUEST, HeaderFlyweight.FLAG_CONTINUED, 1, SENDER);
-        final GossipCodec.BookRequest r = codec.decodeBookRequest(buf, 0, H + n);
+        final GossipCodec.BookRequest r = decodeBookRequest(buf, 0, H + n);
         assertNotNull(r);
         assertTrue(r.continued());
         assertEquals(0xF000_0000_0000_0001L, r.cursor());
@@ -121,7 +147,7 @@ class GossipCodecTest {
         assertArrayEquals(new long[] {7}, r.keyHashes());
         assertArrayEquals(new long[] {8}, r.entryHashes());
         header(0, MessageType.BOOK_REQUEST); // the same words without the flag: the pair is cut in half
-        assertNull(codec.decodeBookRequest(buf, 0, H + n), "4 words without CONTINUED are no range + pairs");
+        assertNull(decodeBookRequest(buf, 0, H + n), "4 words without CONTINUED are no range + pairs");
     }
 
     @Test
@@ -135,13 +161,13 @@ class GossipCodecTest {
         final int deflated = codec.deflateBooks(buf, 0, p);
         assertTrue(deflated < p / 3, "repetitive books shrink: " + p + " -> " + deflated);
         new HeaderFlyweight().wrap(buf, 0).encode(MessageType.BOOKS, HeaderFlyweight.FLAG_DEFLATED | HeaderFlyweight.FLAG_CONTINUED, 1, SENDER);
-        final GossipCodec.Books b = codec.decodeBooks(buf, 0, deflated);
+        final GossipCodec.Books b = decodeBooks(buf, 0, deflated);
         assertEquals(300, b.books().size());
         assertTrue(b.continued());
         assertEquals("10.0.1.299", b.books().get(299).key());
         assertEquals("{\"host\":\"node-299\"}", new String(b.books().get(299).data(), StandardCharsets.UTF_8));
         buf.putByte(H + deflated / 2, (byte) (buf.getByte(H + deflated / 2) ^ 0x5A));
-        assertNull(codec.decodeBooks(buf, 0, deflated), "a corrupted stream is junk, not an exception");
+        assertNull(decodeBooks(buf, 0, deflated), "a corrupted stream is junk, not an exception");
         final int small = codec.beginBooks(buf, 0, "s");
         assertEquals(small, codec.deflateBooks(buf, 0, small), "bodies under 512 bytes stay plain");
     }
@@ -177,7 +203,7 @@ class GossipCodecTest {
             42, 1_500, false, "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
         final int p = codec.appendBook("k2".getBytes(StandardCharsets.UTF_8), author, new byte[0], 43, 9, true, new byte[0]);
         header(0, MessageType.BOOKS);
-        final GossipCodec.Books b = codec.decodeBooks(buf, 0, p);
+        final GossipCodec.Books b = decodeBooks(buf, 0, p);
         assertEquals("shelf", b.shelf());
         assertEquals(2, b.books().size());
         assertEquals("k1", b.books().get(0).key());
@@ -189,7 +215,7 @@ class GossipCodecTest {
         assertTrue(b.books().get(1).tombstone());
         assertEquals(1_000, b.books().get(1).ttlMs(), "9 ms still leaves a second, never 0");
         for (int cut = 0; cut < p; cut++) {
-            assertNull(codec.decodeBooks(buf, 0, cut), "truncated at " + cut);
+            assertNull(decodeBooks(buf, 0, cut), "truncated at " + cut);
         }
     }
 
@@ -213,19 +239,22 @@ class GossipCodecTest {
     @Test
     void shouldRejectKeysTheStoreWouldRefuse() {
         final NodeId author = NodeId.random(new SplittableRandom(4));
-        final byte[] key256 = new byte[256];
-        Arrays.fill(key256, (byte) 'k');
+        final byte[] key255 = new byte[BookKey.MAX_BYTES];
+        Arrays.fill(key255, (byte) 'k');
         codec.beginBooks(buf, 0, "s");
-        int p = codec.appendBook(key256, author, new byte[0], 1, 1_000, false, "{}".getBytes(StandardCharsets.UTF_8));
+        int p = codec.appendBook(key255, author, new byte[0], 1, 1_000, false, "{}".getBytes(StandardCharsets.UTF_8));
         header(0, MessageType.BOOKS);
-        assertNull(codec.decodeBooks(buf, 0, p), "the wire allows 256-byte keys, shared-state 255");
+        assertEquals(new String(key255, StandardCharsets.UTF_8), decodeBooks(buf, 0, p).books().get(0).key(), "255 bytes: the limit");
+        codec.beginBooks(buf, 0, "s");
+        assertThrows(IllegalArgumentException.class, () -> codec.appendBook(Arrays.copyOf(key255, 256), author, new byte[0], 1,
+            1_000, false, "{}".getBytes(StandardCharsets.UTF_8)), "one key limit on the wire and in shared-state (BookKey)");
         codec.beginBooks(buf, 0, "s");
         p = codec.appendBook(new byte[] {(byte) 0xC3, 0x28}, author, new byte[0], 1, 1_000, false, "{}".getBytes(StandardCharsets.UTF_8));
-        assertNull(codec.decodeBooks(buf, 0, p), "a key that is not UTF-8");
+        assertNull(decodeBooks(buf, 0, p), "a key that is not UTF-8");
         codec.beginBooks(buf, 0, "s");
         p = codec.appendBook("k".getBytes(StandardCharsets.UTF_8), author, new byte[] {(byte) 0xFF}, 1, 1_000, false,
             "{}".getBytes(StandardCharsets.UTF_8));
-        assertNull(codec.decodeBooks(buf, 0, p), "an author name that is not UTF-8");
+        assertNull(decodeBooks(buf, 0, p), "an author name that is not UTF-8");
     }
 
     @Test
@@ -267,10 +296,10 @@ class GossipCodecTest {
 
     private int decodeAll(final UnsafeBuffer b, final int len) {
         int ok = 0;
-        ok += codec.decodeShelfDigests(b, 0, len) != null ? 1 : 0;
-        ok += codec.decodeBucketDigest(b, 0, len) != null ? 1 : 0;
-        ok += codec.decodeBookRequest(b, 0, len) != null ? 1 : 0;
-        ok += codec.decodeBooks(b, 0, len) != null ? 1 : 0;
+        ok += decodeShelfDigests(b, 0, len) != null ? 1 : 0;
+        ok += decodeBucketDigest(b, 0, len) != null ? 1 : 0;
+        ok += decodeBookRequest(b, 0, len) != null ? 1 : 0;
+        ok += decodeBooks(b, 0, len) != null ? 1 : 0;
         return ok;
     }
 
@@ -278,9 +307,9 @@ class GossipCodecTest {
     void shouldRejectBadShelfName() {
         final int n = codec.encodeShelfDigests(buf, 0, List.of(new GossipCodec.ShelfDigest("ok", 1, 1, 1)));
         header(0, MessageType.SHELF_DIGEST);
-        assertNotNull(codec.decodeShelfDigests(buf, 0, H + n));
+        assertNotNull(decodeShelfDigests(buf, 0, H + n));
         buf.putByte(H + 2, (byte) '/');
-        assertNull(codec.decodeShelfDigests(buf, 0, H + n));
+        assertNull(decodeShelfDigests(buf, 0, H + n));
     }
 
     @Test
@@ -290,7 +319,7 @@ class GossipCodecTest {
         k.encode("s".getBytes(StandardCharsets.US_ASCII));
         final int len = k.appendBook("key".getBytes(StandardCharsets.UTF_8), author, "a".getBytes(StandardCharsets.UTF_8), 3, 60,
             BooksFlyweight.FLAG_TOMBSTONE, new byte[0]);
-        final GossipCodec.WireBook b = codec.decodeBooks(buf, 0, len).books().get(0);
+        final GossipCodec.WireBook b = decodeBooks(buf, 0, len).books().get(0);
         assertEquals("key", b.key());
         assertEquals(60_000, b.ttlMs());
         assertTrue(b.tombstone());
