@@ -165,7 +165,9 @@ public final class BootScenarios {
             sim.network().runUntil(sim.network().nowMs() + 5_000);
         }
         if (ca.missingClosest() > 0 || cb.missingClosest() > 0) {
-            throw new IllegalStateException("a half did not converge within " + limitMs + " ms before the merge");
+            throw new IllegalStateException("a half did not converge within " + limitMs + " ms before the merge: components "
+                + ca.components() + " and " + cb.components() + ", nodes without their true closest " + ca.missingClosest() + " and "
+                + cb.missingClosest());
         }
         sim.publish(values / 2, 200, a);
         sim.publish(values - values / 2, 200, b);
