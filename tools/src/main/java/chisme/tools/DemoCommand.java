@@ -187,8 +187,8 @@ public final class DemoCommand extends CliCommand implements Callable<Integer> {
             for (final KademliaNode n : neighbours) {
                 c.staticNeighbour("127.0.0.1:" + n.localAddress().getPort());
             }
-            final SharedState ss = new SharedState(c, new InMemoryBookStore(1_000, 16 << 20, 16_384), kad.dispatcher(),
-                kad.scheduler(), Clock.SYSTEM, System::currentTimeMillis, kad.events());
+            final SharedState ss = new SharedState(c, new InMemoryBookStore(1_000, 16 << 20, 16_384), kad.host(),
+                System::currentTimeMillis, kad.events());
             ss.localAddress(kad.localAddress());
             ss.start();
             kad.start();

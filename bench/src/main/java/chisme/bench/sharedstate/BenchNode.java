@@ -1,6 +1,7 @@
 package chisme.bench.sharedstate;
 
 import chisme.node.metrics.CounterId;
+import chisme.node.host.NodeHost;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcConfig;
@@ -25,6 +26,7 @@ import java.util.SplittableRandom;
 public final class BenchNode implements AutoCloseable {
     final Counters counters = new Counters();
     final UdpTransport udp;
+    final NodeHost host;
     final NodeAgent agent;
     final Dispatcher dispatcher;
     final InMemoryBookStore store = new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536);
@@ -36,10 +38,10 @@ public final class BenchNode implements AutoCloseable {
         } catch (final UnknownHostException e) {
             throw new IllegalStateException(e);
         }
-        agent = new NodeAgent(name, Clock.SYSTEM, udp, counters);
         final SplittableRandom r = new SplittableRandom(seed);
-        dispatcher = new Dispatcher(NodeId.random(r), udp, agent, Clock.SYSTEM, counters, r,
-            RpcConfig.DEFAULT.withRate(100_000, 100_000));
+        host = NodeHost.udp(name, NodeId.random(r), udp, counters, r, RpcConfig.DEFAULT.withRate(100_000, 100_000));
+        agent = host.agent();
+        dispatcher = host.dispatcher();
     }
 
     public InetSocketAddress address() {
@@ -47,11 +49,10 @@ public final class BenchNode implements AutoCloseable {
     }
 
     public BenchNode start(final SharedStateConfig config) {
-        ss = new SharedState(config, store, dispatcher, agent, Clock.SYSTEM, System::currentTimeMillis, null);
+        ss = new SharedState(config, store, host, System::currentTimeMillis, null);
         ss.localAddress(address());
         ss.start();
-        dispatcher.start();
-        agent.start();
+        host.start();
         return this;
     }
 

@@ -10,7 +10,6 @@ import chisme.node.discovery.LinkNeighbours;
 import chisme.node.discovery.Links;
 import chisme.node.event.Event;
 import chisme.node.event.EventType;
-import chisme.node.kademlia.ContactInfo;
 import chisme.node.kademlia.KademliaNode;
 import chisme.node.sharedstate.SharedState;
 import chisme.node.security.NetworkKeyFile;
@@ -48,12 +47,9 @@ public final class NodeDaemon implements AutoCloseable {
     private final KademliaNode node;
     private final SharedState sharedState;
     private final long startedAtMs;
-    /** Kademlia contacts for shared-state's neighbour list, refreshed off the node thread (which must not block). */
-    private volatile List<InetSocketAddress> contactsCache = List.of();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean dying = new AtomicBoolean();
     private final FatalHandler fatalHandler;
-    private final ErrorReporter errors;
     private volatile String fatalReason;
     private volatile boolean stoppedCleanly;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -70,14 +66,14 @@ public final class NodeDaemon implements AutoCloseable {
     private NodeDaemon(final NodeConfig config, final DaemonLog log, final DataDirectory dataDir, final NodeStores stores,
                        final KademliaNode node, final FatalHandler fatalHandler) {
         this.fatalHandler = fatalHandler;
-        this.errors = new ErrorReporter(log, System::currentTimeMillis);
         this.config = config;
         this.log = log;
         this.dataDir = dataDir;
         this.stores = stores;
         this.node = node;
-        this.sharedState = new SharedState(config.sharedStateConfig(), stores.books(), node.dispatcher(), node.scheduler(),
-            Clock.SYSTEM, System::currentTimeMillis, node.events());
+        // Kademlia and shared-state are peers on the node's host (one socket, node thread, dispatcher).
+        this.sharedState = new SharedState(config.sharedStateConfig(), stores.books(), node.host(), System::currentTimeMillis,
+            node.events());
         this.startedAtMs = System.currentTimeMillis();
         this.linkNeighbours = new LinkNeighbours(config.discoveryConfig().neighbourExpiryMs());
     }
@@ -143,14 +139,17 @@ public final class NodeDaemon implements AutoCloseable {
 
     private void startServices() throws IOException {
         if (config.discoverContacts()) {
-            sharedState.routingTableNeighbours(() -> contactsCache);
+            // Read on the node thread each round, straight from the routing table: no copy, no staleness.
+            sharedState.routingTableNeighbours(node::contactAddressesOnNodeThread);
         }
         // Link neighbours are one hop away and verified, like discovery-command's: gossip partners in both modes.
         sharedState.linkNeighbours(() -> linkNeighbours.current(Clock.SYSTEM.nowMs()));
         sharedState.localAddress(node.localAddress());
         // Shared-state registers its handlers on the shared dispatcher, which must happen before the node starts.
         sharedState.start();
-        node.faultHandlers(errors, t -> fatal("node thread died", t));
+        // Unexpected exceptions on the node thread: counted by the host, written once per kind to the daemon log.
+        node.host().errors().sink(log::error);
+        node.agent().deathHandler(t -> fatal("node thread died", t));
         node.start();
         for (final String w : config.warnings()) {
             log.warn(w);
@@ -177,18 +176,6 @@ public final class NodeDaemon implements AutoCloseable {
         bootstrap();
         // After the bootstrap started: link neighbours are one of its sources (KademliaNode.offerCandidate).
         startDiscovery();
-        if (config.discoverContacts()) {
-            Thread.ofVirtual().name("contacts-cache").start(() -> {
-                while (!closed.get()) {
-                    refreshContacts();
-                    try {
-                        stopped.await(CONTACTS_REFRESH_MS, TimeUnit.MILLISECONDS);
-                    } catch (final InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
     }
 
     /**
@@ -300,25 +287,6 @@ public final class NodeDaemon implements AutoCloseable {
     /** Why the daemon died, or null while healthy. */
     public String fatalReason() {
         return fatalReason;
-    }
-
-    /** How often the Kademlia contacts handed to shared-state as neighbours are refreshed. */
-    static final long CONTACTS_REFRESH_MS = 5_000;
-
-    /** Re-reads the routing table into the neighbour cache (blocking call: never on the node thread). */
-    void refreshContacts() {
-        if (closed.get()) {
-            return;
-        }
-        try {
-            final List<InetSocketAddress> out = new ArrayList<>();
-            for (final ContactInfo c : node.contacts()) {
-                out.add(c.address());
-            }
-            contactsCache = List.copyOf(out);
-        } catch (final RuntimeException e) {
-            // node stopping: keep the old list
-        }
     }
 
     /**

@@ -4,6 +4,7 @@ import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.node.host.NodeHost;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.security.LocalWriteReserve;
 import chisme.node.rpc.Responder;
@@ -90,19 +91,21 @@ public final class KademliaEngine {
     private final Set<NodeId> unstoredOriginals = new HashSet<>();
     private boolean running;
 
-    public KademliaEngine(final KademliaConfig config, final NodeId localId, final Transport transport, final Scheduler scheduler,
-                          final Clock clock, final TupleStore store, final EventLog events, final Counters counters,
-                          final RandomGenerator random) {
+    /**
+     * A Kademlia peer on {@code host}: it registers its request handlers on the host's shared dispatcher
+     * (built with {@code config.rpc()} by whoever made the host) and its timers on the host's scheduler.
+     */
+    public KademliaEngine(final KademliaConfig config, final NodeHost host, final TupleStore store, final EventLog events) {
         this.config = config.conclude();
-        this.localId = localId;
-        this.transport = transport;
-        this.scheduler = scheduler;
-        this.clock = clock;
+        this.localId = host.id();
+        this.transport = host.transport();
+        this.scheduler = host.scheduler();
+        this.clock = host.clock();
         this.store = store;
         this.events = events;
-        this.counters = counters;
-        this.random = random;
-        this.dispatcher = new Dispatcher(localId, transport, scheduler, clock, counters, random, config.rpc());
+        this.counters = host.counters();
+        this.random = host.random();
+        this.dispatcher = host.dispatcher();
         // Every head ping is reported back (answer or timeout), so the table's re-ask guard only needs
         // to outlast one RPC timeout.
         this.table = new RoutingTable(localId, config.k(), config.maxFailures(), config.replacementCacheSize(),
@@ -122,7 +125,7 @@ public final class KademliaEngine {
         this.handoff = new ValueHandoff(this);
     }
 
-    /** The dispatcher: shared-state registers its handlers here and calls through {@code dispatcher().tracker()}. */
+    /** The host's dispatcher (shared with every protocol on the node). */
     public Dispatcher dispatcher() {
         return dispatcher;
     }

@@ -3,6 +3,8 @@ package chisme.node.kademlia;
 import chisme.node.event.EventLog;
 import chisme.node.event.EventType;
 import chisme.node.metrics.Counters;
+import chisme.node.host.NodeCallException;
+import chisme.node.host.NodeHost;
 import chisme.node.routing.Contact;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcClient;
@@ -45,34 +47,31 @@ import java.util.function.Supplier;
  *       Optional&lt;byte[]&gt; v = n.get(key);
  *   }
  * </pre>
- * Shared-state plugs in through {@link #dispatcher()} (register handlers before {@link #start()}),
- * {@link #scheduler()} (run on the node thread) and {@link #rpcClient()} (blocking calls).
+ * The runtime (socket, node thread, dispatcher, error log, the blocking bridge) belongs to its
+ * {@link NodeHost}; other protocols on the same port (shared-state) are peers registered on {@link #host()}
+ * before {@link #start()}.
  */
 public final class KademliaNode implements AutoCloseable {
-    /** Upper bound on how long a blocking operation waits for the node thread's answer. */
-    public static final long OPERATION_TIMEOUT_MS = 120_000;
-
     private final KademliaConfig config;
-    private final UdpTransport transport;
+    private final NodeHost host;
     private final NodeAgent agent;
     private final KademliaEngine engine;
     private final RpcClient rpcClient;
     private final Path dataDir;
     private volatile boolean started;
     private volatile boolean closed;
-    /** While closing, blocking calls wait only {@link #CLOSING_TIMEOUT_MS}: a stuck node thread must not hold up SIGTERM. */
-    private volatile boolean closing;
-    static final long CLOSING_TIMEOUT_MS = 2_000;
 
-    public KademliaNode(final KademliaConfig config, final NodeId id, final UdpTransport transport, final Counters counters,
-                        final TupleStore store, final Path dataDir, final java.util.random.RandomGenerator random) {
+    /** A Kademlia peer on a UDP {@code host} (its dispatcher built with {@code config.rpc()}), not started. */
+    public KademliaNode(final KademliaConfig config, final NodeHost host, final TupleStore store, final Path dataDir) {
+        if (host.agent() == null) {
+            throw new IllegalArgumentException("KademliaNode needs a host with a node thread (NodeHost.udp)");
+        }
         this.config = config.conclude();
-        this.transport = transport;
+        this.host = host;
         this.dataDir = dataDir;
-        this.agent = new NodeAgent("kademlia-" + id.shortHex(), Clock.SYSTEM, transport, counters);
-        this.engine = new KademliaEngine(config, id, transport, agent, Clock.SYSTEM, store,
-            new EventLog(config.eventLogCapacity()), counters, random);
-        this.rpcClient = new RpcClient(engine.dispatcher(), agent);
+        this.agent = host.agent();
+        this.engine = new KademliaEngine(config, host, store, new EventLog(config.eventLogCapacity()));
+        this.rpcClient = new RpcClient(host.dispatcher(), agent);
         // Registered before the node thread starts. Saving blocks on the node thread, so it runs elsewhere.
         engine.onJoinChange(s -> {
             if (s.joined() && dataDir != null) {
@@ -104,7 +103,9 @@ public final class KademliaNode implements AutoCloseable {
         // do not reveal the next id or the secret (issue 12 rebuilt a SplittableRandom from one id).
         final ChaChaRandom random = ChaChaRandom.seededFrom(new SecureRandom());
         final Counters counters = new Counters();
-        return new KademliaNode(config, id, UdpTransport.open(bindAddress, port, counters), counters, store, dataDir, random);
+        final NodeHost host = NodeHost.udp("kademlia-" + id.shortHex(), id, UdpTransport.open(bindAddress, port, counters), counters,
+            random, config.conclude().rpc());
+        return new KademliaNode(config, host, store, dataDir);
     }
 
     /**
@@ -114,7 +115,7 @@ public final class KademliaNode implements AutoCloseable {
     public void start() {
         started = true;
         agent.execute(engine::start);
-        agent.start();
+        host.start();
     }
 
     /** Rejoins through the contacts saved in the data directory; returns the routing-table size (0 when none saved). */
@@ -187,7 +188,7 @@ public final class KademliaNode implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() {
-        return transport.localAddress();
+        return host.localAddress();
     }
 
     /** Joins through a node known only by host and port (the seed's {@code join <ip> <port>}); returns the table size. */
@@ -252,6 +253,21 @@ public final class KademliaNode implements AutoCloseable {
         return await(f -> engine.lookup(target, false, f::complete));
     }
 
+    /**
+     * The addresses in the routing table, read in place: node thread only (shared-state's neighbour list
+     * reads it there each round, so there is no copy to go stale and no thread to keep one).
+     */
+    public List<InetSocketAddress> contactAddressesOnNodeThread() {
+        if (!host.onNodeThread()) {
+            throw new IllegalStateException("contactAddressesOnNodeThread called off the node thread");
+        }
+        final List<InetSocketAddress> out = new ArrayList<>();
+        for (final Contact c : engine.table().snapshot()) {
+            out.add(c.address());
+        }
+        return out;
+    }
+
     /** A copy of the routing table, nearest buckets first. */
     public List<ContactInfo> contacts() {
         return await(f -> {
@@ -273,13 +289,13 @@ public final class KademliaNode implements AutoCloseable {
      * change at any time through the keyring. Call before {@link #start()}.
      */
     public KademliaNode networkKeyring(final Keyring keyring) {
-        transport.sealer(new DatagramSealer(keyring, engine.counters()));
+        udp().sealer(new DatagramSealer(keyring, engine.counters()));
         return this;
     }
 
     /** The network keyring, or null when none was given (the node runs open). */
     public Keyring networkKeyring() {
-        final DatagramSealer s = transport.sealer();
+        final DatagramSealer s = udp().sealer();
         return s == null ? null : s.keyring();
     }
 
@@ -287,18 +303,13 @@ public final class KademliaNode implements AutoCloseable {
         return engine.events();
     }
 
-    /** For other protocols on the same port (shared-state): register request handlers before {@link #start()}. */
-    public Dispatcher dispatcher() {
-        return engine.dispatcher();
+    /** The node's runtime: other protocols on the same port (shared-state) register on it before {@link #start()}. */
+    public NodeHost host() {
+        return host;
     }
 
-    /**
-     * Who hears of faults on the node thread: {@code errors} of every exception a handler or task threw
-     * (the loop goes on), {@code death} of the Error that ended the node thread. Set before {@link #start()}.
-     */
-    public void faultHandlers(final Consumer<Throwable> errors, final Consumer<Throwable> death) {
-        agent.errorHandler(errors).deathHandler(death);
-        engine.dispatcher().errorHandler(errors);
+    private UdpTransport udp() {
+        return host.udpTransport();
     }
 
     /** The node thread's agent (progress and liveness for the daemon's watchdog). */
@@ -308,7 +319,7 @@ public final class KademliaNode implements AutoCloseable {
 
     /** Runs tasks on the node thread. */
     public Scheduler scheduler() {
-        return agent;
+        return host.scheduler();
     }
 
     /** Blocking request/response calls through the node's RPC layer. */
@@ -356,7 +367,7 @@ public final class KademliaNode implements AutoCloseable {
         if (closed) {
             return agent.thread() == null || !agent.thread().isAlive();
         }
-        closing = true;
+        host.closing();
         if (started) {
             try {
                 saveContacts();
@@ -369,27 +380,14 @@ public final class KademliaNode implements AutoCloseable {
             }
         }
         closed = true;
-        return agent.stop();
+        return host.stop();
     }
 
+    /** The host's one bridge into the node thread (its timeout; {@link chisme.node.host.NodeCallException} on no answer). */
     private <T> T await(final Consumer<CompletableFuture<T>> op) {
-        if (agent.onNodeThread()) {
-            throw new IllegalStateException("blocking operation called on the node thread");
+        if (closed) {
+            throw new NodeCallException(NodeCallException.Reason.NOT_RUNNING, "node is not running");
         }
-        if (closed || !agent.running()) {
-            throw new IllegalStateException("node is not running");
-        }
-        final CompletableFuture<T> f = new CompletableFuture<>();
-        agent.execute(() -> op.accept(f));
-        try {
-            return f.get(closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (final ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (final TimeoutException e) {
-            throw new IllegalStateException("node did not answer in " + (closing ? CLOSING_TIMEOUT_MS : OPERATION_TIMEOUT_MS) + " ms", e);
-        }
+        return host.call(op);
     }
 }

@@ -2,6 +2,7 @@ package chisme.node.rpc;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.node.metrics.DistinctErrorLog;
 import chisme.node.transport.Clock;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Scheduler;
@@ -30,7 +31,6 @@ import java.util.random.RandomGenerator;
  * </pre>
  */
 public final class Dispatcher implements DatagramHandler {
-    private java.util.function.Consumer<Throwable> errorHandler = e -> { };
     private static final CounterId[] DROP_BY_REASON = new CounterId[DecodeReason.COUNT];
 
     static {
@@ -48,6 +48,8 @@ public final class Dispatcher implements DatagramHandler {
         DROP_BY_REASON[DecodeReason.BAD_FLAGS] = CounterId.DROP_BAD_FLAGS;
     }
 
+    /** Never a no-op: a handler bug must leave a trace (issue 15). The node host installs its own. */
+    private java.util.function.Consumer<Throwable> errorHandler = new DistinctErrorLog(System::currentTimeMillis, DistinctErrorLog.STDERR);
     private final NodeId localId;
     private final Transport transport;
     private final Clock clock;
@@ -156,8 +158,8 @@ public final class Dispatcher implements DatagramHandler {
             } else {
                 dispatchValidated(buffer, offset, length, source);
             }
-        } catch (final RuntimeException e) {
-            // A handler bug must not kill the receive loop: count it, report it, go on with the next datagram.
+        } catch (final Exception e) {
+            // A handler bug (or a checked exception thrown sneakily) must not kill the receive loop: count it, report it, go on with the next datagram.
             counters.increment(CounterId.DROP_HANDLER_ERROR);
             errorHandler.accept(e);
         }

@@ -1,6 +1,8 @@
 package chisme.node.sharedstate;
 
 import chisme.node.event.EventLog;
+import chisme.node.host.NodeCallException;
+import chisme.node.host.NodeHost;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.transport.Clock;
 import chisme.node.transport.Scheduler;
@@ -17,33 +19,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
 
 /**
  * The shared-state service of a node (LibreMesh shared-state, see docs/shared-state.md): shelves of
- * books gossiped with direct neighbours over the node's UDP port. Every method may be called from any
- * thread except the node thread's blocking paths: JSON is parsed on the caller's thread, the work is
- * handed to the node thread through the {@link Scheduler} and the caller waits (up to 10 s). Refusals
- * are {@link SharedStateException}s with a one-line message; nothing is stored when one is thrown.
+ * books gossiped with direct neighbours over the node's UDP port. A peer on the node's {@link NodeHost}
+ * (beside Kademlia): its handlers go on the host's dispatcher, its timers on the host's scheduler, so the
+ * same code runs over UDP and in the simulator. Every method may be called from any thread: JSON is parsed
+ * on the caller's thread, the work goes through the host's one bridge into the node thread
+ * ({@link NodeHost#call}; on the node thread, or under the simulator, it runs inline). Refusals are
+ * {@link SharedStateException}s with a one-line message; nothing is stored when one is thrown; a node
+ * that does not answer is UNAVAILABLE.
  * <pre>
- *   SharedState ss = new SharedState(config.conclude(), store, dispatcher, agent, Clock.SYSTEM,
- *                                    System::currentTimeMillis, eventLog);
- *   ss.start();                      // before dispatcher.start()
+ *   SharedState ss = new SharedState(config.conclude(), store, host, System::currentTimeMillis, eventLog);
+ *   ss.start();                      // before host.start()
  *   ss.insert("dnsmasq-hosts", "{\"10.0.0.1\": \"node1\"}");
  * </pre>
  */
 public final class SharedState implements AutoCloseable {
     /** Period of a LibreMesh bleach pass; bleachTTL in the Lua format counts these. */
     public static final long BLEACH_PERIOD_MS = 120_000;
-    private static final long CALL_TIMEOUT_MS = 10_000;
 
     private final SharedStateConfig config;
+    private final NodeHost host;
     private final Scheduler scheduler;
     private final Clock clock;
     private final SharedStateCounters counters = new SharedStateCounters();
@@ -51,24 +53,25 @@ public final class SharedState implements AutoCloseable {
     private final HookRunner hooks;
     private final PublisherRunner publishers;
     private final SharedStateEngine engine;
-    private volatile Thread nodeThread;
     private volatile boolean started;
 
     /**
      * @param config      concluded here if not yet
      * @param store       book store, used from the node thread only
-     * @param dispatcher  the node's dispatcher (gossip uses types 0x20-0x23)
-     * @param scheduler   the node thread (NodeAgent, or the simulator)
-     * @param clock       monotonic time for TTLs
+     * @param host        the node's runtime: dispatcher (gossip uses types 0x20-0x23), scheduler, clock
+     *                    (monotonic time for TTLs) and the bridge into the node thread
      * @param wallClockMs wall time for hybrid logical clock versions
      * @param eventLog    hook/publisher outcomes and expiries; may be null
      */
-    public SharedState(final SharedStateConfig config, final BookStore store, final Dispatcher dispatcher, final Scheduler scheduler,
-                       final Clock clock, final LongSupplier wallClockMs, final EventLog eventLog) {
+    public SharedState(final SharedStateConfig config, final BookStore store, final NodeHost host,
+                       final LongSupplier wallClockMs, final EventLog eventLog) {
         this.config = config.conclude();
-        this.scheduler = scheduler;
-        this.clock = clock;
-        final RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+        this.host = host;
+        this.scheduler = host.scheduler();
+        this.clock = host.clock();
+        final Dispatcher dispatcher = host.dispatcher();
+        // Seeded from the host's source: a simulated mesh repeats with its seed; over UDP that source is a CSPRNG.
+        final RandomGenerator random = RandomGeneratorFactory.<RandomGenerator>of("L64X128MixRandom").create(host.random().nextLong());
         this.neighbours = new Neighbours(config, scheduler, clock, eventLog, counters);
         this.hooks = new HookRunner(config, clock, eventLog, counters, this::hookInput);
         this.publishers = new PublisherRunner(config, scheduler, clock, eventLog, counters, random);
@@ -97,19 +100,18 @@ public final class SharedState implements AutoCloseable {
     /** Registers the gossip handlers and starts timers, discovery and publishers. Call before dispatcher.start(). */
     public void start() {
         engine.register();
-        scheduler.execute(() -> {
-            nodeThread = Thread.currentThread();
-            engine.start();
-        });
+        scheduler.execute(engine::start);
         neighbours.start();
         publishers.start();
         // A reboot wipes what hooks wrote to /tmp and /var while the store keeps the books, and unchanged
         // re-inserts trigger no hook: run every shelf's hooks once when the first sync rounds had time.
-        scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
-            for (final String shelf : hooks.shelvesWithHooks()) {
-                hooks.trigger(shelf);
-            }
-        }));
+        if (!config.hookDirs().isEmpty()) {
+            scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
+                for (final String shelf : hooks.shelvesWithHooks()) {
+                    hooks.trigger(shelf);
+                }
+            }));
+        }
         started = true;
     }
 
@@ -187,8 +189,7 @@ public final class SharedState implements AutoCloseable {
      */
     public SyncResult sync(final String shelf, final List<InetSocketAddress> targets) {
         ShelfNames.require(shelf);
-        final CompletableFuture<SyncResult> result = new CompletableFuture<>();
-        scheduler.execute(() -> {
+        return bridge(result -> {
             final List<InetSocketAddress> to = targets == null || targets.isEmpty() ? engine.neighbours() : targets;
             if (to.isEmpty()) {
                 result.complete(new SyncResult(0, 0, 0, 0));
@@ -212,7 +213,6 @@ public final class SharedState implements AutoCloseable {
                 });
             }
         });
-        return await(result);
     }
 
     /** Shelves held or configured, with book counts and summaries. */
@@ -309,33 +309,24 @@ public final class SharedState implements AutoCloseable {
     }
 
     private <T> T onNode(final Supplier<T> work) {
-        if (Thread.currentThread() == nodeThread) {
-            return work.get();
-        }
-        final CompletableFuture<T> f = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            try {
-                f.complete(work.get());
-            } catch (final RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return await(f);
+        return bridge(f -> f.complete(work.get()));
     }
 
-    private static <T> T await(final CompletableFuture<T> f) {
-        try {
-            return f.get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE, "interrupted while waiting for the node");
-        } catch (final TimeoutException e) {
-            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE, "the node did not answer within " + CALL_TIMEOUT_MS + " ms");
-        } catch (final ExecutionException e) {
-            if (e.getCause() instanceof SharedStateException s) {
-                throw s;
+    /** The host's bridge; a node that does not answer is UNAVAILABLE (admin error FAILED), refusals pass as they are. */
+    private <T> T bridge(final Consumer<CompletableFuture<T>> op) {
+        if (host.onNodeThread()) {
+            final CompletableFuture<T> f = new CompletableFuture<>();
+            op.accept(f); // on the node thread (or the simulator's): run inline, there is nobody to wait for
+            if (f.isDone()) {
+                return f.join();
             }
-            throw new IllegalStateException("shared-state operation failed: " + e.getCause(), e.getCause());
+            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE,
+                "called on the node thread, which cannot wait for its own work (under the simulator: run the network, then read)");
+        }
+        try {
+            return host.call(op);
+        } catch (final NodeCallException e) {
+            throw new SharedStateException(SharedStateException.Code.UNAVAILABLE, e.getMessage());
         }
     }
 }

@@ -78,8 +78,8 @@ public final class KademliaSimulation {
     public KademliaEngine addNode() {
         final SimNetwork.Host host = network.addHost();
         final SplittableRandom r = random.split();
-        final KademliaEngine e = new KademliaEngine(config, NodeId.random(r), host, host, network.clock(),
-            InMemoryTupleStore.withCapacity(100_000, config.maxValueBytes()), new EventLog(16), new Counters(), r);
+        final KademliaEngine e = new KademliaEngine(config, host.nodeHost(NodeId.random(r), r, config.rpc()),
+            InMemoryTupleStore.withCapacity(100_000, config.maxValueBytes()), new EventLog(16));
         nodes.add(e);
         hosts.add(host);
         hostByEngine.put(e, host);

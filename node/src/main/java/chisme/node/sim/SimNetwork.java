@@ -1,10 +1,14 @@
 package chisme.node.sim;
 
+import chisme.node.host.NodeHost;
+import chisme.node.metrics.Counters;
+import chisme.node.rpc.RpcConfig;
 import chisme.node.transport.Clock;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.Transport;
 import chisme.wire.HeaderFlyweight;
+import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -16,6 +20,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * A discrete-event, in-memory datagram network under virtual time: thousands of nodes running the same
@@ -91,6 +96,17 @@ public final class SimNetwork {
         }
     }
 
+    /** Cuts (true) or heals (false) the link between {@code a} and {@code b} in both directions; datagrams on a cut link are lost. */
+    public void cut(final Host a, final Host b, final boolean cut) {
+        if (cut) {
+            a.unreachable.add(b.address);
+            b.unreachable.add(a.address);
+        } else {
+            a.unreachable.remove(b.address);
+            b.unreachable.remove(a.address);
+        }
+    }
+
     /** Runs events until none are left or virtual time passes {@code untilMs}; returns the events run. */
     public long runUntil(final long untilMs) {
         return runWhile(() -> true, untilMs, Long.MAX_VALUE);
@@ -156,6 +172,8 @@ public final class SimNetwork {
         private DatagramHandler handler;
         private boolean up = true;
         private long extraDelayMs;
+        /** Destinations this host's radio cannot reach (a cut link; see {@link SimNetwork#cut}). */
+        private final java.util.Set<InetSocketAddress> unreachable = new java.util.HashSet<>();
 
         private Host(final InetSocketAddress address) {
             this.address = address;
@@ -176,7 +194,7 @@ public final class SimNetwork {
                 return true;
             }
             final Host to = hosts.get(destination);
-            if (to == null) {
+            if (to == null || unreachable.contains(destination)) {
                 dropped++;
                 return true;
             }
@@ -210,6 +228,11 @@ public final class SimNetwork {
 
         public boolean up() {
             return up;
+        }
+
+        /** A node runtime on this simulated machine (fresh counters): Kademlia and shared-state register on it. */
+        public NodeHost nodeHost(final NodeId id, final RandomGenerator random, final RpcConfig rpc) {
+            return NodeHost.simulated(id, this, this, clock(), new Counters(), random, rpc);
         }
 
         /** Adds {@code ms} to every datagram this host sends or receives (a slow or overloaded machine). */

@@ -2,6 +2,7 @@ package chisme.node.transport;
 
 import chisme.node.metrics.CounterId;
 import chisme.node.metrics.Counters;
+import chisme.node.metrics.DistinctErrorLog;
 import org.jctools.queues.varhandle.MpscUnboundedVarHandleArrayQueue;
 
 import java.io.IOException;
@@ -42,7 +43,8 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private final Selector selector;
     private volatile boolean running;
     private volatile Thread thread;
-    private volatile Consumer<Throwable> errorHandler = e -> { };
+    /** Never a no-op: a logic bug must leave a trace (issue 15). The node host installs its own. */
+    private volatile Consumer<Throwable> errorHandler = new DistinctErrorLog(System::currentTimeMillis, DistinctErrorLog.STDERR);
     private volatile Consumer<Throwable> deathHandler = e -> { };
     private volatile Throwable deathCause;
     private final AtomicLong progress = new AtomicLong();
@@ -164,7 +166,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
             int work = 0;
             try {
                 work += transport.poll(POLL_LIMIT);
-            } catch (final RuntimeException e) {
+            } catch (final Exception e) { // a checked exception thrown sneakily is a bug too
                 counters.increment(CounterId.DROP_HANDLER_ERROR);
                 errorHandler.accept(e);
                 work++;
@@ -209,7 +211,7 @@ public final class NodeAgent implements Scheduler, AutoCloseable {
     private void runSafely(final Runnable r) {
         try {
             r.run();
-        } catch (final RuntimeException e) {
+        } catch (final Exception e) { // RuntimeException or a checked one thrown sneakily: counted and reported, never dropped
             counters.increment(CounterId.DROP_HANDLER_ERROR);
             errorHandler.accept(e);
         }

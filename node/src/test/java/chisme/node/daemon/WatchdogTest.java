@@ -86,22 +86,4 @@ class WatchdogTest {
         release.countDown();
         a.close();
     }
-
-    @Test
-    void shouldLogAnErrorOnceWithItsStackAndCountRepeats() {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final long[] now = {0};
-        final ErrorReporter r = new ErrorReporter(new DaemonLog(new PrintStream(out, true, StandardCharsets.UTF_8), LogLevel.INFO), () -> now[0]);
-        final IllegalStateException e = new IllegalStateException("bug");
-        for (int i = 0; i < 100; i++) {
-            r.accept(e);
-        }
-        assertEquals(1, r.reported());
-        now[0] += ErrorReporter.QUIET_MS;
-        r.accept(e);
-        assertEquals(2, r.reported());
-        final String log = out.toString(StandardCharsets.UTF_8);
-        assertTrue(log.contains("java.lang.IllegalStateException: bug") && log.contains("\tat chisme.node.daemon.WatchdogTest"), log);
-        assertTrue(log.contains("99 more like it since the last report"), log);
-    }
 }

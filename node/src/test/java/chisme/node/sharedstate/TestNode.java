@@ -1,6 +1,7 @@
 package chisme.node.sharedstate;
 
 import chisme.node.event.EventLog;
+import chisme.node.host.NodeHost;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcConfig;
@@ -34,6 +35,7 @@ final class TestNode implements AutoCloseable {
     final UdpTransport udp;
     final CuttableTransport transport;
     final Counters counters = new Counters();
+    final NodeHost host;
     final NodeAgent agent;
     final Dispatcher dispatcher;
     final EventLog eventLog = new EventLog(1_000);
@@ -48,9 +50,10 @@ final class TestNode implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         this.transport = new CuttableTransport(udp);
-        this.agent = new NodeAgent(name, Clock.SYSTEM, udp, counters);
         final SplittableRandom r = new SplittableRandom(seed);
-        this.dispatcher = new Dispatcher(NodeId.random(r), transport, agent, Clock.SYSTEM, counters, r, RPC);
+        this.host = NodeHost.udp(name, NodeId.random(r), udp, t -> transport, counters, r, RPC);
+        this.agent = host.agent();
+        this.dispatcher = host.dispatcher();
     }
 
     InetSocketAddress address() {
@@ -65,14 +68,13 @@ final class TestNode implements AutoCloseable {
     TestNode start(final SharedStateConfig config, final BookStore bookStore, final LongSupplier wallMs,
                    final Consumer<SharedState> beforeStart) {
         this.store = bookStore == null ? new InMemoryBookStore(100_000, 256L * 1024 * 1024, 65_536) : bookStore;
-        ss = new SharedState(config.nodeName(name), store, dispatcher, agent, Clock.SYSTEM, wallMs, eventLog);
+        ss = new SharedState(config.nodeName(name), store, host, wallMs, eventLog);
         ss.localAddress(address());
         if (beforeStart != null) {
             beforeStart.accept(ss);
         }
         ss.start();
-        dispatcher.start();
-        agent.start();
+        host.start();
         return this;
     }
 

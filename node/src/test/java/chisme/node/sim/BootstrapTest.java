@@ -32,8 +32,8 @@ class BootstrapTest {
 
     private KademliaEngine engine(final SimNetwork net, final SimNetwork.Host host, final KademliaConfig config) {
         final SplittableRandom r = random.split();
-        return new KademliaEngine(config, NodeId.random(r), host, host, net.clock(),
-            InMemoryTupleStore.withCapacity(1_000, config.maxValueBytes()), new EventLog(100), new Counters(), r);
+        return new KademliaEngine(config, host.nodeHost(NodeId.random(r), r, config.conclude().rpc()),
+            InMemoryTupleStore.withCapacity(1_000, config.maxValueBytes()), new EventLog(100));
     }
 
     @Test

@@ -32,8 +32,8 @@ class RoutingProtocolTest {
 
     private Node node(final NodeId id) {
         final SimNetwork.Host host = network.addHost();
-        final KademliaEngine e = new KademliaEngine(config, id, host, host, network.clock(), InMemoryTupleStore.withCapacity(100, 1000),
-            new EventLog(64), new Counters(), new SplittableRandom(id.lo()));
+        final KademliaEngine e = new KademliaEngine(config, host.nodeHost(id, new SplittableRandom(id.lo()), config.conclude().rpc()),
+            InMemoryTupleStore.withCapacity(100, 1000), new EventLog(64));
         host.execute(e::start);
         return new Node(e, host);
     }

@@ -1,5 +1,6 @@
 package chisme.bench.scale.micro;
 
+import chisme.node.host.NodeHost;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.RpcConfig;
@@ -71,15 +72,16 @@ public class BookMergeBenchmark {
         final SimNetwork.Host host = network.addHost();
         final SplittableRandom r = new SplittableRandom(7);
         final Counters counters = new Counters();
-        dispatcher = new Dispatcher(NodeId.random(r), host, host, network.clock(), counters, r,
+        final NodeHost nodeHost = NodeHost.simulated(NodeId.random(r), host, host, network.clock(), counters, r,
             RpcConfig.DEFAULT.withRate(Integer.MAX_VALUE, Integer.MAX_VALUE));
+        dispatcher = nodeHost.dispatcher();
         // The pusher is a neighbour (pushes from others are dropped, issue 12) and the books are unsigned, so the
         // shelf is open: this measures the merge itself; signature checks are BookSignatureBenchmark.
         final SharedStateConfig config = new SharedStateConfig().nodeName("bench")
             .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(3_600_000).maxBooks(20_000).writers(WritePolicy.OPEN))
             .staticNeighbour(source.getAddress().getHostAddress() + ":" + source.getPort());
-        sharedState = new SharedState(config, new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536), dispatcher, host,
-            network.clock(), System::currentTimeMillis, null);
+        sharedState = new SharedState(config, new InMemoryBookStore(100_000, 512L * 1024 * 1024, 65_536), nodeHost,
+            System::currentTimeMillis, null);
         sharedState.localAddress(host.localAddress());
         sharedState.start();
         dispatcher.start();
