@@ -84,14 +84,15 @@ public final class KademliaEngine {
             upkeep::onContactFailed, localHost(transport));
         this.client = clientRef[0] = new KademliaClient(lookupContext, table, store, events, random);
         this.timers = new MaintenanceTimers(this.config, localId, table, store, client, scheduler, clock, random, counters, events);
-        new KademliaResponder(this.config, table, tokens, store, clock, counters, events).registerOn(dispatcher);
+        this.handoff = new ValueHandoff(this); // reads only config() now; before the responder that feeds it new keys
+        new KademliaResponder(this.config, table, tokens, store, clock, counters, events, handoff::onNewValue)
+            .registerOn(dispatcher);
         dispatcher.observer(upkeep::onMessage);
         // A requester refused a long answer until it proves its address (issue 12 item 5): ping it, also when
         // it is read-only and so was not pinged as a routing-table candidate; its PONG proves it.
         dispatcher.onUnprovenRequester(upkeep::verify);
         this.bootstrapper = new Bootstrapper(this);
         this.mergeWatch = new MergeWatch(this);
-        this.handoff = new ValueHandoff(this);
         upkeep.listener(new RoutingUpkeep.Listener() {
             @Override
             public void onAdded(final NodeId id) {

@@ -56,9 +56,14 @@ final class KademliaResponder {
     private InetAddress lastSourceAddress;
     private byte[] lastSourceAddressBytes;
 
+    /** Told of each key a remote STORE gave us that we did not hold (ValueHandoff: an off-target copy goes on). */
+    private final java.util.function.Consumer<NodeId> newValues;
+
     KademliaResponder(final KademliaConfig config, final RoutingTable table, final TokenIssuer tokens, final TupleStore store,
-                      final Clock clock, final Counters counters, final EventLog events) {
+                      final Clock clock, final Counters counters, final EventLog events,
+                      final java.util.function.Consumer<NodeId> newValues) {
         this.config = config;
+        this.newValues = newValues;
         this.table = table;
         this.tokens = tokens;
         this.store = store;
@@ -67,6 +72,7 @@ final class KademliaResponder {
         this.events = events;
         this.closestScratch = new Contact[config.k()];
     }
+
 
     /** Registers the four request handlers. */
     void registerOn(final Dispatcher dispatcher) {
@@ -208,8 +214,9 @@ final class KademliaResponder {
             case OK, STALE -> {
                 storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
                 if (!exists) {
-                    events.record(nowMs, EventType.STORE, "stored " + new NodeId(kHi, kMid, kLo).shortHex() + " (" + valueLength
-                        + " B) from " + source);
+                    final NodeId key = new NodeId(kHi, kMid, kLo);
+                    events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
+                    newValues.accept(key); // a copy that landed off target goes on to the k closest (issue 11)
                 }
             }
             case FULL -> storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_FULL);

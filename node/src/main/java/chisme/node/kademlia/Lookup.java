@@ -329,6 +329,10 @@ final class Lookup {
                 }
                 state = FAILED; // a forged value: keys are content hashes
                 failed++;
+            } else if (header.type() == MessageType.ERROR) {
+                // A refusal (e.g. UNVERIFIED still, after the tracker's retries): that contact failed, no junk.
+                state = FAILED;
+                failed++;
             } else {
                 ctx.counters.increment(CounterId.DROP_BAD_BODY);
                 state = FAILED;

@@ -35,6 +35,10 @@ import java.util.List;
 final class ValueHandoff {
     /** STOREs waiting to leave, at most (a newcomer's batch beyond this waits for the next replication). */
     private static final int MAX_QUEUED_STORES = 1_024;
+    /** Off-target keys waiting for their iterativeStore, at most (more are dropped and counted: replication covers them). */
+    private static final int MAX_OFF_TARGET = 64;
+    /** Ticks between two off-target iterativeStores (one a second by default): each is a lookup and k STOREs. */
+    private static final int OFF_TARGET_EVERY_TICKS = 10;
 
     private record Transfer(InetSocketAddress to, long token, Tuple tuple) {
     }
@@ -44,7 +48,9 @@ final class ValueHandoff {
     private final ArrayDeque<Contact> newcomers = new ArrayDeque<>();
     private final ArrayDeque<Transfer> transfers = new ArrayDeque<>();
     private final Contact[] scratch;
+    private final ArrayDeque<NodeId> offTarget = new ArrayDeque<>();
     private boolean awaitingToken;
+    private int ticksSinceOffTarget = OFF_TARGET_EVERY_TICKS;
     private Scheduler.Cancellable tick;
 
     ValueHandoff(final KademliaEngine engine) {
@@ -67,6 +73,47 @@ final class ValueHandoff {
         schedule();
     }
 
+    /**
+     * A STORE gave us a key we did not hold, and we know k nodes nearer to it than we are: the copy landed off
+     * target (issue 11, 5,000-node boot). That happens when a value is published in a fragment of the network
+     * and handed along as the fragments merge: a node that receives it is handed it because it is nearer to the
+     * key than the sender, but the nearer nodes it already knew never get it from anyone (the handoff only
+     * follows newcomers), so the chain stops short of the k closest and gets fail. Such a copy is stored again
+     * with an iterativeStore, which reaches the k closest that exist. In one converged network every STORE of
+     * an iterativeStore lands on one of the k closest, which know fewer than k nearer nodes, so this costs
+     * nothing there; path caching can land off target, hence the queue bound and one iterativeStore a second.
+     */
+    void onNewValue(final NodeId key) {
+        if (!offTarget(key)) {
+            return;
+        }
+        if (offTarget.size() >= MAX_OFF_TARGET) {
+            engine.counters().increment(CounterId.HANDOFF_OFF_TARGET_DROPPED);
+            return;
+        }
+        offTarget.add(key);
+        schedule();
+    }
+
+    /** We know k nodes nearer to {@code key} than we are. */
+    private boolean offTarget(final NodeId key) {
+        final int n = engine.table().closest(key, scratch.length, scratch);
+        return n == scratch.length && key.compareDistance(scratch[n - 1].id(), engine.localId()) < 0;
+    }
+
+    private void storeOffTarget() {
+        ticksSinceOffTarget = 0;
+        final NodeId key = offTarget.poll();
+        final Tuple t = engine.store().get(key);
+        final long ttlSeconds = t == null ? 0 : (t.expiresAtMs() - engine.clock().nowMs()) / 1000;
+        if (ttlSeconds <= 0 || !offTarget(key)) {
+            return;
+        }
+        engine.counters().increment(CounterId.HANDOFF_OFF_TARGET_STORES);
+        engine.iterativeStore(key, t.value(), t.publisher(), ttlSeconds, copies -> {
+        });
+    }
+
     void stop() {
         if (tick != null) {
             tick.cancel();
@@ -74,6 +121,7 @@ final class ValueHandoff {
         }
         newcomers.clear();
         transfers.clear();
+        offTarget.clear();
     }
 
     private void schedule() {
@@ -93,7 +141,10 @@ final class ValueHandoff {
         if (transfers.isEmpty() && !awaitingToken && !newcomers.isEmpty()) {
             scan(newcomers.poll());
         }
-        if (!transfers.isEmpty() || !newcomers.isEmpty()) {
+        if (++ticksSinceOffTarget >= OFF_TARGET_EVERY_TICKS && !offTarget.isEmpty()) {
+            storeOffTarget();
+        }
+        if (!transfers.isEmpty() || !newcomers.isEmpty() || !offTarget.isEmpty()) {
             schedule();
         }
     }

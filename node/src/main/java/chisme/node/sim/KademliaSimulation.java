@@ -132,9 +132,46 @@ public final class KademliaSimulation {
             final LookupResult[] out = new LookupResult[1];
             hostOf(from).execute(() -> from.lookup(key, true, r -> out[0] = r));
             network.runWhile(() -> out[0] == null, network.nowMs() + 600_000, 50_000_000);
-            s.add(out[0] != null && out[0].found() && Arrays.equals(out[0].value(), publishedValues.get(which)), out[0]);
+            final boolean ok = out[0] != null && out[0].found() && Arrays.equals(out[0].value(), publishedValues.get(which));
+            s.add(ok, out[0]);
+            if (!ok) {
+                s.failures.add(new FailedGet(which, from, out[0]));
+            }
         }
         return s;
+    }
+
+    /** A get that did not return its value: which published value, from where, what the lookup ended with (null: no answer). */
+    public record FailedGet(int value, KademliaEngine from, LookupResult result) {
+    }
+
+    /** The published keys, in publish order. */
+    public List<NodeId> publishedKeys() {
+        return List.copyOf(published);
+    }
+
+    /**
+     * Where published value {@code index} lives: the live nodes holding it, nearest to its key first, ranked
+     * among all live nodes by distance to the key (rank 0 = the node closest to the key).
+     */
+    public int[] holderRanks(final int index) {
+        final NodeId key = published.get(index);
+        final List<KademliaEngine> alive = new ArrayList<>(aliveNodes());
+        alive.sort((x, y) -> key.compareDistance(x.localId(), y.localId()));
+        final List<Integer> ranks = new ArrayList<>();
+        for (int r = 0; r < alive.size(); r++) {
+            if (alive.get(r).store().get(key) != null) {
+                ranks.add(r);
+            }
+        }
+        return ranks.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The {@code k} live nodes closest to {@code key}, nearest first. */
+    public List<KademliaEngine> trueClosest(final NodeId key, final int k) {
+        final List<KademliaEngine> alive = new ArrayList<>(aliveNodes());
+        alive.sort((x, y) -> key.compareDistance(x.localId(), y.localId()));
+        return alive.subList(0, Math.min(k, alive.size()));
     }
 
     /** Runs {@code count} iterativeFindNode lookups of random ids; success = found the live node closest to the target. */
@@ -191,6 +228,7 @@ public final class KademliaSimulation {
     /** Success rate and distribution of lookup rounds. */
     public static final class Stats {
         private final int[] roundsHistogram = new int[64];
+        private final List<FailedGet> failures = new ArrayList<>();
         private int total;
         private int succeeded;
         private long messages;
@@ -215,6 +253,11 @@ public final class KademliaSimulation {
 
         public int succeeded() {
             return succeeded;
+        }
+
+        /** The gets that did not return their value. */
+        public List<FailedGet> failures() {
+            return failures;
         }
 
         /** Requests sent plus replies received by the lookups themselves. */

@@ -7,6 +7,7 @@ import chisme.node.transport.Clock;
 import chisme.node.transport.DatagramHandler;
 import chisme.node.transport.Scheduler;
 import chisme.node.transport.Transport;
+import chisme.wire.HeaderFlyweight;
 import chisme.wire.NodeId;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -38,6 +39,8 @@ public final class SimNetwork {
     private long nowMs;
     private long sequence;
     private long delivered;
+    /** Datagrams delivered per message type (the header's type byte): where the traffic goes. */
+    private final long[] deliveredByType = new long[256];
     private long dropped;
     private int nextHost = 1;
 
@@ -68,6 +71,11 @@ public final class SimNetwork {
 
     public long deliveredDatagrams() {
         return delivered;
+    }
+
+    /** Datagrams delivered so far whose header names message type {@code type} ({@link chisme.wire.MessageType}). */
+    public long deliveredDatagrams(final int type) {
+        return deliveredByType[type & 0xFF];
     }
 
     public long droppedDatagrams() {
@@ -211,6 +219,9 @@ public final class SimNetwork {
             at(nowMs + latency, to, new Event(() -> {
                 if (to.handler != null) {
                     delivered++;
+                    if (length > HeaderFlyweight.TYPE_OFFSET) {
+                        deliveredByType[copy[HeaderFlyweight.TYPE_OFFSET] & 0xFF]++;
+                    }
                     to.handler.onDatagram(new UnsafeBuffer(copy), 0, length, from);
                 }
             }));

@@ -16,8 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11: a lookup whose requests stalled used to finish as soon as nothing else was in flight, so a publish
- * stored only at the fast nodes (8 of 14 copies under load). Two of the k closest nodes answer in ~800 ms:
- * later than the 250 ms stall, well before the 2 s RPC timeout. The publish must still reach all k.
+ * stored only at the fast nodes (8 of 14 copies under load). Two of the k closest nodes answer in ~310-400 ms:
+ * later than the 250 ms stall, before the 2 s RPC timeout. The publish must still reach all k.
+ * (Was 400 ms each way: since issue 12's amplification bound a NODES reply to an address that never answered a
+ * call of the replier costs an ERROR UNVERIFIED, a verification PING and the request again, three round trips:
+ * ~2.5 s at that delay: past the timeout. It passed only while earlier merge self-lookups had happened to
+ * prove the publisher's address to the slow nodes.)
  */
 class SlowNodeStoreTest {
     @Test
@@ -32,8 +36,8 @@ class SlowNodeStoreTest {
         byDistance.sort(Comparator.comparing(KademliaEngine::localId, key::compareDistance));
         // The publisher is far from the key; the 2nd and 4th closest become slow.
         final KademliaEngine publisher = byDistance.get(byDistance.size() - 1);
-        sim.hostOf(byDistance.get(1)).extraDelayMs(400);
-        sim.hostOf(byDistance.get(3)).extraDelayMs(400);
+        sim.hostOf(byDistance.get(1)).extraDelayMs(150);
+        sim.hostOf(byDistance.get(3)).extraDelayMs(150);
         final int[] copies = {-1};
         sim.hostOf(publisher).execute(() -> publisher.publish(value, (local, c) -> copies[0] = c));
         sim.network().runWhile(() -> copies[0] < 0, sim.network().nowMs() + 60_000, 10_000_000);
