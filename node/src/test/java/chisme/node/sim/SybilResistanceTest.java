@@ -339,7 +339,9 @@ class SybilResistanceTest {
             open.liarReplies(), open.toVictim());
         // Each lookup that asks the liar (ours, and the merge watch's self-lookup when the liar entered the
         // table) gets one lying reply.
-        final int lies = guarded.liarReplies();
+        // The merge watch's probe (one FIND_NODE to a newcomer, issue 11) also gets a lying reply; it is read by
+        // the merge watch, not by a lookup, so it counts in neither lookup counter below.
+        final int lies = guarded.liarReplies() - (int) guarded.counters().get(CounterId.MERGE_PROBES);
         assertTrue(lies >= 1);
         assertEquals(0, guarded.toJunk(), "multicast, broadcast and 0.0.0.0 never queried");
         assertEquals(4L * lies, guarded.counters().get(CounterId.LOOKUP_CONTACTS_UNROUTABLE), "3 junk addresses + 1 port 0 per reply, counted");
