@@ -28,6 +28,7 @@ final class BootstrapSim {
         final long limitS = args.longValue("limit-s", 900);
         final long seed = args.longValue("seed", 42);
         final String[] scenarios = args.string("scenarios", "boot,merge").split(",");
+        final boolean mergeProbe = !args.string("merge-probe", "on").equals("off");
         Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
             "gets", "get_success", "datagrams_per_node", "join_attempts_per_node", "merge_runs_per_node", "handoff_stores_per_node",
             "wall_s");
@@ -42,8 +43,8 @@ final class BootstrapSim {
                 }
                 final long t0 = System.nanoTime();
                 final BootScenarios.Outcome o = scenario.equals("boot")
-                    ? BootScenarios.simultaneousBoot(new KademliaConfig(), seed + n, n, late, values, gets, limitS * 1000)
-                    : BootScenarios.merge(new KademliaConfig(), seed + n, n, values, gets, limitS * 1000);
+                    ? BootScenarios.simultaneousBoot(new KademliaConfig().mergeProbe(mergeProbe), seed + n, n, late, values, gets, limitS * 1000)
+                    : BootScenarios.merge(new KademliaConfig().mergeProbe(mergeProbe), seed + n, n, values, gets, limitS * 1000);
                 final double wallS = (System.nanoTime() - t0) / 1e9;
                 System.out.println(o + String.format(" wall=%.0fs", wallS));
                 o.failedGets().forEach(System.out::println);

@@ -31,6 +31,7 @@ public final class KademliaConfig {
     private long joinRetryMaxMs = 180_000;
     private long firstContactTimeoutMs = 5_000;
     private long mergeCooldownMs = 10_000;
+    private boolean mergeProbe = true;
     private int handoffQueuedContacts = 256;
     private int handoffStoresPerTick = 8;
     private long handoffTickMs = 100;
@@ -119,6 +120,9 @@ public final class KademliaConfig {
     /** Least time between two merge self-lookups ({@link MergeWatch}). */
     public long mergeCooldownMs() { return mergeCooldownMs; }
     public KademliaConfig mergeCooldownMs(final long v) { mergeCooldownMs = v; return this; }
+    /** Whether a merge run first probes its seeds with one FIND_NODE each ({@link MergeWatch}); off: always the full run (for comparison). */
+    public boolean mergeProbe() { return mergeProbe; }
+    public KademliaConfig mergeProbe(final boolean v) { mergeProbe = v; return this; }
     /** Newcomers waiting for their values ({@link ValueHandoff}); more are dropped and counted. */
     public int handoffQueuedContacts() { return handoffQueuedContacts; }
     public KademliaConfig handoffQueuedContacts(final int v) { handoffQueuedContacts = v; return this; }

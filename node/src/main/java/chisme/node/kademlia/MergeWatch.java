@@ -147,7 +147,11 @@ final class MergeWatch {
         if (stranger) {
             lastStrangerRunMs = lastRunMs;
         }
-        probe(seeds, stranger);
+        if (engine.config().mergeProbe()) {
+            probe(seeds, stranger);
+        } else {
+            fullRun(seeds, stranger);
+        }
     }
 
     /**
