@@ -105,11 +105,6 @@ public final class Dispatcher implements DatagramHandler {
         return this;
     }
 
-    /** True if {@code address} answered one of our calls recently (see {@link ProvenAddresses}). */
-    public boolean isProven(final InetSocketAddress address) {
-        return proven.isProven(address, clock.nowMs());
-    }
-
     /** Starts receiving from the transport. */
     public void start() {
         transport.start(this);
