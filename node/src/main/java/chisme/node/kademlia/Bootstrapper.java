@@ -66,7 +66,16 @@ final class Bootstrapper {
     /** Starts attempting now; later calls replace the sources and attempt again. */
     void start(final JoinResolver joinResolver, final List<InetSocketAddress> savedContacts) {
         this.resolver = joinResolver;
-        this.saved = List.copyOf(savedContacts);
+        // Saved contacts: routable unicast only (issue 12 item 7: a contacts file is not an operator's choice).
+        final List<InetSocketAddress> usable = new ArrayList<>();
+        for (final InetSocketAddress a : savedContacts) {
+            if (RoutableSeeds.routable(a, engine.localAddress())) {
+                usable.add(a);
+            } else {
+                engine.counters().increment(CounterId.SEEDS_UNROUTABLE);
+            }
+        }
+        this.saved = List.copyOf(usable);
         this.started = true;
         attemptSoon(0);
     }
@@ -99,7 +108,7 @@ final class Bootstrapper {
      */
     void offerCandidate(final InetSocketAddress address) {
         engine.counters().increment(CounterId.CANDIDATES_OFFERED);
-        if (address == null || address.isUnresolved() || address.getPort() == 0 || address.equals(engine.localAddress())
+        if (!RoutableSeeds.routable(address, engine.localAddress()) || address.equals(engine.localAddress())
             || engine.table().find(address) != null || candidatePings.size() >= MAX_CANDIDATE_PINGS
             || !candidatePings.add(address)) {
             engine.counters().increment(CounterId.CANDIDATES_DROPPED);

@@ -5,15 +5,6 @@ import chisme.node.routing.Contact;
 import chisme.node.transport.Scheduler;
 import chisme.wire.NodeId;
 
-import chisme.node.rpc.ResponseListener;
-import chisme.node.rpc.RpcTracker;
-import chisme.wire.HeaderFlyweight;
-import chisme.wire.MessageFlyweight;
-import chisme.wire.MessageType;
-import chisme.wire.NodesFlyweight;
-import org.agrona.DirectBuffer;
-
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +24,7 @@ final class MergeWatch {
     private static final int MAX_BUCKET_REFRESHES = 8;
 
     private final KademliaEngine engine;
+    private final MergeProbe probe;
     private final boolean[] rangeSeen = new boolean[NodeId.BITS];
     private final Contact[] scratch;
     /**
@@ -53,6 +45,7 @@ final class MergeWatch {
 
     MergeWatch(final KademliaEngine engine) {
         this.engine = engine;
+        this.probe = new MergeProbe(engine);
         this.scratch = new Contact[engine.config().k()];
     }
 
@@ -148,74 +141,16 @@ final class MergeWatch {
             lastStrangerRunMs = lastRunMs;
         }
         if (engine.config().mergeProbe()) {
-            probe(seeds, stranger);
+            probe.run(seeds, through -> {
+                if (through != null) {
+                    // The node that named the part we lack leads into it: the self-lookup starts there too.
+                    seeds.addFirst(through);
+                    fullRun(seeds, stranger);
+                }
+            });
         } else {
             fullRun(seeds, stranger);
         }
-    }
-
-    /**
-     * Asks each seed once for the nodes it knows nearest to us (FIND_NODE of our id): only if a reply names a
-     * node we do not know that would be among our k closest is there another network (or a part of ours we
-     * never saw) behind the seeds, and the self-lookup and refreshes run. In a network that is only growing
-     * the newcomers' replies name nodes we know, and the run stops at these few datagrams: measured on 300
-     * sequential joins, the full runs were 12 self-lookups and 10 refreshes per node, 5.2x the datagrams of
-     * the same growth without the merge mechanisms.
-     */
-    private void probe(final List<Contact> seeds, final boolean stranger) {
-        engine.counters().increment(CounterId.MERGE_PROBES);
-        final int[] pending = {seeds.size()};
-        final boolean[] unknownNearby = {false};
-        for (final Contact seed : seeds) {
-            final RpcTracker tracker = engine.tracker();
-            final int length = engine.lookupContext().findNodeOut.wrap(tracker.requestBuffer(), 0).encode(engine.localId());
-            final ResponseListener answer = new ResponseListener() {
-                @Override
-                public void onResponse(final HeaderFlyweight h, final DirectBuffer b, final int o, final int l, final InetSocketAddress s) {
-                    if (h.type() == MessageType.NODES && namesUnknownNearby(engine.lookupContext().nodesIn.wrap(b, o))) {
-                        unknownNearby[0] = true;
-                    }
-                    onTimeout();
-                }
-
-                @Override
-                public void onTimeout() {
-                    if (--pending[0] == 0) {
-                        if (unknownNearby[0]) {
-                            fullRun(seeds, stranger);
-                        } else {
-                            engine.counters().increment(CounterId.MERGE_PROBES_QUIET);
-                        }
-                    }
-                }
-            };
-            if (tracker.call(seed.address(), MessageType.FIND_NODE, length - MessageFlyweight.BODY_OFFSET, engine.config().rpcTimeoutMs(),
-                answer) == 0) {
-                answer.onTimeout();
-            }
-        }
-    }
-
-    /**
-     * A contact in the reply that is not us, not in our table, and that our table would take: its bucket has
-     * room, or it is nearer to us than our k-th closest. In one settled network we already know every node of
-     * the buckets that have room (they hold every node of their range); a node of another network in such a
-     * range is what a merge is made of. Unknown nodes of our full buckets say nothing (we keep only k of them).
-     */
-    private boolean namesUnknownNearby(final NodesFlyweight nodes) {
-        final NodeId self = engine.localId();
-        final int n = engine.table().closest(self, scratch.length, scratch);
-        for (int i = 0, count = nodes.count(); i < count; i++) {
-            final NodeId id = nodes.contactIdAsNodeId(i);
-            if (id.equals(self) || engine.table().find(id) != null) {
-                continue;
-            }
-            if (n < scratch.length || self.compareDistance(id, scratch[n - 1].id()) < 0
-                || engine.table().bucketSize(engine.table().bucketOf(id)) < engine.config().k()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void fullRun(final List<Contact> seeds, final boolean stranger) {
@@ -246,8 +181,13 @@ final class MergeWatch {
 
     private void addSeed(final NodeId id, final List<Contact> seeds) {
         final Contact c = engine.table().find(id);
-        if (c != null) {
-            seeds.add(c);
+        if (c == null) {
+            return;
         }
+        if (!RoutableSeeds.routable(c.address(), engine.localAddress())) {
+            engine.counters().increment(CounterId.SEEDS_UNROUTABLE);
+            return;
+        }
+        seeds.add(c);
     }
 }

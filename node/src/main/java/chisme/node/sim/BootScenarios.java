@@ -251,6 +251,9 @@ public final class BootScenarios {
             components = c.components();
             missing = c.missingClosest();
         }
+        if (missing > 0) {
+            c.explainMissing(MAX_NOTES).forEach(line -> System.out.println("missing closest: " + line));
+        }
         final long datagrams = sim.network().deliveredDatagrams();
         final Map<String, Long> datagramsByType = byType(sim.network());
         final Map<CounterId, Long> counters = sum(all);

@@ -73,6 +73,50 @@ public final class Convergence {
         return missing;
     }
 
+    /**
+     * Why nodes lack their true closest node, one line each for at most {@code max} of them: the rank (among all
+     * nodes, by distance) of the closest node they know, whether their true closest knows them or sits in their
+     * replacement cache, their table size, and their merge counters (issue 11: which refresh never happened).
+     */
+    public List<String> explainMissing(final int max) {
+        final List<String> out = new java.util.ArrayList<>();
+        final Contact[] first = new Contact[1];
+        for (int i = 0; i < nodes.size() && out.size() < max; i++) {
+            final KademliaEngine e = nodes.get(i);
+            final NodeId self = e.localId();
+            if (trueClosest[i] == null || (e.table().closest(self, 1, first) > 0 && first[0].id().equals(trueClosest[i]))) {
+                continue;
+            }
+            final NodeId known = e.table().size() == 0 ? null : first[0].id();
+            int rank = 0;
+            KademliaEngine y = null;
+            for (final KademliaEngine o : nodes) {
+                if (o != e && known != null && self.compareDistance(o.localId(), known) < 0) {
+                    rank++;
+                }
+                if (o.localId().equals(trueClosest[i])) {
+                    y = o;
+                }
+            }
+            final boolean yKnowsUs = y != null && y.table().find(self) != null;
+            final NodeId target = trueClosest[i];
+            final int bucket = e.table().bucketOf(target);
+            final boolean inCache = e.table().replacementContacts(bucket).stream().anyMatch(c -> c.id().equals(target));
+            final java.util.Map<chisme.node.metrics.CounterId, Long> cs = e.counters().snapshot();
+            out.add(String.format("node %d: knows rank %d as closest; table %d in %d buckets, bucket of the true closest %d holds %d"
+                    + " (in its cache: %b); true closest knows it: %b, true closest's table %d; triggers %d probes %d quiet %d full %d"
+                    + " refreshes %d joins %d; common prefix with true closest %d bits",
+                i, rank, e.table().size(), e.table().bucketCount(), bucket, e.table().bucketSize(bucket), inCache, yKnowsUs,
+                y == null ? -1 : y.table().size(), cs.getOrDefault(chisme.node.metrics.CounterId.MERGE_TRIGGERS, 0L),
+                cs.getOrDefault(chisme.node.metrics.CounterId.MERGE_PROBES, 0L),
+                cs.getOrDefault(chisme.node.metrics.CounterId.MERGE_PROBES_QUIET, 0L),
+                cs.getOrDefault(chisme.node.metrics.CounterId.MERGE_SELF_LOOKUPS, 0L),
+                cs.getOrDefault(chisme.node.metrics.CounterId.BUCKET_REFRESHES, 0L),
+                cs.getOrDefault(chisme.node.metrics.CounterId.JOIN_ATTEMPTS, 0L), NodeId.BITS - 1 - self.bucketIndex(trueClosest[i])));
+        }
+        return out;
+    }
+
     private static int find(final int[] parent, final int i) {
         int r = i;
         while (parent[r] != r) {
