@@ -76,6 +76,34 @@ class BootstrapTest {
         assertEquals(1, b.table().size(), "b learnt a from the join");
     }
 
+    /** Issue 12 item 7 for the join's sources: saved contacts and discovered neighbours that are not routable unicast are never pinged. */
+    @Test
+    void unroutableSavedContactsAndCandidatesAreDroppedBeforeUse() throws Exception {
+        final SimNetwork net = new SimNetwork(1, 5, 20, 0);
+        final SimNetwork.Host ha = net.addHost();
+        final SimNetwork.Host hb = net.addHost();
+        final KademliaEngine a = engine(net, ha, new KademliaConfig());
+        final KademliaEngine b = engine(net, hb, new KademliaConfig());
+        final List<InetSocketAddress> saved = List.of(
+            new InetSocketAddress(java.net.InetAddress.getByName("224.0.0.1"), 4000),
+            new InetSocketAddress(java.net.InetAddress.getByName("0.0.0.0"), 4000),
+            new InetSocketAddress(java.net.InetAddress.getByName("255.255.255.255"), 4000),
+            new InetSocketAddress(java.net.InetAddress.getByName("10.1.2.3"), 0),
+            hb.localAddress());
+        final InetSocketAddress multicast = new InetSocketAddress(java.net.InetAddress.getByName("239.1.2.3"), 4000);
+        hb.execute(b::start);
+        ha.execute(() -> {
+            a.start();
+            a.bootstrap(JoinResolver.NONE, saved);
+            a.offerCandidate(multicast);
+        });
+        net.runUntil(net.nowMs() + 30_000);
+        assertEquals(JoinState.Phase.JOINED, a.joinState().phase(), a.joinState().toString());
+        assertEquals(4, a.counters().get(CounterId.SEEDS_UNROUTABLE), "multicast, unspecified, broadcast and port 0 saved contacts dropped");
+        assertEquals(1, a.counters().get(CounterId.CANDIDATES_DROPPED), "a multicast candidate dropped");
+        assertEquals(0, net.droppedDatagrams(), "nothing was sent to an address that is not a node");
+    }
+
     @Test
     void aPongLaterThanTheRpcTimeoutStillJoins() {
         // 1.5 s each way: the PONG comes 3 s after the PING, later than the 2 s RPC timeout that used to drop it.
