@@ -29,6 +29,8 @@ final class BootstrapSim {
         final long seed = args.longValue("seed", 42);
         final String[] scenarios = args.string("scenarios", "boot,merge").split(",");
         final boolean mergeProbe = !args.string("merge-probe", "on").equals("off");
+        // --merge=off: the no-merge baseline (MergeWatch's cooldown 10^9 ms: at most one merge run per node).
+        final boolean merge = !args.string("merge", "on").equals("off");
         Csv csv = new Csv("nodes", "scenario", "late_nodes", "connected_s", "converged_s", "components", "missing_closest",
             "gets", "get_success", "datagrams_per_node", "join_attempts_per_node", "merge_runs_per_node", "handoff_stores_per_node",
             "wall_s");
@@ -42,15 +44,20 @@ final class BootstrapSim {
                     throw new IllegalArgumentException("--scenarios: boot, merge and/or growth, got " + scenario);
                 }
                 final long t0 = System.nanoTime();
+                final KademliaConfig config = new KademliaConfig().mergeProbe(mergeProbe);
+                if (!merge) {
+                    config.mergeCooldownMs(1_000_000_000L);
+                }
                 final BootScenarios.Outcome o = scenario.equals("boot")
-                    ? BootScenarios.simultaneousBoot(new KademliaConfig().mergeProbe(mergeProbe), seed + n, n, late, values, gets, limitS * 1000)
-                    : BootScenarios.merge(new KademliaConfig().mergeProbe(mergeProbe), seed + n, n, values, gets, limitS * 1000);
+                    ? BootScenarios.simultaneousBoot(config, seed + n, n, late, values, gets, limitS * 1000)
+                    : BootScenarios.merge(config, seed + n, n, values, gets, limitS * 1000);
                 final double wallS = (System.nanoTime() - t0) / 1e9;
                 System.out.println(o + String.format(" wall=%.0fs", wallS));
                 o.failedGets().forEach(System.out::println);
                 System.out.println("counters per node: " + perNode(o));
                 System.out.println("datagrams per node by type: " + byType(o.datagramsByType(), o.nodes()));
-                csv.row(n, scenario.equals("boot") ? "simultaneous boot " + Math.round(late * 100) + "% late" : "merge of two halves",
+                csv.row(n, (scenario.equals("boot") ? "simultaneous boot " + Math.round(late * 100) + "% late" : "merge of two halves")
+                        + (merge ? "" : " (merge runs off)"),
                     o.lateNodes(), seconds(o.connectedMs()), seconds(o.convergedMs()), o.components(), o.missingClosest(), o.gets(),
                     o.getSuccess(), String.format("%.0f", o.datagramsPerNode()), String.format("%.1f", o.perNode(CounterId.JOIN_ATTEMPTS)),
                     String.format("%.1f", o.perNode(CounterId.MERGE_SELF_LOOKUPS)), String.format("%.1f", o.perNode(CounterId.HANDOFF_STORES_SENT)),
