@@ -17,7 +17,9 @@ import java.util.Set;
  * hourly refresh. The self-lookup reaches the other side's nodes nearest to us; they learn us (our FIND_NODE
  * makes them verify us), we are among their closest, so they look themselves up in turn: the merge spreads
  * along the id space from every point of contact. Rate-limited: at most one run per
- * {@link KademliaConfig#mergeCooldownMs()}, triggers in between are gathered into the next run.
+ * {@link KademliaConfig#mergeCooldownMs()}, triggers in between are gathered into the next run. Each run is
+ * first decided by a {@link MergeProbe} walk (a few FIND_NODEs): most triggers in a growing network are not
+ * merges. Seeds must be routable unicast ({@link RoutableSeeds}).
  */
 final class MergeWatch {
     /** Seeds gathered per run, and bucket refreshes per run besides the self-lookup. */
