@@ -34,10 +34,17 @@ class LibremeshCommandsTest {
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("chisme-lm-");
+        // shared-state-async insert needs a registered type: "fmt" by a UCI dataType section (as packages'
+        // uci-defaults write it), "x", "empty-later" and "native" by chisme.conf lines.
+        Files.writeString(dir.resolve("uci"), "config dataType 'fmt_type'\n\toption name 'fmt'\n\toption scope 'community'\n"
+            + "\toption ttl '3600'\n\toption update_interval '30'\n");
         final NodeConfig c = new NodeConfig().dataDir(dir.resolve("data")).port(0).bind("127.0.0.1").persistent(false)
-            .discoverContacts(false).uciConfig(dir.resolve("no-uci")).asyncRegistry(dir.resolve("registry.conf")).name("node-a")
+            .discoverContacts(false).uciConfig(dir.resolve("uci")).asyncRegistry(dir.resolve("registry.conf")).name("node-a")
             .hookDir(dir.resolve("hooks").toString());
         c.neighbours().add(chisme.node.config.HostPort.parse("127.0.0.1:9"));
+        for (final String shelf : List.of("x", "empty-later", "native", "order")) {
+            c.shelfSetting(shelf + ".ttl-s=3600");
+        }
         daemon = NodeDaemon.start(c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         daemon.extraOps(new CliOp(c.adminSocket()));
         sock = c.adminSocket().toString();
@@ -101,6 +108,14 @@ class LibremeshCommandsTest {
         assertEquals(208, unknown.code(), unknown.toString());
         assertEquals(208, run("", "shared-state-async", "dump", "never-inserted").code());
         assertEquals(22, run("{not json", "shared-state-async", "insert", "x").code());
+        // An unregistered type: 208 before stdin is looked at (app/shared_state_cli.cc checks mStates first),
+        // and nothing is stored; the Lua tool's insert stays lenient (it has no registration).
+        final CliRunner.Result unregistered = run("{\"k\": 1}", "shared-state-async", "insert", "not-registered");
+        assertEquals(208, unregistered.code(), unregistered.toString());
+        assertTrue(unregistered.err().contains("not-registered"), unregistered.err());
+        assertEquals(208, run("{not json", "shared-state-async", "insert", "not-registered").code());
+        assertEquals(208, run("", "shared-state-async", "get", "not-registered").code(), "nothing was stored");
+        assertEquals(0, run("{\"k\": 1}", "shared-state", "insert", "lua-unregistered").code());
         assertEquals(0, run("[]", "shared-state-async", "insert", "x").code(), "luci.jsonc's empty table");
         assertEquals(234, run("", "shared-state-async", "frobnicate", "x").code());
         assertEquals(234, run("", "shared-state-async", "get").code());
@@ -163,6 +178,12 @@ class LibremeshCommandsTest {
         pi.getOutputStream().close();
         assertEquals(0, pi.waitFor());
         assertEquals("{\"ñ\":\"\\\"q\\\" \\\\ \\n\"}", daemon.sharedState().get("native2"), "stdin crosses the client intact");
+        final ProcessBuilder unregistered = new ProcessBuilder(client.toString(), "shared-state-async", "insert", "not-registered-native");
+        unregistered.environment().put("CHISME_ADMIN", sock);
+        final Process pu = unregistered.start();
+        pu.getOutputStream().write("{\"k\": 1}".getBytes(StandardCharsets.UTF_8));
+        pu.getOutputStream().close();
+        assertEquals(208, pu.waitFor(), "unregistered type through the native client");
         final Process none = new ProcessBuilder(client.toString(), "--admin", dir.resolve("nobody.sock").toString(), "status").start();
         assertEquals(3, none.waitFor(), "no node: exit 3");
     }
