@@ -103,6 +103,46 @@ class LibremeshCommandsTest {
     }
 
     @Test
+    void shouldPrintNestedMembersInTheInsertedOrderAsTheRealToolDoes() {
+        // RapidJSON keeps member order (insert: entry.mData.CopyFrom; get: PrettyWriter), only the top-level
+        // keys come out in std::map order. A links_info-like value whose members are not in sorted order:
+        assertEquals(0, run("{\"zz-node\": {\"src_loc\": {\"long\": \"-64.42\", \"lat\": \"-31.80\"}, \"links\": {\"b2\": "
+            + "{\"tx_rate\": 144400, \"iface\": \"wlan0-mesh\", \"chains\": [-40, -35], \"dst_mac\": null}}}, \"aa-node\": {\"z\": true, \"a\": false}}",
+            "shared-state-async", "insert", "order").code());
+        final CliRunner.Result get = run("", "shared-state-async", "get", "order");
+        assertEquals("""
+            {
+                "aa-node": {
+                    "z": true,
+                    "a": false
+                },
+                "zz-node": {
+                    "src_loc": {
+                        "long": "-64.42",
+                        "lat": "-31.80"
+                    },
+                    "links": {
+                        "b2": {
+                            "tx_rate": 144400,
+                            "iface": "wlan0-mesh",
+                            "chains": [
+                                -40,
+                                -35
+                            ],
+                            "dst_mac": null
+                        }
+                    }
+                }
+            }
+            """, get.out(), get.toString());
+        final CliRunner.Result dump = run("", "shared-state-async", "dump", "order");
+        assertTrue(dump.out().contains("            \"mData\": {\n                \"z\": true,\n                \"a\": false\n            }\n"), dump.out());
+        // A publisher re-inserting the same data with members in another order (Lua's pairs()) changes nothing.
+        assertEquals(0, run("{\"aa-node\": {\"a\": false, \"z\": true}}", "shared-state-async", "insert", "order").code());
+        assertEquals(get.out(), run("", "shared-state-async", "get", "order").out());
+    }
+
+    @Test
     void shouldExitAsSharedStateAsyncDoes() {
         final CliRunner.Result unknown = run("", "shared-state-async", "get", "never-inserted");
         assertEquals(208, unknown.code(), unknown.toString());

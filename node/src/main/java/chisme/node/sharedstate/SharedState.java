@@ -125,8 +125,11 @@ public final class SharedState implements AutoCloseable {
             for (final byte[] v : CanonicalJson.parseArray(jsonObject)) {
                 data.put(Integer.toString(i++), v);
             }
-        } else {
+        } else if (config.shelf(shelf).policy() == MergePolicy.CONTENT) {
             data = CanonicalJson.parseObject(jsonObject);
+        } else {
+            // Nested members stay in the inserted order, as shared-state-async prints them (CanonicalJson).
+            data = CanonicalJson.parseObjectInOrder(jsonObject);
         }
         return onNode(() -> engine.insert(shelf, data));
     }
