@@ -42,7 +42,7 @@ class LibremeshCommandsTest {
             .discoverContacts(false).uciConfig(dir.resolve("uci")).asyncRegistry(dir.resolve("registry.conf")).name("node-a")
             .hookDir(dir.resolve("hooks").toString());
         c.neighbours().add(chisme.node.config.HostPort.parse("127.0.0.1:9"));
-        for (final String shelf : List.of("x", "empty-later", "native", "order")) {
+        for (final String shelf : List.of("x", "empty-later", "native", "order", "registered-empty")) {
             c.shelfSetting(shelf + ".ttl-s=3600");
         }
         daemon = NodeDaemon.start(c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -156,6 +156,9 @@ class LibremeshCommandsTest {
         assertEquals(208, run("{not json", "shared-state-async", "insert", "not-registered").code());
         assertEquals(208, run("", "shared-state-async", "get", "not-registered").code(), "nothing was stored");
         assertEquals(0, run("{\"k\": 1}", "shared-state", "insert", "lua-unregistered").code());
+        // Registered but never inserted: the real tool's state exists, empty ({} from get and from dump).
+        assertEquals("{}\n", run("", "shared-state-async", "get", "registered-empty").out());
+        assertEquals("{}\n", run("", "shared-state-async", "dump", "registered-empty").out());
         assertEquals(0, run("[]", "shared-state-async", "insert", "x").code(), "luci.jsonc's empty table");
         assertEquals(234, run("", "shared-state-async", "frobnicate", "x").code());
         assertEquals(234, run("", "shared-state-async", "get").code());

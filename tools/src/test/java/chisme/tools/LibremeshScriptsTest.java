@@ -46,6 +46,8 @@ class LibremeshScriptsTest {
         "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts", "shared-state-pirania", "pirania");
     /** Lua libraries only (not the packages' commands or init scripts): Pirania's modules require them. */
     static final List<String> LUA_LIBRARIES = List.of("lime-system/files/usr/lib/lua/lime", "shared-state/files/usr/lib/lua/shared-state.lua");
+    /** The Lua shared-state's rpcd object (lime-app's getFromSharedState), which reads the library's data files. */
+    static final String RPCD_SHARED_STATE = "shared-state/files/usr/libexec/rpcd/shared-state";
     private static final long READY_MS = 120_000;
     private static final long CONVERGE_MS = 90_000;
     private static final int NODES = 3;
@@ -133,6 +135,9 @@ class LibremeshScriptsTest {
                 Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        Files.createDirectories(usr.resolve("libexec/rpcd"));
+        Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE), usr.resolve("libexec/rpcd/shared-state"),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
         copyTree(harness.resolve("lua"), usr.resolve("share/lua/5.1"));
         copyTree(harness.resolve("bin"), usr.resolve("bin"));
@@ -149,7 +154,7 @@ class LibremeshScriptsTest {
         write(etc.resolve("babeld-test-id"), "02:00:00:00:00:0" + n + "\n");
         final List<String> conf = new ArrayList<>(List.of("data = " + r.resolve("data"), "admin-socket = /var/run/chisme/admin.sock",
             "bind = 127.0.0.1", "port = " + ports[i], "discovery = static", "sync-interval-s = 1", "start-hooks-delay-s = 2",
-            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state"));
+            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state", "lua-data-dir = /var/shared-state/data"));
         // -Dchisme.lime.start-hooks-delay-s=3600 shows the reboot check failing without the start hooks.
         conf.set(6, "start-hooks-delay-s = " + System.getProperty("chisme.lime.start-hooks-delay-s", "2"));
         for (int j = 0; j < NODES; j++) {
@@ -202,6 +207,31 @@ class LibremeshScriptsTest {
             assertEquals(expected(i), actual(i), host(i));
         }
         vouchersConvergeBothWays();
+        for (int i = 0; i < NODES; i++) {
+            rpcdSeesTheShelves(i, "dnsmasq-hosts");
+            rpcdSeesTheShelves(i, "pirania-vouchers");
+            rpcdSeesTheShelves(i, "bat-hosts");
+        }
+    }
+
+    /**
+     * LibreMesh's rpcd object `shared-state getFromSharedState` (what ubus/lime-app call) reads the Lua
+     * library's data file, not the command: with lua-data-dir it answers the shelf's data, error 0.
+     */
+    private void rpcdSeesTheShelves(final int i, final String shelf) throws Exception {
+        final String reply = inNode(i, "echo '{\"data_type\": \"" + shelf + "\"}' | /usr/libexec/rpcd/shared-state call getFromSharedState 2>/dev/null");
+        final Map<String, Object> rpcd = JsonTree.object(reply);
+        assertEquals(0L, ((Number) rpcd.get("error")).longValue(), host(i) + " rpcd " + shelf + ": " + reply);
+        final Map<String, Object> expected = new LinkedHashMap<>();
+        for (final Map.Entry<String, Object> e : JsonTree.object(inNode(i, "shared-state get " + shelf + " 2>/dev/null")).entrySet()) {
+            expected.put(e.getKey(), ((Map<?, ?>) e.getValue()).get("data"));
+        }
+        assertTrue(!expected.isEmpty(), shelf + " is empty on " + host(i));
+        final Map<?, ?> got = (Map<?, ?>) rpcd.get("data");
+        assertEquals(expected.keySet(), got.keySet(), host(i) + " rpcd " + shelf);
+        if (shelf.equals("dnsmasq-hosts")) {
+            assertEquals(expected, got, host(i) + " rpcd " + shelf); // vouchers hold JSON nulls, which luci.jsonc drops
+        }
     }
 
     /**

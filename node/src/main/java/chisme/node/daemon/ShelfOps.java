@@ -97,10 +97,10 @@ final class ShelfOps {
         }
     }
 
-    /** The shelf name, refused as NOT_FOUND when {@code known} is asked and the node neither holds nor configures it. */
+    /** The shelf name, refused as NOT_FOUND when {@code known} is asked and the node neither holds nor configures (registers) it. */
     private String known(final AdminRequest r) throws AdminException {
         final String shelf = chisme.node.sharedstate.ShelfNames.require(r.string("shelf"));
-        if (r.flag("known") && !counts().containsKey(shelf)) {
+        if (r.flag("known") && !counts().containsKey(shelf) && !ss.config().shelves().containsKey(shelf)) {
             throw new AdminException(AdminError.NOT_FOUND, "unknown shelf '" + shelf + "' (shelves: " + String.join(", ", counts().keySet()) + ")");
         }
         return shelf;
