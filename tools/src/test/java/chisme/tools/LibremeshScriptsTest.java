@@ -258,12 +258,17 @@ class LibremeshScriptsTest {
 
     /** Runs a shell command inside node i's namespaces (as a user's ssh session would), with the node's Lua path. */
     private String inNode(final int i, final String command) throws Exception {
+        final Path outFile = Files.createTempFile(run, "in-node-", ".out");
         final ProcessHandle daemon = nodes.get(i).children().findFirst().orElseThrow(() -> new AssertionError(host(i) + " has no daemon process"));
         final Process p = new ProcessBuilder("nsenter", "-t", Long.toString(daemon.pid()), "-m", "-u", "--", "sh", "-c",
             "export LUA_PATH='/usr/lib/lua/?.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;;'; " + command)
-            .redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), command + " did not finish");
+            .redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
+        // Output to a file, not a pipe: Pirania's hooks go to the background and may hold a pipe open.
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(command + " on " + host(i) + " did not finish in 60 s");
+        }
+        final String out = Files.readString(outFile, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), command + " on " + host(i) + ":\n" + out);
         return out;
     }
