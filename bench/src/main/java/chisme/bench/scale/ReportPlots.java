@@ -26,6 +26,8 @@ final class ReportPlots {
     static final String LATENCY_PNG = "lookup-latency.png";
     static final String GOSSIP_BYTES_PNG = "gossip-bytes.png";
     static final String BOOTSTRAP_PNG = "bootstrap-merge.png";
+    /** Datagrams per node of the same runs, beside {@link #BOOTSTRAP_PNG}. */
+    static final String BOOTSTRAP_DATAGRAMS_PNG = "bootstrap-merge-datagrams.png";
 
     private ReportPlots() {
     }
@@ -125,6 +127,17 @@ final class ReportPlots {
             addSeries(chart, e.getKey(), e.getValue());
         }
         Plots.save(chart, png);
+        final Map<String, Map<Integer, Double>> datagrams = new LinkedHashMap<>();
+        for (final String[] r : csv.rows()) {
+            datagrams.computeIfAbsent(csv.value(r, "scenario"), k -> new LinkedHashMap<>())
+                .put((int) csv.number(r, "nodes"), csv.number(r, "datagrams_per_node"));
+        }
+        final XYChart perNode = Plots.chart("Bootstrap and island merge: datagrams per node until converged (or the limit)", "N (nodes)",
+            "datagrams per node", true, false);
+        for (final Map.Entry<String, Map<Integer, Double>> e : datagrams.entrySet()) {
+            addSeries(perNode, e.getKey(), e.getValue());
+        }
+        Plots.save(perNode, png.resolveSibling(BOOTSTRAP_DATAGRAMS_PNG));
     }
 
     /** Cumulative distribution of lookup latency per (N, phase) from the raw latency table. */
