@@ -132,7 +132,7 @@ final class ReportPlots {
             datagrams.computeIfAbsent(csv.value(r, "scenario"), k -> new LinkedHashMap<>())
                 .put((int) csv.number(r, "nodes"), csv.number(r, "datagrams_per_node"));
         }
-        final XYChart perNode = Plots.chart("Bootstrap and island merge: datagrams per node until converged (or the limit)", "N (nodes)",
+        final XYChart perNode = Plots.chart("Boot and merge: datagrams per node (simulated)", "N (nodes)",
             "datagrams per node", true, false);
         for (final Map.Entry<String, Map<Integer, Double>> e : datagrams.entrySet()) {
             addSeries(perNode, e.getKey(), e.getValue());
