@@ -56,7 +56,8 @@ final class BootstrapSim {
                 o.failedGets().forEach(System.out::println);
                 System.out.println("counters per node: " + perNode(o));
                 System.out.println("datagrams per node by type: " + byType(o.datagramsByType(), o.nodes()));
-                csv.row(n, (scenario.equals("boot") ? "simultaneous boot " + Math.round(late * 100) + "% late" : "merge of two halves")
+                csv.row(n, (scenario.equals("boot") ? "simultaneous boot " + Math.round(late * 100) + "% late"
+                        : "merge of two halves" + o.scenario().substring("merge".length()))
                         + (merge ? "" : " (merge runs off)"),
                     o.lateNodes(), seconds(o.connectedMs()), seconds(o.convergedMs()), o.components(), o.missingClosest(), o.gets(),
                     o.getSuccess(), String.format("%.0f", o.datagramsPerNode()), String.format("%.1f", o.perNode(CounterId.JOIN_ATTEMPTS)),
