@@ -125,7 +125,7 @@ final class Bootstrapper {
             if (candidates.size() > MAX_CANDIDATES) {
                 candidates.remove(candidates.iterator().next());
             }
-            if (!joined || engine.table().size() < config.k()) {
+            if (!joined || small()) {
                 attemptSoon(0);
             }
         });
@@ -188,7 +188,7 @@ final class Bootstrapper {
     private List<InetSocketAddress> sources(final List<InetSocketAddress> joinAddresses) {
         final LinkedHashSet<InetSocketAddress> all = new LinkedHashSet<>(joinAddresses);
         all.addAll(candidates);
-        if (engine.table().size() < config.k()) {
+        if (small()) {
             int n = 0;
             for (final InetSocketAddress s : saved) {
                 if (n++ >= MAX_SAVED_PER_ATTEMPT) {
@@ -298,13 +298,23 @@ final class Bootstrapper {
         // with fewer than k contacts we may sit in a small island that joined a larger network through one of
         // its members (only that member heard of it): attempts with no source left are self-lookups.
         final boolean unreached = !reachedJoins.containsAll(lastJoinAddresses);
-        if (unreached || engine.table().size() < config.k()) {
+        if (unreached || small()) {
             attemptSoon(backoffMs());
         } else {
             cancelTimer();
             timer = engine.scheduler().schedule(config.joinRetryMaxMs(), this::healthCheck);
             nextAttemptAtMs = 0;
         }
+    }
+
+    /**
+     * The table may be a small island: fewer than k contacts, or a single bucket that never split (we never heard
+     * of more than k nodes). Measured (docs/benchmarks.md, issue 11 session 5): a 5,000-node boot left cliques
+     * of k + 1 nodes that each knew exactly the other k, so "fewer than k" never held and their top-up
+     * self-lookups stopped, although one member had joined the large network and could lead them into it.
+     */
+    private boolean small() {
+        return engine.table().size() < config.k() || engine.table().bucketCount() == 1;
     }
 
     /** Joined: if the table emptied meanwhile (every contact gone), start retrying from the fastest step again. */
