@@ -39,6 +39,7 @@ public final class KademliaConfig {
     private ContactLimits contactLimits = DEFAULT_CONTACT_LIMITS;
     private int lookupMaxPerIp = 2;
     private int lookupMaxPerPrefix = 3;
+    private double remoteStoreSharePerPrefix = 0.25;
     private boolean concluded;
 
     public int k() { return k; }
@@ -111,6 +112,12 @@ public final class KademliaConfig {
      */
     public int lookupMaxPerPrefix() { return lookupMaxPerPrefix; }
     public KademliaConfig lookupMaxPerPrefix(final int v) { lookupMaxPerPrefix = v; return this; }
+    /**
+     * Share of the remote store space (what the local-write reserve leaves) that the values one source /24 or
+     * /64 added may take (issue 12 item 6; {@link chisme.node.security.RemoteStoreShares}). 1: no per-prefix limit.
+     */
+    public double remoteStoreSharePerPrefix() { return remoteStoreSharePerPrefix; }
+    public KademliaConfig remoteStoreSharePerPrefix(final double v) { remoteStoreSharePerPrefix = v; return this; }
     /** Unknown senders pinged at once to verify them before they may enter the table. */
     public int maxPendingVerifications() { return maxPendingVerifications; }
     public KademliaConfig maxPendingVerifications(final int v) { maxPendingVerifications = v; return this; }
@@ -170,6 +177,7 @@ public final class KademliaConfig {
         require(maxPendingVerifications >= 1, "maxPendingVerifications >= 1");
         require(contactLimits != null && lookupMaxPerIp >= 1 && lookupMaxPerPrefix >= 1,
             "contactLimits set, lookupMaxPerIp >= 1, lookupMaxPerPrefix >= 1");
+        require(remoteStoreSharePerPrefix > 0 && remoteStoreSharePerPrefix <= 1, "remoteStoreSharePerPrefix in (0, 1]");
         require(eventLogCapacity >= 1, "eventLogCapacity >= 1");
         require(joinRetryMinMs >= 1 && joinRetryMaxMs >= joinRetryMinMs, "1 <= joinRetryMinMs <= joinRetryMaxMs");
         require(firstContactTimeoutMs >= 1, "firstContactTimeoutMs >= 1");

@@ -8,7 +8,9 @@ import chisme.node.routing.Contact;
 import chisme.node.routing.RoutingTable;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.Responder;
+import chisme.node.rpc.SourcePrefix;
 import chisme.node.security.LocalWriteReserve;
+import chisme.node.security.RemoteStoreShares;
 import chisme.node.transport.Clock;
 import chisme.store.StoreStatus;
 import chisme.store.TupleMeta;
@@ -44,6 +46,9 @@ final class KademliaResponder {
     private final Counters counters;
     private final EventLog events;
     private final Contact[] closestScratch;
+    /** Space per source prefix for values remote peers add (issue 12 item 6). */
+    private final RemoteStoreShares shares;
+    private final SourcePrefix sourcePrefix = new SourcePrefix();
     /** A wider pool of closest contacts, read when one prefix crowds the k closest ({@link LookupDiversity}). */
     private final Contact[] poolScratch;
     private final long[] poolPrefixes;
@@ -75,6 +80,7 @@ final class KademliaResponder {
         this.counters = counters;
         this.events = events;
         this.closestScratch = new Contact[config.k()];
+        this.shares = new RemoteStoreShares(config.remoteStoreSharePerPrefix());
         this.poolScratch = new Contact[POOL_FACTOR * config.k()];
         this.poolPrefixes = new long[POOL_FACTOR * config.k()];
         this.poolTiers = new int[POOL_FACTOR * config.k()];
@@ -226,6 +232,11 @@ final class KademliaResponder {
             storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
             return;
         }
+        final long prefix = exists ? 0 : sourcePrefix.of(source.getAddress());
+        if (!exists && !shares.mayAdd(store, prefix, valueLength, nowMs)) {
+            storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_REFUSED_PREFIX_SHARE); // issue 12: fair share per /24, /64
+            return;
+        }
         final boolean original = exists && meta.original();
         final long publishedAtMs = original ? meta.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
         final long expiresAtMs = original ? meta.expiresAtMs() : nowMs + ttlMs;
@@ -236,6 +247,7 @@ final class KademliaResponder {
                 storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
                 if (!exists) {
                     final NodeId key = new NodeId(kHi, kMid, kLo);
+                    shares.onAdded(key, prefix, valueLength);
                     events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
                     newValues.accept(key); // a copy that landed off target goes on to the k closest (issue 11)
                 }
