@@ -117,4 +117,19 @@ class ConfigFileTest {
         assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("shelf.pirania.ttl-s = soon\n"), new NodeConfig()))
             .getMessage().contains(":1: shelf.pirania.ttl-s: bad value 'soon' for ttl-s"));
     }
+
+    @Test
+    void shouldReadTheSybilAndFairShareLimits() throws IOException {
+        final Path f = write("contacts-per-ip-per-bucket = 3\ncontacts-per-ip = 0\ncontacts-per-prefix-per-bucket = 20\n"
+            + "contacts-per-prefix = 80\nlookup-max-per-ip = 4\nlookup-max-per-prefix = 0\nstore-share-per-prefix-percent = 50\n");
+        final chisme.node.kademlia.KademliaConfig k = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude().kademliaConfig();
+        assertEquals(new chisme.node.routing.ContactLimits(3, Integer.MAX_VALUE, 20, 80), k.contactLimits());
+        assertEquals(4, k.lookupMaxPerIp());
+        assertEquals(Integer.MAX_VALUE, k.lookupMaxPerPrefix(), "0 = no limit");
+        assertEquals(0.5, k.remoteStoreSharePerPrefix(), 1e-9);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("store-share-per-prefix-percent = 0\n"),
+            new NodeConfig())).getMessage().contains("store-share-per-prefix-percent"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("lookup-max-per-ip = -1\n"),
+            new NodeConfig())).getMessage().contains("lookup-max-per-ip"));
+    }
 }
