@@ -176,7 +176,7 @@ public final class NodeConfig {
     /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
     public SharedStateConfig sharedStateConfig() {
         final SharedStateConfig c = new SharedStateConfig().nodeName(name)
-            .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(100, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
+            .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(1_000, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
             .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
