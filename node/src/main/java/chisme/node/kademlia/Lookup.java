@@ -43,6 +43,10 @@ import java.util.function.Consumer;
  * {@link KademliaConfig#lookupStallMs()}. The lookup of an iterativeStore does not end while a stalled request
  * to one of the k closest live candidates may still answer ({@link #waitForStalled()}): the STOREs then reach
  * the k closest that exist, not only the fast ones.
+ * <p>
+ * Issue 12 (eclipse): the shortlist keeps at most {@link KademliaConfig#lookupMaxPerIp()} candidates of one IP,
+ * and "the k closest" (those considered, those a STORE goes to) are chosen by {@link LookupDiversity}'s soft
+ * per-prefix cap, so ids of one /24 or /64 next to a key cannot take all k places while others exist.
  */
 final class Lookup {
     private static final int FRESH = 0;

@@ -206,51 +206,20 @@ class SybilResistanceTest {
     private record Eclipse(int honestCopies, boolean found) {
     }
 
-    /** Where the honest nodes and the attacker's ids sit. */
-    private interface Layout {
-        SimNetwork.Host honestHost(SimNetwork net, int i);
-
-        InetSocketAddress attacker(int i);
+    /** Where the honest nodes (the i-th; null: the simulator's next 127.0.0.x) and the attacker's i-th id sit. */
+    private record Layout(java.util.function.IntFunction<InetSocketAddress> honest, java.util.function.IntFunction<InetSocketAddress> attacker) {
+        SimNetwork.Host honestHost(final SimNetwork net, final int i) {
+            final InetSocketAddress a = honest.apply(i);
+            return a == null ? net.addHost() : net.addHost(a);
+        }
     }
 
     /** The simulator's default: honest nodes 127.0.0.x (one /24), the attacker's 25 ids at one IP. */
-    private static final Layout ONE_IP = new Layout() {
-        @Override
-        public SimNetwork.Host honestHost(final SimNetwork net, final int i) {
-            return net.addHost();
-        }
-
-        @Override
-        public InetSocketAddress attacker(final int i) {
-            return at("127.0.66.6", 5000 + i);
-        }
-    };
-
+    private static final Layout ONE_IP = new Layout(i -> null, i -> at("127.0.66.6", 5000 + i));
     /** Honest nodes each in its own /24 (as LibreMesh's 10.13.x.y spread), the attacker's ids at 25 IPs of one /24. */
-    private static final Layout ONE_SUBNET = new Layout() {
-        @Override
-        public SimNetwork.Host honestHost(final SimNetwork net, final int i) {
-            return net.addHost(at("127.1." + i + ".1", 4000));
-        }
-
-        @Override
-        public InetSocketAddress attacker(final int i) {
-            return at("127.0.66." + (i + 1), 5000);
-        }
-    };
-
+    private static final Layout ONE_SUBNET = new Layout(i -> at("127.1." + i + ".1", 4000), i -> at("127.0.66." + (i + 1), 5000));
     /** The honest nodes too in one /24 (127.0.0.x), the attacker's ids at 25 IPs of another /24. */
-    private static final Layout TWO_SUBNETS = new Layout() {
-        @Override
-        public SimNetwork.Host honestHost(final SimNetwork net, final int i) {
-            return net.addHost();
-        }
-
-        @Override
-        public InetSocketAddress attacker(final int i) {
-            return at("127.0.66." + (i + 1), 5000);
-        }
-    };
+    private static final Layout TWO_SUBNETS = new Layout(i -> null, i -> at("127.0.66." + (i + 1), 5000));
 
     private Eclipse eclipse(final KademliaConfig config) {
         return eclipse(config, ONE_IP);
@@ -269,7 +238,7 @@ class SybilResistanceTest {
         final NodeId key = NodeId.sha1(value);
         for (int i = 0; i < 25; i++) {
             // Ids that differ from SHA-1(V) only in the last bits: nearer to the key than any honest node.
-            final Node s = node(net, net.addHost(layout.attacker(i)), config,
+            final Node s = node(net, net.addHost(layout.attacker().apply(i)), config,
                 new NodeId(key.hi(), key.mid(), key.lo() ^ (i + 1)), new BlackHole());
             join(net, s, honest.get(random.nextInt(honest.size())));
         }
