@@ -32,6 +32,7 @@ import java.util.function.ToLongFunction;
 final class LookupDiversity {
     private static final long IPV4_TAG = 1L << 62;
     private static final long WHOLE_TAG = 1L << 61;
+    private static final long IPV6_TAG = 1L << 60;
     /** The key of a candidate that no prefix limit applies to (our own host). */
     static final long EXEMPT = 0;
 
@@ -55,9 +56,10 @@ final class LookupDiversity {
             high = high << 8 | (b[i] & 0xFF);
             low = low << 8 | (b[8 + i] & 0xFF);
         }
-        // Fold into 61 bits (tag bits clear), never 0; a collision only merges two prefixes' shares.
-        final long folded = linkLocal ? WHOLE_TAG | (high * 0x9E3779B97F4A7C15L ^ low) : high;
-        return (folded ^ folded >>> 61) & (IPV4_TAG - 1) | 1;
+        // Fold into 60 bits and tag them (IPv6 bit 60, link-local also bit 61): never 0, never an IPv4 key; a
+        // collision only merges two prefixes' shares.
+        final long folded = linkLocal ? high * 0x9E3779B97F4A7C15L ^ low : high;
+        return (folded ^ folded >>> 60) & (IPV6_TAG - 1) | IPV6_TAG | (linkLocal ? WHOLE_TAG : 0);
     }
 
     /**
