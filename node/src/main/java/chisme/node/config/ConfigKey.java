@@ -36,6 +36,8 @@ public enum ConfigKey {
         (c, v) -> c.asyncRegistry(Path.of(nonEmpty(v)))),
     START_HOOKS_DELAY_S("start-hooks-delay-s", false, "5", "after start, every shelf's hooks run once after this settle time (rebuilds files a reboot wiped)",
         (c, v) -> c.startHooksDelayS(longIn(v, 0, 3_600))),
+    LUA_DATA_DIR("lua-data-dir", false, "(none)", "keep the Lua shared-state library's data files DIR/TYPE.json (LibreMesh: /var/shared-state/data) equal to the shelves, for code that reads them directly (rpcd shared-state, network-nodes.lua)",
+        (c, v) -> c.luaDataDir(Path.of(nonEmpty(v)))),
     NAME("name", false, "kernel host name", "author name written into books (LibreMesh's 'author')",
         (c, v) -> c.name(nonEmpty(v))),
     K("k", false, String.valueOf(Defaults.KADEMLIA.k()), "Kademlia bucket size and replication factor (1..32)",

@@ -37,6 +37,7 @@ public final class NodeConfig {
     private Path uciConfig = UciDataTypes.DEFAULT_PATH;
     private Path asyncRegistry = AsyncRegistry.DEFAULT_PATH;
     private long startHooksDelayS = 5;
+    private Path luaDataDir;
     /** Problems found in UCI / registry files at conclude(): not fatal, the daemon logs them. */
     private final List<String> warnings = new ArrayList<>();
     private String name;
@@ -178,7 +179,7 @@ public final class NodeConfig {
         final SharedStateConfig c = new SharedStateConfig().nodeName(name)
             .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(1_000, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
-            .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000)
+            .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000).luaDataDir(luaDataDir)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
             .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
@@ -367,6 +368,8 @@ public final class NodeConfig {
     public NodeConfig uciConfig(final Path v) { uciConfig = v; return this; }
     public Path asyncRegistry() { return asyncRegistry; }
     public NodeConfig asyncRegistry(final Path v) { asyncRegistry = v; return this; }
+    public Path luaDataDir() { return luaDataDir; }
+    public NodeConfig luaDataDir(final Path v) { luaDataDir = v; return this; }
     public long startHooksDelayS() { return startHooksDelayS; }
     public NodeConfig startHooksDelayS(final long v) { startHooksDelayS = v; return this; }
     public String name() { return name; }
