@@ -102,6 +102,8 @@ public enum ConfigKey {
         (c, v) -> c.shelfMaxBooks(intIn(v, 1, 10_000_000))),
     MERGE_POLICY("merge-policy", false, "lww", "how shelves merge concurrent edits: 'lww' (versioned last writer wins) or 'content' (content-addressed, Pirania style)",
         (c, v) -> c.mergePolicy(oneOf(v, "lww", "content"))),
+    WRITERS("writers", false, "(by book-signing)", "who may write a book of any shelf without its own 'writers': 'open' (anyone, LibreMesh's semantics), 'author' (the key's first author; default when book-signing is on) or key ids; docs/security.md",
+        (c, v) -> c.writers(writePolicy(v))),
     HOOK_FORMAT("hook-format", false, "data", "stdin of hooks in directories given without FORMAT: 'data' ({key: data}, shared-state-async) or 'libremesh' ({key: {bleachTTL, author, data}}, Lua)",
         (c, v) -> c.hookFormat(chisme.node.sharedstate.HookFormat.parse(oneOf(v, "data", "libremesh")))),
     DISCOVERY_COMMAND("discovery-command", false, "(none)", "command printing one neighbour host[%iface][:port] per line, e.g. shared-state-get_candidates_neigh",
@@ -192,6 +194,14 @@ public enum ConfigKey {
     /** True for the flags that may be given without a value ({@code --reset-store}). */
     public boolean flag() {
         return this == RESET_STORE || this == NEW_IDENTITY;
+    }
+
+    private static chisme.node.sharedstate.WritePolicy writePolicy(final String v) {
+        try {
+            return chisme.node.sharedstate.WritePolicy.parse(v);
+        } catch (final chisme.node.sharedstate.SharedStateException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static boolean bool(final String v) {

@@ -70,6 +70,8 @@ public final class NodeConfig {
     private int maxBookDataBytes = 16_384;
     private int shelfMaxBooks = 10_000;
     private String mergePolicy = "lww";
+    /** Node-wide default of the shelves' write policy; null: by book-signing (ShelfConfig#writers(boolean)). */
+    private chisme.node.sharedstate.WritePolicy writers;
     private chisme.node.sharedstate.HookFormat hookFormat = chisme.node.sharedstate.HookFormat.DATA;
     private String discoveryCommand;
     /** shelf name -> (setting -> value), validated when set. */
@@ -178,7 +180,8 @@ public final class NodeConfig {
     public SharedStateConfig sharedStateConfig() {
         final SharedStateConfig c = new SharedStateConfig().nodeName(name)
             .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(1_000, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
-                .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
+                .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes)
+                .writers(writers))
             .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000).luaDataDir(luaDataDir)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
             .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
@@ -430,6 +433,8 @@ public final class NodeConfig {
     /** "lww" or "content". */
     public String mergePolicy() { return mergePolicy; }
     public NodeConfig mergePolicy(final String v) { mergePolicy = v; return this; }
+    public chisme.node.sharedstate.WritePolicy writers() { return writers; }
+    public NodeConfig writers(final chisme.node.sharedstate.WritePolicy v) { writers = v; return this; }
     /** Format of hook directories given without a FORMAT: prefix. */
     public chisme.node.sharedstate.HookFormat hookFormat() { return hookFormat; }
     public NodeConfig hookFormat(final chisme.node.sharedstate.HookFormat v) { hookFormat = v; return this; }

@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.node.sharedstate.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,18 @@ class ConfigFileTest {
             .getMessage().contains(":1: shelf.pirania.colour: unknown shelf setting 'colour'"));
         assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("shelf.pirania.ttl-s = soon\n"), new NodeConfig()))
             .getMessage().contains(":1: shelf.pirania.ttl-s: bad value 'soon' for ttl-s"));
+    }
+
+    @Test
+    void shouldReadTheNodeWideWritePolicyUnderPerShelfOnes() throws IOException {
+        final WritePolicy signedDefault = new NodeConfig().dataDir(dir).conclude().sharedStateConfig().shelf("any").writers(true);
+        assertEquals(WritePolicy.AUTHOR, signedDefault, "unset: author when signing");
+        final Path f = write("writers = open\nshelf.own.writers = author\n");
+        final chisme.node.sharedstate.SharedStateConfig ss = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude().sharedStateConfig();
+        assertEquals(WritePolicy.OPEN, ss.shelf("dnsmasq-leases").writers(true), "LibreMesh's semantics for every shelf");
+        assertEquals(WritePolicy.AUTHOR, ss.shelf("own").writers(true), "a shelf's own setting wins");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("writers = everyone\n"), new NodeConfig()))
+            .getMessage().contains(":1: writers: writers: 'open', 'author' or key ids"));
     }
 
     @Test
