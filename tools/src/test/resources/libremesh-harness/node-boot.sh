@@ -21,6 +21,13 @@ cp -a "$root/net/." /sys/class/net/
 mkdir -p /var/hosts /var/shared-state /var/run
 cp "$root/dhcp.leases" /tmp/dhcp.leases
 export LUA_PATH="/usr/lib/lua/?.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;;"
+# First boot, as OpenWrt's /etc/init.d/boot: each /etc/uci-defaults script once, removed when it succeeds
+# (the packages' scripts register their dataType sections and append cron lines).
+mkdir -p /etc/crontabs
+for f in /etc/uci-defaults/*; do
+	[ -f "$f" ] || continue
+	(cd /etc/uci-defaults && sh "$f") >/dev/null 2>&1 && rm -f "$f"
+done
 unset CHISME_DATA CHISME_ADMIN CHISME_CONFIG HOSTNAME
 # shellcheck disable=SC2086
 exec $CHISME_NODE_JAVA chisme.tools.Chisme node

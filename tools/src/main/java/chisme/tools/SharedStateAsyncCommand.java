@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * </pre>
  * Exit statuses as the real tool: unknown type 208 (its error 2000 truncated to 8 bits), invalid JSON
  * on insert 22 (EINVAL), unknown operation or missing argument 234 (-EINVAL), bad peer address 242
- * (-EFAULT). Unlike the real tool, insert needs no registered type (chisme shelves need none).
+ * (-EFAULT). As the real tool, insert needs a registered type (UCI dataType, register, or a shelf.NAME.*
+ * line), checked before stdin is read; get and dump also answer for a shelf the node merely holds.
  */
 @Command(name = "shared-state-async", description = {"shared-state-async-compatible command (see docs/libremesh.md):",
     "  get TYPE | dump TYPE | insert TYPE | sync TYPE [IP...] | register TYPE SCOPE UPDATE_INTERVAL_S TTL_S | discover"})
@@ -105,14 +106,10 @@ public final class SharedStateAsyncCommand extends ClientCommand {
 
     private int insert(final String type) {
         final String json = LibremeshInput.object(LibremeshInput.read(ctx));
+        // The real tool looks the type up before it reads stdin: an unknown type is 208 even with bad JSON.
+        known("shelf.insert", type, "registered", g -> g.writeStringField("json", json == null ? "{}" : json));
         if (json == null) {
             throw new CliException(EINVAL, "Invalid JSON input");
-        }
-        if (!json.equals("{}")) {
-            call("shelf.insert", g -> {
-                g.writeStringField("shelf", type);
-                g.writeStringField("json", json);
-            });
         }
         return ExitCode.OK;
     }
@@ -180,10 +177,16 @@ public final class SharedStateAsyncCommand extends ClientCommand {
 
     /** The reply of {@code op} for a shelf the node holds or configures; 208 for an unknown one. */
     private String known(final String op, final String type) {
+        return known(op, type, "known", g -> { });
+    }
+
+    /** {@code op} with {@code flag} set (the node's NOT_FOUND becomes the real tool's 208). */
+    private String known(final String op, final String type, final String flag, final chisme.node.admin.Json.Body extra) {
         try {
             return call(op, g -> {
                 g.writeStringField("shelf", type);
-                g.writeBooleanField("known", true);
+                g.writeBooleanField(flag, true);
+                extra.write(g);
             });
         } catch (final CliException e) {
             if (e.exitCode() == ExitCode.NOT_FOUND) {

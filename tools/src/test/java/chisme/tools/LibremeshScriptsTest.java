@@ -35,12 +35,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * /var, a fake /sys/class/net), so it needs root, unshare and overlayfs, and Lua 5.1 with dkjson for the
  * stand-ins of OpenWrt's luci.jsonc, uci and nixio.fs (test resources, ours; stubs only for what is
  * OpenWrt-only). Packages used: shared-state-dnsmasq_hosts, -dnsmasq_leases, -dnsmasq_servers,
- * -babeld_hosts (Lua hooks, /etc/shared-state) and -bat_hosts (async hooks, /usr/share/shared-state).
+ * -babeld_hosts (Lua hooks, /etc/shared-state), -bat_hosts (async hooks, /usr/share/shared-state),
+ * -pirania with pirania (vouchers: created with Pirania's own `voucher` command on one node, invalidated on
+ * another), and the Lua libraries these load from lime-system and shared-state. The packages'
+ * uci-defaults run at first boot (they register bat-hosts, which shared-state-async insert requires).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibremeshScriptsTest {
     static final List<String> PACKAGES = List.of("shared-state-dnsmasq_hosts", "shared-state-dnsmasq_leases",
-        "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts");
+        "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts", "shared-state-pirania", "pirania");
+    /** Lua libraries only (not the packages' commands or init scripts): Pirania's modules require them. */
+    static final List<String> LUA_LIBRARIES = List.of("lime-system/files/usr/lib/lua/lime", "shared-state/files/usr/lib/lua/shared-state.lua");
+    /** The Lua shared-state's rpcd object (lime-app's getFromSharedState), which reads the library's data files. */
+    static final String RPCD_SHARED_STATE = "shared-state/files/usr/libexec/rpcd/shared-state";
     private static final long READY_MS = 120_000;
     private static final long CONVERGE_MS = 90_000;
     private static final int NODES = 3;
@@ -118,6 +125,19 @@ class LibremeshScriptsTest {
             copyTree(files.resolve("etc"), etc);
             copyTree(files.resolve("usr"), usr);
         }
+        for (final String lib : LUA_LIBRARIES) {
+            final Path from = lime.resolve("packages").resolve(lib);
+            final Path to = usr.resolve("lib/lua").resolve(from.getFileName().toString());
+            if (Files.isDirectory(from)) {
+                copyTree(from, to);
+            } else {
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.createDirectories(usr.resolve("libexec/rpcd"));
+        Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE), usr.resolve("libexec/rpcd/shared-state"),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
         copyTree(harness.resolve("lua"), usr.resolve("share/lua/5.1"));
         copyTree(harness.resolve("bin"), usr.resolve("bin"));
@@ -134,7 +154,7 @@ class LibremeshScriptsTest {
         write(etc.resolve("babeld-test-id"), "02:00:00:00:00:0" + n + "\n");
         final List<String> conf = new ArrayList<>(List.of("data = " + r.resolve("data"), "admin-socket = /var/run/chisme/admin.sock",
             "bind = 127.0.0.1", "port = " + ports[i], "discovery = static", "sync-interval-s = 1", "start-hooks-delay-s = 2",
-            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state"));
+            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state", "lua-data-dir = /var/shared-state/data"));
         // -Dchisme.lime.start-hooks-delay-s=3600 shows the reboot check failing without the start hooks.
         conf.set(6, "start-hooks-delay-s = " + System.getProperty("chisme.lime.start-hooks-delay-s", "2"));
         for (int j = 0; j < NODES; j++) {
@@ -186,6 +206,88 @@ class LibremeshScriptsTest {
         for (int i = 0; i < NODES; i++) {
             assertEquals(expected(i), actual(i), host(i));
         }
+        vouchersConvergeBothWays();
+        for (int i = 0; i < NODES; i++) {
+            rpcdSeesTheShelves(i, "dnsmasq-hosts");
+            rpcdSeesTheShelves(i, "pirania-vouchers");
+            rpcdSeesTheShelves(i, "bat-hosts");
+        }
+    }
+
+    /**
+     * LibreMesh's rpcd object `shared-state getFromSharedState` (what ubus/lime-app call) reads the Lua
+     * library's data file, not the command: with lua-data-dir it answers the shelf's data, error 0.
+     */
+    private void rpcdSeesTheShelves(final int i, final String shelf) throws Exception {
+        final String reply = inNode(i, "echo '{\"data_type\": \"" + shelf + "\"}' | /usr/libexec/rpcd/shared-state call getFromSharedState 2>/dev/null");
+        final Map<String, Object> rpcd = JsonTree.object(reply);
+        assertEquals(0L, ((Number) rpcd.get("error")).longValue(), host(i) + " rpcd " + shelf + ": " + reply);
+        final Map<String, Object> expected = new LinkedHashMap<>();
+        for (final Map.Entry<String, Object> e : JsonTree.object(inNode(i, "shared-state get " + shelf + " 2>/dev/null")).entrySet()) {
+            expected.put(e.getKey(), ((Map<?, ?>) e.getValue()).get("data"));
+        }
+        assertTrue(!expected.isEmpty(), shelf + " is empty on " + host(i));
+        final Map<?, ?> got = (Map<?, ?>) rpcd.get("data");
+        assertEquals(expected.keySet(), got.keySet(), host(i) + " rpcd " + shelf);
+        if (shelf.equals("dnsmasq-hosts")) {
+            assertEquals(expected, got, host(i) + " rpcd " + shelf); // vouchers hold JSON nulls, which luci.jsonc drops
+        }
+    }
+
+    /**
+     * Pirania: a voucher made with Pirania's own `voucher add` on node 1 reaches every node's voucher
+     * database (/etc/pirania/vouchers/ID.json, written by the generate_vouchers hook); invalidated with
+     * `voucher invalidate` on node 3, the invalidation (mod_counter 2) reaches every node, node 1 included.
+     */
+    private void vouchersConvergeBothWays() throws Exception {
+        final String added = inNode(0, "voucher add chisme-test 60");
+        final String id = added.strip().split("\t")[0];
+        assertTrue(id.matches("[A-Za-z0-9]{6}"), "voucher add printed: " + added);
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitVoucher(i, id, 1, false);
+        }
+        System.out.printf("LibremeshScriptsTest: voucher %s from %s in every node's database after %.1f s%n", id, host(0), (System.nanoTime() - t0) / 1e9);
+        inNode(2, "voucher invalidate " + id);
+        final long t1 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitVoucher(i, id, 2, true);
+        }
+        System.out.printf("LibremeshScriptsTest: its invalidation on %s in every node's database after %.1f s%n", host(2), (System.nanoTime() - t1) / 1e9);
+    }
+
+    /** Runs a shell command inside node i's namespaces (as a user's ssh session would), with the node's Lua path. */
+    private String inNode(final int i, final String command) throws Exception {
+        final Path outFile = Files.createTempFile(run, "in-node-", ".out");
+        final ProcessHandle daemon = nodes.get(i).children().findFirst().orElseThrow(() -> new AssertionError(host(i) + " has no daemon process"));
+        final Process p = new ProcessBuilder("nsenter", "-t", Long.toString(daemon.pid()), "-m", "-u", "--", "sh", "-c",
+            "export LUA_PATH='/usr/lib/lua/?.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;;'; " + command)
+            .redirectErrorStream(true).redirectOutput(outFile.toFile()).start();
+        // Output to a file, not a pipe: Pirania's hooks go to the background and may hold a pipe open.
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(command + " on " + host(i) + " did not finish in 60 s");
+        }
+        final String out = Files.readString(outFile, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), command + " on " + host(i) + ":\n" + out);
+        return out;
+    }
+
+    private void awaitVoucher(final int i, final String id, final int modCounter, final boolean invalidated) throws Exception {
+        final Path file = hostPath(i, Path.of("/etc/pirania/vouchers/" + id + ".json"));
+        final long deadline = System.nanoTime() + CONVERGE_MS * 1_000_000;
+        String got = "<missing>";
+        while (System.nanoTime() < deadline) {
+            if (Files.isRegularFile(file)) {
+                got = Files.readString(file, StandardCharsets.UTF_8);
+                if (got.contains("\"mod_counter\":" + modCounter) && got.contains("\"invalidation_date\":") == invalidated) {
+                    return;
+                }
+            }
+            Thread.sleep(250);
+        }
+        fail(host(i) + ": voucher " + id + " not at mod_counter " + modCounter + (invalidated ? " (invalidated)" : "") + " after "
+            + CONVERGE_MS + " ms: " + got + "\nshelf: " + inNode(i, "shared-state get pirania-vouchers"));
     }
 
     /** The files the real hooks write, as sets of lines (Lua's pairs() order is unspecified). */

@@ -35,7 +35,7 @@ final class ShelfOps {
         try {
             return switch (r.op()) {
                 case "shelf.insert" -> {
-                    final SharedStateEngine.InsertResult res = ss.insert(r.string("shelf"), r.string("json"));
+                    final SharedStateEngine.InsertResult res = ss.insert(registered(r), r.string("json"));
                     yield Json.write(g -> {
                         g.writeStartObject();
                         g.writeNumberField("inserted", res.inserted());
@@ -97,11 +97,25 @@ final class ShelfOps {
         }
     }
 
-    /** The shelf name, refused as NOT_FOUND when {@code known} is asked and the node neither holds nor configures it. */
+    /** The shelf name, refused as NOT_FOUND when {@code known} is asked and the node neither holds nor configures (registers) it. */
     private String known(final AdminRequest r) throws AdminException {
         final String shelf = chisme.node.sharedstate.ShelfNames.require(r.string("shelf"));
-        if (r.flag("known") && !counts().containsKey(shelf)) {
+        if (r.flag("known") && !counts().containsKey(shelf) && !ss.config().shelves().containsKey(shelf)) {
             throw new AdminException(AdminError.NOT_FOUND, "unknown shelf '" + shelf + "' (shelves: " + String.join(", ", counts().keySet()) + ")");
+        }
+        return shelf;
+    }
+
+    /**
+     * The shelf name, refused as NOT_FOUND when {@code registered} is asked and no configuration names it
+     * (chisme.conf {@code shelf.NAME.*}, a UCI {@code config dataType} section or the async registry):
+     * shared-state-async's insert accepts registered types only (app/shared_state_cli.cc, error 2000).
+     */
+    private String registered(final AdminRequest r) throws AdminException {
+        final String shelf = chisme.node.sharedstate.ShelfNames.require(r.string("shelf"));
+        if (r.flag("registered") && !ss.config().shelves().containsKey(shelf)) {
+            throw new AdminException(AdminError.NOT_FOUND, "unknown data type '" + shelf + "' (not registered: no UCI dataType section, "
+                + "shared-state-async register or shelf." + shelf + ".* setting)");
         }
         return shelf;
     }

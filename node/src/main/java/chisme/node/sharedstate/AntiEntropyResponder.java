@@ -154,7 +154,7 @@ final class AntiEntropyResponder {
                     continue;
                 }
                 final Book b = store.get(shelf, e.key());
-                if (b == null || b.expiresAtMs() <= nowMs) {
+                if (b == null || !GossipCodec.worthSending(b.expiresAtMs() - nowMs)) {
                     continue;
                 }
                 final byte[] key = b.key().getBytes(StandardCharsets.UTF_8);

@@ -118,7 +118,7 @@ final class BookPusher {
                 }
                 final long ttl = b.expiresAtMs() - nowMs;
                 i++;
-                if (ttl <= 0) {
+                if (!GossipCodec.worthSending(ttl)) {
                     continue;
                 }
                 p = codec.appendBook(key, b.authorId(), author, b.version(), ttl, b.tombstone(), b.data(), b.signature());

@@ -17,10 +17,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Validates JSON and rewrites it in a compact canonical form with Jackson streaming (no databind):
- * no whitespace, object members sorted by name, duplicate names refused, numbers as written. Equal data
- * then compares equal byte-wise, which is what "re-inserting equal data creates no new version" and
- * content keys rely on. Thread-safe (the factory is shared, parsers are per call).
+ * Validates JSON and rewrites it compactly with Jackson streaming (no databind): no whitespace, duplicate
+ * names refused, numbers as written. Two forms:
+ * <ul>
+ *   <li><b>canonical</b>: object members sorted by name, so equal data is equal byte-wise. Content keys
+ *       (CONTENT shelves store only this form) and {@link #sameValue} rely on it.</li>
+ *   <li><b>compact</b> ({@link #parseObjectInOrder}): members in document order. Other shelves store this
+ *       form because shared-state-async prints nested objects in the order they were inserted (RapidJSON
+ *       keeps member order: {@code entry.mData.CopyFrom} in app/shared_state_cli.cc, PrettyWriter on get).</li>
+ * </ul>
+ * Thread-safe (the factory is shared, parsers are per call).
  */
 public final class CanonicalJson {
     /** Deepest nesting accepted (a hostile peer must not blow the stack). */
@@ -36,6 +42,15 @@ public final class CanonicalJson {
 
     /** Parses a JSON object into {key: canonical data bytes}, in document order. */
     public static Map<String, byte[]> parseObject(final String text) {
+        return parseObject(text, true);
+    }
+
+    /** Parses a JSON object into {key: compact data bytes}: keys and every nested object's members in document order. */
+    public static Map<String, byte[]> parseObjectInOrder(final String text) {
+        return parseObject(text, false);
+    }
+
+    private static Map<String, byte[]> parseObject(final String text, final boolean sorted) {
         final Object tree = parse(text);
         if (!(tree instanceof Map<?, ?> map)) {
             throw new SharedStateException(SharedStateException.Code.WRONG_JSON_TYPE,
@@ -43,7 +58,7 @@ public final class CanonicalJson {
         }
         final Map<String, byte[]> out = new LinkedHashMap<>();
         for (final Map.Entry<?, ?> e : map.entrySet()) {
-            out.put((String) e.getKey(), write(e.getValue()));
+            out.put((String) e.getKey(), write(e.getValue(), sorted));
         }
         return out;
     }
@@ -75,24 +90,52 @@ public final class CanonicalJson {
         }
         final List<byte[]> out = new ArrayList<>(list.size());
         for (final Object o : list) {
-            out.add(write(o));
+            out.add(write(o, true));
         }
         return out;
     }
 
     /** Canonical form of any JSON value. */
     public static byte[] canonical(final String text) {
-        return write(parse(text));
+        return write(parse(text), true);
     }
 
-    /** True when {@code utf8} is valid JSON already in canonical form (checks data arriving from peers). */
+    /** True when {@code utf8} is valid JSON already in canonical form (checks CONTENT books arriving from peers). */
     public static boolean isCanonical(final byte[] utf8) {
+        return rewritesTo(utf8, true);
+    }
+
+    /** True when {@code utf8} is valid JSON already compact, members in any order (checks books arriving from peers). */
+    public static boolean isCompact(final byte[] utf8) {
+        return rewritesTo(utf8, false);
+    }
+
+    /**
+     * True when two stored values are the same JSON value (member order aside): re-inserting a value whose
+     * members come in another order (Lua's pairs() order is unspecified) is no edit.
+     */
+    public static boolean sameValue(final byte[] a, final byte[] b) {
+        if (java.util.Arrays.equals(a, b)) {
+            return true;
+        }
+        if (a == null || b == null || a.length != b.length) {
+            return false; // same members in another order have the same compact length
+        }
+        try {
+            return java.util.Arrays.equals(write(parse(new String(a, StandardCharsets.UTF_8)), true),
+                write(parse(new String(b, StandardCharsets.UTF_8)), true));
+        } catch (final SharedStateException e) {
+            return false;
+        }
+    }
+
+    private static boolean rewritesTo(final byte[] utf8, final boolean sorted) {
         try {
             final Object tree;
             try (JsonParser p = FACTORY.createParser(utf8)) {
                 tree = readDocument(p);
             }
-            return java.util.Arrays.equals(write(tree), utf8);
+            return java.util.Arrays.equals(write(tree, sorted), utf8);
         } catch (final IOException | RuntimeException e) {
             return false;
         }
@@ -129,7 +172,7 @@ public final class CanonicalJson {
     private static Object read(final JsonParser p, final JsonToken t) throws IOException {
         return switch (t) {
             case START_OBJECT -> {
-                final TreeMap<String, Object> m = new TreeMap<>();
+                final Map<String, Object> m = new LinkedHashMap<>(); // document order; the parser refuses duplicates
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     final String name = p.currentName();
@@ -151,28 +194,28 @@ public final class CanonicalJson {
         };
     }
 
-    private static byte[] write(final Object tree) {
+    private static byte[] write(final Object tree, final boolean sorted) {
         final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, tree);
+            write(g, tree, sorted);
         } catch (final IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return out.toByteArray();
     }
 
-    private static void write(final JsonGenerator g, final Object tree) throws IOException {
+    private static void write(final JsonGenerator g, final Object tree, final boolean sorted) throws IOException {
         if (tree instanceof Map<?, ?> m) {
             g.writeStartObject();
-            for (final Map.Entry<?, ?> e : m.entrySet()) {
+            for (final Map.Entry<?, ?> e : (sorted ? new TreeMap<>(m) : m).entrySet()) {
                 g.writeFieldName((String) e.getKey());
-                write(g, e.getValue());
+                write(g, e.getValue(), sorted);
             }
             g.writeEndObject();
         } else if (tree instanceof List<?> l) {
             g.writeStartArray();
             for (final Object o : l) {
-                write(g, o);
+                write(g, o, sorted);
             }
             g.writeEndArray();
         } else {

@@ -30,7 +30,7 @@ import java.util.List;
  * Shared-state meaning of the gossip frames 0x20-0x23 on top of the wire flyweights, which own every byte
  * layout (chisme.wire, docs/wire.md). What lives here is shared-state logic only: the bucket tree steps
  * {@link #BITS_PER_LEVEL} key-hash bits per level (a wire prefix of {@code 6 * level} bits), TTLs are
- * milliseconds (whole seconds on the wire, rounded up), book keys and author names are strict UTF-8, and
+ * milliseconds (whole seconds on the wire, rounded down: a copy never outlives its source), book keys and author names are strict UTF-8, and
  * decoded frames become small objects for the merge (gossip is a slow path, docs/shared-state.md "Gossip").
  * <p>
  * Trust boundary (docs/wire.md "Decode reasons"): decoders take a whole message (header included) that
@@ -88,7 +88,7 @@ public final class GossipCodec {
     }
 
     /**
-     * A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded up); {@code signature}
+     * A book as carried: TTL is remaining milliseconds (whole seconds on the wire, rounded down); {@code signature}
      * is the author's signature block (BooksFlyweight, 100 bytes) or null.
      */
     public record WireBook(String key, NodeId authorId, String authorName, long version, long ttlMs,
@@ -228,9 +228,18 @@ public final class GossipCodec {
         return a.length > 255 ? Arrays.copyOf(a, 255) : a;
     }
 
-    /** Whole seconds on the wire, rounded up so a book never arrives already expired; capped at the u32. */
+    /**
+     * Whole seconds on the wire, rounded DOWN; capped at the u32. A copy may never outlive the copy it is made from:
+     * rounded up, two neighbours handed a nearly expired book back and forth, each pass adding up to a second, and
+     * it never expired (SharedStateSimulationTest#aShortLivedBookExpiresOnEveryNodeWithinItsTtlAndStaysGone).
+     */
     static long ttlSeconds(final long ttlMs) {
-        return Math.min((ttlMs + 999) / 1_000, 0xFFFF_FFFFL);
+        return Math.min(Math.max(0, ttlMs) / 1_000, 0xFFFF_FFFFL);
+    }
+
+    /** A book with less than a second left is not sent: it would carry TTL 0, which receivers drop as invalid. */
+    static boolean worthSending(final long ttlMs) {
+        return ttlSeconds(ttlMs) > 0;
     }
 
     // ---- decoders: the whole message at offset; null = invalid

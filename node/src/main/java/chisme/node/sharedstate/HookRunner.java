@@ -35,6 +35,8 @@ final class HookRunner {
     private final EventLog eventLog;
     private final SharedStateCounters counters;
     private final BiFunction<String, HookFormat, byte[]> snapshot;
+    /** The Lua library's data files, rewritten before each shelf's hooks run; null when not configured. */
+    private final LuaDataFiles luaDataFiles;
     private final Map<String, ShelfState> states = new ConcurrentHashMap<>();
     private volatile Consumer<ProgramRun> listener = r -> {
     };
@@ -51,6 +53,7 @@ final class HookRunner {
         this.eventLog = eventLog;
         this.counters = counters;
         this.snapshot = snapshot;
+        this.luaDataFiles = config.luaDataDir() == null ? null : new LuaDataFiles(config.luaDataDir());
     }
 
     void listener(final Consumer<ProgramRun> l) {
@@ -61,9 +64,14 @@ final class HookRunner {
         running = false;
     }
 
+    /** True when a change runs something: hooks, or the Lua data file. */
+    boolean active() {
+        return !config.hookDirs().isEmpty() || luaDataFiles != null;
+    }
+
     /** A change that matters happened on {@code shelf}. Any thread; never blocks. */
     void trigger(final String shelf) {
-        if (config.hookDirs().isEmpty() || !running) {
+        if ((config.hookDirs().isEmpty() && luaDataFiles == null) || !running) {
             return;
         }
         final ShelfState s = states.computeIfAbsent(shelf, k -> new ShelfState());
@@ -123,6 +131,15 @@ final class HookRunner {
 
     private void runOnce(final String shelf) {
         final Map<HookFormat, byte[]> inputs = new EnumMap<>(HookFormat.class);
+        if (luaDataFiles != null) {
+            try {
+                luaDataFiles.write(shelf, inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                counters.increment(SharedStateCounter.LUA_DATA_FILE_WRITES);
+            } catch (final IOException e) {
+                counters.increment(SharedStateCounter.HOOK_FAILURES);
+                log(EventType.ERROR, "cannot write the Lua data file of " + shelf + " in " + config.luaDataDir() + ": " + e.getMessage());
+            }
+        }
         final Map<String, String> env = new HashMap<>();
         env.put("CHISME_SHELF", shelf);
         if (config.dataDir() != null) {

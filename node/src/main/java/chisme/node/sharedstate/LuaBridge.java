@@ -4,7 +4,6 @@ import chisme.store.Book;
 import chisme.wire.NodeId;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * How one entry of a Lua node's map ({@code reqsync}: {@code {key: {bleachTTL, author, data}}}) meets
@@ -40,7 +39,7 @@ final class LuaBridge {
         if (in.data() == null) {
             return heldBleach < in.bleachTtl() ? Action.REMOVE : Action.KEEP;
         }
-        if (Arrays.equals(held.data(), in.data())) {
+        if (CanonicalJson.sameValue(held.data(), in.data())) {
             return held.expiresAtMs() - nowMs < in.ttlMs() ? Action.REFRESH : Action.KEEP;
         }
         return heldBleach < in.bleachTtl() ? Action.EDIT : Action.KEEP;

@@ -105,11 +105,15 @@ public final class SharedState implements AutoCloseable {
         publishers.start();
         // A reboot wipes what hooks wrote to /tmp and /var while the store keeps the books, and unchanged
         // re-inserts trigger no hook: run every shelf's hooks once when the first sync rounds had time.
-        if (!config.hookDirs().isEmpty()) {
+        // The Lua data files live in /var too: every shelf's is rewritten then.
+        if (hooks.active()) {
             scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
-                for (final String shelf : hooks.shelvesWithHooks()) {
-                    hooks.trigger(shelf);
+                final java.util.TreeSet<String> shelves = new java.util.TreeSet<>(hooks.shelvesWithHooks());
+                if (config.luaDataDir() != null) {
+                    shelves().forEach(s -> shelves.add(s.shelf()));
+                    shelves.addAll(config.shelves().keySet()); // registered types, held or not
                 }
+                shelves.forEach(hooks::trigger);
             }));
         }
         started = true;
@@ -125,8 +129,11 @@ public final class SharedState implements AutoCloseable {
             for (final byte[] v : CanonicalJson.parseArray(jsonObject)) {
                 data.put(Integer.toString(i++), v);
             }
-        } else {
+        } else if (config.shelf(shelf).policy() == MergePolicy.CONTENT) {
             data = CanonicalJson.parseObject(jsonObject);
+        } else {
+            // Nested members stay in the inserted order, as shared-state-async prints them (CanonicalJson).
+            data = CanonicalJson.parseObjectInOrder(jsonObject);
         }
         return onNode(() -> engine.insert(shelf, data));
     }

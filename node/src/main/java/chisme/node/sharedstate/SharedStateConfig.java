@@ -20,6 +20,7 @@ public final class SharedStateConfig {
     private Path dataDir;
     private Path adminSocket;
     private long startHooksDelayMs = 5_000;
+    private Path luaDataDir;
     private long hookTimeoutMs = 30_000;
     private long publisherIntervalMs = 300_000;
     private long publisherTimeoutMs = 60_000;
@@ -163,6 +164,19 @@ public final class SharedStateConfig {
 
     public SharedStateConfig startHooksDelayMs(final long v) {
         startHooksDelayMs = v;
+        return this;
+    }
+
+    /**
+     * Where the Lua shared-state library's data files are kept equal to the shelves ({@code lua-data-dir},
+     * e.g. {@code /var/shared-state/data}); null: not written.
+     */
+    public Path luaDataDir() {
+        return luaDataDir;
+    }
+
+    public SharedStateConfig luaDataDir(final Path v) {
+        luaDataDir = v;
         return this;
     }
 

@@ -147,15 +147,17 @@ public final class SharedStateEngine {
         boolean visibleChange = false;
         for (final Map.Entry<String, byte[]> e : books.entrySet()) {
             final Book held = store.get(shelf, e.getKey());
-            if (held == null || held.tombstone() || !Arrays.equals(held.data(), e.getValue())) {
+            if (held == null || held.tombstone() || !CanonicalJson.sameValue(held.data(), e.getValue())) {
                 authorship.requireLocalWrite(sc, shelf, held); // all or nothing: before any write (equal data: TTL only)
             }
         }
         for (final Map.Entry<String, byte[]> e : books.entrySet()) {
             final Book old = store.get(shelf, e.getKey());
             final Book book;
-            if (old != null && !old.tombstone() && Arrays.equals(old.data(), e.getValue())) {
+            if (old != null && !old.tombstone() && CanonicalJson.sameValue(old.data(), e.getValue())) {
                 // Equal data: no new version, only a fresh TTL (this is what stops the Pirania flip-flop).
+                // Members in another order count as equal (Lua's pairs() order is unspecified); the
+                // first order stays.
                 book = withExpiry(old, nowMs + sc.ttlMs());
                 refreshed++;
             } else {
@@ -383,7 +385,9 @@ public final class SharedStateEngine {
             counters.increment(SharedStateCounter.DROP_TOO_LARGE);
             return MergeResult.DROPPED;
         }
-        if (wb.tombstone() ? wb.data().length != 0 : !CanonicalJson.isCanonical(wb.data())) {
+        // CONTENT books are keyed by the hash of their canonical form; others keep their members' inserted order.
+        if (wb.tombstone() ? wb.data().length != 0
+            : !(sc.policy() == MergePolicy.CONTENT ? CanonicalJson.isCanonical(wb.data()) : CanonicalJson.isCompact(wb.data()))) {
             counters.increment(SharedStateCounter.DROP_BAD_BOOK);
             return MergeResult.DROPPED;
         }

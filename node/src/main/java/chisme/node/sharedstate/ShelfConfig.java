@@ -35,7 +35,7 @@ public record ShelfConfig(long ttlMs, long syncIntervalMs, MergePolicy policy, i
     }
 
     public ShelfConfig {
-        require(ttlMs >= 100 && ttlMs <= 0xFFFF_FFFFL, "ttlMs in [100, 2^32-1]");
+        require(ttlMs >= 1_000 && ttlMs <= 0xFFFF_FFFFL, "ttlMs in [1000, 2^32-1] (whole seconds on the wire)");
         require(syncIntervalMs >= 10, "syncIntervalMs >= 10");
         require(policy != null, "policy set");
         require(maxBooks >= 1, "maxBooks >= 1");

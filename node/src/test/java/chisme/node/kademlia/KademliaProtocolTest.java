@@ -120,9 +120,9 @@ class KademliaProtocolTest {
             }
             assertTrue(nodes && ping, "got NODES " + nodes + ", verification PING " + ping);
             // Wait (bounded) until the verification ping to the silent stranger has timed out.
-            final long deadlineNs = System.nanoTime() + 5_000_000_000L;
+            final long deadlineNs = System.nanoTime() + 20_000_000_000L; // a bound for a loaded CI machine, not a timing
             while (a.counters().get(CounterId.CALLS_TIMED_OUT) == timeoutsBefore && System.nanoTime() < deadlineNs) {
-                Thread.onSpinWait();
+                Thread.sleep(10); // not a spin: the node under test needs the core
             }
             assertEquals(timeoutsBefore + 1, a.counters().get(CounterId.CALLS_TIMED_OUT));
             assertFalse(a.contacts().stream().anyMatch(c -> c.id().equals(stranger)));

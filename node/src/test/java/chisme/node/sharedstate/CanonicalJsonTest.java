@@ -61,6 +61,32 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void shouldKeepMemberOrderInCompactForm() {
+        final Map<String, byte[]> m = CanonicalJson.parseObjectInOrder("{ \"z\": 1, \"k\" : { \"b\": [{\"y\": 1, \"x\": 2}], \"a\": null } }");
+        assertEquals(List.of("z", "k"), List.copyOf(m.keySet()));
+        assertEquals("{\"b\":[{\"y\":1,\"x\":2}],\"a\":null}", new String(m.get("k"), StandardCharsets.UTF_8));
+        assertEquals(SharedStateException.Code.INVALID_JSON,
+            assertThrows(SharedStateException.class, () -> CanonicalJson.parseObjectInOrder("{\"k\":{\"a\":1,\"a\":2}}")).code());
+    }
+
+    @Test
+    void shouldRecogniseCompactBytesInAnyMemberOrder() {
+        assertTrue(CanonicalJson.isCompact("{\"b\":1,\"a\":[{\"d\":2,\"c\":3}]}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(CanonicalJson.isCompact("{\"b\": 1}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(CanonicalJson.isCompact("{\"a\":1,\"a\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(CanonicalJson.isCompact("\"\\u0041\"".getBytes(StandardCharsets.UTF_8)), "escapes are rewritten");
+    }
+
+    @Test
+    void shouldTreatReorderedMembersAsTheSameValue() {
+        final byte[] a = "{\"b\":1,\"a\":{\"y\":[1,2],\"x\":null}}".getBytes(StandardCharsets.UTF_8);
+        final byte[] b = "{\"a\":{\"x\":null,\"y\":[1,2]},\"b\":1}".getBytes(StandardCharsets.UTF_8);
+        assertTrue(CanonicalJson.sameValue(a, b));
+        assertFalse(CanonicalJson.sameValue(a, "{\"a\":{\"x\":null,\"y\":[2,1]},\"b\":1}".getBytes(StandardCharsets.UTF_8)), "array order counts");
+        assertFalse(CanonicalJson.sameValue(a, "{\"a\":{\"x\":null,\"y\":[1,2]},\"b\":2}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void shouldParseKeyArray() {
         assertEquals(List.of("a", "b"), CanonicalJson.parseStringArray("[\"a\",\"b\"]"));
     }

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -200,8 +201,8 @@ class GossipCodecTest {
         final NodeId author = NodeId.random(new SplittableRandom(1));
         codec.beginBooks(buf, 0, "shelf");
         codec.appendBook("k1".getBytes(StandardCharsets.UTF_8), author, "node-a".getBytes(StandardCharsets.UTF_8),
-            42, 1_500, false, "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
-        final int p = codec.appendBook("k2".getBytes(StandardCharsets.UTF_8), author, new byte[0], 43, 9, true, new byte[0]);
+            42, 1_999, false, "{\"x\":1}".getBytes(StandardCharsets.UTF_8));
+        final int p = codec.appendBook("k2".getBytes(StandardCharsets.UTF_8), author, new byte[0], 43, 2_000, true, new byte[0]);
         header(0, MessageType.BOOKS);
         final GossipCodec.Books b = decodeBooks(buf, 0, p);
         assertEquals("shelf", b.shelf());
@@ -210,10 +211,12 @@ class GossipCodecTest {
         assertEquals(author, b.books().get(0).authorId());
         assertEquals("node-a", b.books().get(0).authorName());
         assertEquals(42, b.books().get(0).version());
-        assertEquals(2_000, b.books().get(0).ttlMs(), "whole seconds on the wire, rounded up");
+        assertEquals(1_000, b.books().get(0).ttlMs(), "whole seconds on the wire, rounded down: a copy never outlives its source");
         assertArrayEquals("{\"x\":1}".getBytes(StandardCharsets.UTF_8), b.books().get(0).data());
         assertTrue(b.books().get(1).tombstone());
-        assertEquals(1_000, b.books().get(1).ttlMs(), "9 ms still leaves a second, never 0");
+        assertEquals(2_000, b.books().get(1).ttlMs());
+        assertFalse(GossipCodec.worthSending(999), "less than a second left would go out as TTL 0, which receivers drop");
+        assertTrue(GossipCodec.worthSending(1_000));
         for (int cut = 0; cut < p; cut++) {
             assertNull(decodeBooks(buf, 0, cut), "truncated at " + cut);
         }

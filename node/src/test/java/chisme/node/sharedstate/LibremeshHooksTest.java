@@ -71,6 +71,35 @@ class LibremeshHooksTest {
     }
 
     @Test
+    void shouldKeepTheLuaLibrarysDataFilesEqualToTheShelves(@TempDir final Path dir) throws Exception {
+        // No hook directories at all: the data files are written anyway (rpcd and network-nodes.lua read them).
+        final Path data = dir.resolve("var/shared-state/data");
+        final SharedStateConfig c = config().luaDataDir(data).startHooksDelayMs(300).shelf("configured", ShelfConfig.DEFAULT);
+        try (TestNode node = new TestNode("n4", 44).start(c, null, System::currentTimeMillis, null)) {
+            Await.until("the start writes every shelf's file", 30_000, () -> Files.exists(data.resolve("configured.json")));
+            assertEquals("{}", Files.readString(data.resolve("configured.json")));
+            node.ss.insert("s", "{\"k\": {\"b\": 1, \"a\": [\"/\"]}}");
+            final String first = "{\"k\":{\"bleachTTL\":30,\"author\":\"n4\",\"data\":{\"b\":1,\"a\":[\"/\"]}}}";
+            Await.until("s.json written", 30_000, () -> first.equals(read(data.resolve("s.json"))));
+            node.ss.insert("s", "{\"k2\": 2}");
+            Await.until("s.json rewritten after a change", 30_000, () -> read(data.resolve("s.json")).contains("\"k2\":{"));
+            assertEquals(node.ss.dumpLibremesh("s"), read(data.resolve("s.json")), "the Lua format, as shared-state get prints it");
+            assertTrue(node.ss.counters().get(SharedStateCounter.LUA_DATA_FILE_WRITES) >= 3);
+            try (var left = Files.list(data)) {
+                assertEquals(List.of("configured.json", "s.json"), left.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+            }
+        }
+    }
+
+    private static String read(final Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (final IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void shouldBridgeLuaEntriesByTheLuaRule() {
         try (TestNode node = new TestNode("bridge", 43).start(config(), null, System::currentTimeMillis, null)) {
             node.ss.insert("leases", "{\"10.0.0.1\": {\"mac\": \"aa\"}, \"10.0.0.2\": \"mine\"}");

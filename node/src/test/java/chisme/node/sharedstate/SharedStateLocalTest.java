@@ -30,11 +30,31 @@ class SharedStateLocalTest {
     }
 
     @Test
-    void shouldInsertAndGetCanonicalData() {
-        final var r = node.ss.insert("hosts", "{\"10.0.0.1\": {\"name\": \"a\", \"mac\": \"x\"}, \"10.0.0.2\": 3}");
+    void shouldInsertAndGetCompactDataInInsertedMemberOrder() {
+        final var r = node.ss.insert("hosts", "{\"10.0.0.2\": 3, \"10.0.0.1\": {\"name\": \"a\", \"mac\": \"x\"}}");
         assertEquals(2, r.inserted());
-        assertEquals("{\"10.0.0.1\":{\"mac\":\"x\",\"name\":\"a\"},\"10.0.0.2\":3}", node.ss.get("hosts"));
+        // Keys in store order; nested members as inserted (shared-state-async keeps RapidJSON's member order).
+        assertEquals("{\"10.0.0.1\":{\"name\":\"a\",\"mac\":\"x\"},\"10.0.0.2\":3}", node.ss.get("hosts"));
         assertEquals(1, node.ss.shelves().size());
+    }
+
+    @Test
+    void shouldTakeReorderedMembersAsEqualDataAndKeepTheFirstOrder() {
+        node.ss.insert("s", "{\"k\": {\"b\": 1, \"a\": {\"y\": 2, \"x\": 3}}}");
+        final String before = node.ss.dump("s");
+        final var r = node.ss.insert("s", "{\"k\": {\"a\": {\"x\": 3, \"y\": 2}, \"b\": 1}}");
+        assertEquals(0, r.inserted());
+        assertEquals(1, r.refreshed());
+        assertEquals(version(before), version(node.ss.dump("s")), "a reorder is no edit");
+        assertEquals("{\"k\":{\"b\":1,\"a\":{\"y\":2,\"x\":3}}}", node.ss.get("s"));
+    }
+
+    @Test
+    void shouldKeepContentShelvesCanonical() {
+        node.ss.insert("vouchers", "[{\"b\": 1, \"a\": 2}]");
+        final var again = node.ss.insert("vouchers", "[{\"a\": 2, \"b\": 1}]");
+        assertEquals(0, again.inserted(), "same content, same key");
+        assertTrue(node.ss.get("vouchers").endsWith(":{\"a\":2,\"b\":1}}"), node.ss.get("vouchers"));
     }
 
     @Test

@@ -148,6 +148,42 @@ class SharedStateSimulationTest {
     }
 
     @Test
+    void aShortLivedBookExpiresOnEveryNodeWithinItsTtlAndStaysGone() {
+        // A relayed copy may never outlive the copy it was made from: the TTL on the wire is the sender's remaining
+        // time, rounded DOWN to whole seconds. Rounded up, two neighbours handed a nearly expired book back and
+        // forth, each pass adding up to a second, and it lived on for many TTLs (SharedStateMeshTest's flake).
+        final long ttlMs = 2_000;
+        final long syncMs = 300;
+        final SharedStateSimulation sim = new SharedStateSimulation(30, SharedStateSimulation.Topology.RING, 15, i -> new SharedStateConfig()
+            .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(syncMs).ttlMs(60_000).writers(WritePolicy.OPEN))
+            .shelf("short", ShelfConfig.DEFAULT.syncIntervalMs(syncMs).ttlMs(ttlMs).writers(WritePolicy.OPEN))
+            .expiryCheckMs(100), null);
+        // Half the ring is cut off until the book has 0.8 s left: its copies there are made from nearly expired ones.
+        final Set<Integer> late = IntStream.range(15, 30).boxed().collect(Collectors.toSet());
+        sim.partition(late, true);
+        final long insertedAt = sim.network().nowMs();
+        sim.node(5).sharedState().insert("short", "{\"lease\": 1}");
+        final long spread = sim.runUntil(() -> sim.nodes().subList(0, 15).stream()
+            .allMatch(n -> n.sharedState().get("short").equals("{\"lease\":1}")), 10, 10 * ttlMs);
+        assertTrue(spread >= 0, "the book reached every node of its half");
+        sim.runFor(insertedAt + ttlMs - 800 - sim.network().nowMs());
+        sim.partition(late, false);
+        final long gone = sim.runUntil(() -> sim.all(n -> n.sharedState().get("short").equals("{}")), 10, 100 * ttlMs);
+        assertTrue(gone >= 0, "the book expired everywhere");
+        final long lifetime = sim.network().nowMs() - insertedAt;
+        // Its TTL, plus the expiry check's period and the transit time of the hops it took (20 ms each at most).
+        assertTrue(lifetime <= ttlMs + 100 + 30 * 20, "the last copy outlived the author's TTL: gone " + lifetime + " ms after the insert");
+        for (int i = 0; i < 30; i++) {
+            sim.runFor(syncMs / 3);
+            assertTrue(sim.all(n -> n.sharedState().get("short").equals("{}")), "an expired book came back");
+        }
+        assertTrue(sim.node(0).sharedState().counters().get(SharedStateCounter.BOOKS_EXPIRED) >= 1);
+        System.out.printf("sim short TTL: %d ms TTL on 30 nodes in a ring, half of it joined 0.8 s before expiry: on the first half in %d ms, "
+            + "gone from all %d ms after the insert%n",
+            ttlMs, spread, lifetime);
+    }
+
+    @Test
     void aNewNeighbourGetsARoundOfEveryShelfWithinTwoSeconds() {
         // Rounds every hour: only the new-neighbour check (AntiEntropyInitiator.newNeighbourTick, every ~2 s)
         // can bring node 1's books to node 0 within seconds of node 1 appearing as node 0's link neighbour.

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Checks packaging/openwrt/chisme/Makefile without an OpenWrt SDK (none can be downloaded where chisme is
+# built): a stand-in TOPDIR whose rules.mk and include/package.mk define only what the Makefile uses
+# (PKG_BUILD_DIR, TARGET_CC/CFLAGS/LDFLAGS = the host's cc, INSTALL_*, CP, BuildPackage running
+# Build/Prepare, Build/Compile and Package/NAME/install into a staging root). It proves the variables
+# expand, every source path exists and the install tree is complete; it does NOT prove the SDK's own
+# rules (ipkg/apk metadata, cross toolchain, feeds) accept it. Needs `./mvnw -B -ntp -DskipTests package`
+# first (the jar and target/lib). Usage: packaging/openwrt/check-makefile.sh [CHISME_SRC]
+set -eu
+src=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/top/include" "$work/build" "$work/root"
+cat > "$work/top/rules.mk" <<'MK'
+INCLUDE_DIR:=$(TOPDIR)/include
+TARGET_CC:=cc
+TARGET_CFLAGS:=-Os
+TARGET_LDFLAGS:=
+MK
+cat > "$work/top/include/package.mk" <<'MK'
+PKG_BUILD_DIR:=$(CHECK_BUILD)/$(PKG_NAME)-$(PKG_VERSION)
+INSTALL_DIR:=install -d -m0755
+INSTALL_BIN:=install -m0755
+INSTALL_DATA:=install -m0644
+INSTALL_CONF:=install -m0600
+CP:=cp -fpR
+define BuildPackage
+$$(if $$(strip $$(Package/$(1))),,$$(error Package/$(1) is not defined))
+$$(if $$(TITLE),,$$(eval $$(Package/$(1))))
+$$(if $$(TITLE),,$$(error Package/$(1) has no TITLE))
+$$(if $$(CATEGORY),,$$(error Package/$(1) has no CATEGORY))
+.PHONY: check
+check:
+	$$(Build/Prepare)
+	$$(Build/Compile)
+	$$(call Package/$(1)/install,$(CHECK_ROOT))
+endef
+MK
+make -s -C "$src/packaging/openwrt/chisme" -f Makefile TOPDIR="$work/top" CHISME_SRC="$src" \
+	CHECK_BUILD="$work/build" CHECK_ROOT="$work/root" check
+for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/chisme-client-path \
+	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state; do
+	[ -s "$work/root/$f" ] || { echo "check-makefile: $f missing or empty in the install tree" >&2; exit 1; }
+done
+[ -n "$(ls "$work/root/usr/lib/chisme/lib/"*.jar 2>/dev/null)" ] || { echo "check-makefile: no jars in usr/lib/chisme/lib" >&2; exit 1; }
+"$work/root/usr/bin/chisme-client" --admin "$work/none.sock" status >/dev/null 2>&1 && rc=0 || rc=$?
+[ "$rc" = 3 ] || { echo "check-makefile: the built client answered $rc for no node (expected 3)" >&2; exit 1; }
+echo "check-makefile: OK ($(cd "$work/root" && find . -type f | wc -l) files installed)"
