@@ -7,7 +7,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -37,10 +36,7 @@ public final class BareNode {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.equals("heap")) {
-                System.gc();
-                final var m = ManagementFactory.getMemoryMXBean();
-                System.out.println("heap " + m.getHeapMemoryUsage().getUsed() + " " + m.getHeapMemoryUsage().getCommitted() + " "
-                    + m.getNonHeapMemoryUsage().getUsed() + " " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+                System.out.println(FootprintNode.heapLine());
             } else if (line.equals("quit")) {
                 break;
             }
