@@ -19,8 +19,15 @@ final class ChronicleSizing {
     static final int CHUNK_BYTES = 64;
     /** Chronicle's per-entry bookkeeping (size prefixes, entry checksum), rounded up. */
     static final int ENTRY_OVERHEAD_BYTES = 16;
-    /** Entries per segment aimed at; small maps get one segment. */
-    static final int TARGET_ENTRIES_PER_SEGMENT = 512;
+    /**
+     * Entries per segment aimed at; small maps get one segment. Few segments keep an idle node small: the open
+     * pass reads every segment's hash lookup, and the kernel maps 64 KiB around each read page of the file
+     * (fault-around), so each segment costs 64-128 KiB of RSS before it holds anything. At 512 (32 segments
+     * for the default 20,000 entries) the two empty maps were 4.6 MiB of RSS, at 4,096 (4 segments) 0.5 MiB
+     * (docs/benchmarks.md, "Issue 16"). Segments are lock stripes; one node thread uses the maps, so fewer cost
+     * nothing in contention. The count is fixed in a map file when it is created.
+     */
+    static final int TARGET_ENTRIES_PER_SEGMENT = 4096;
 
     final int segments;
     final long entriesPerSegment;

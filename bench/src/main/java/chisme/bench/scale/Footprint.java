@@ -77,7 +77,7 @@ final class Footprint {
         }
         cmd.add("-cp");
         cmd.add(profile.classpath());
-        cmd.add(FootprintNode.class.getName());
+        cmd.add(profile.mainClass());
         cmd.add(dir.toString());
         cmd.add(Integer.toString(port));
         cmd.add(profile.store());
@@ -96,7 +96,7 @@ final class Footprint {
             final Start start = new Start(profile.name(), s, nmt, startMs, cpuMs, hwm, p, dir, in, out);
             Thread.sleep(2_000); // idle: let the start-up work (joins, first timers, JIT) settle
             sample(csv, start, "idle");
-            if (fill) {
+            if (fill && !FootprintProfile.BARE.equals(profile.store())) {
                 command(in, out, "values " + items, "values " + items);
                 Thread.sleep(1_000);
                 sample(csv, start, items + " values");

@@ -35,10 +35,7 @@ public final class FootprintNode {
             String line;
             while ((line = in.readLine()) != null) {
                 if (line.equals("heap")) {
-                    System.gc();
-                    final MemoryMXBean m = ManagementFactory.getMemoryMXBean();
-                    System.out.println("heap " + m.getHeapMemoryUsage().getUsed() + " " + m.getHeapMemoryUsage().getCommitted() + " "
-                        + m.getNonHeapMemoryUsage().getUsed() + " " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+                    System.out.println(heapLine());
                 } else if (line.startsWith("values ")) {
                     final int n = Integer.parseInt(line.substring(7).trim());
                     final SplittableRandom r = new SplittableRandom(3);
@@ -65,5 +62,13 @@ public final class FootprintNode {
             }
         }
         System.exit(0);
+    }
+
+    /** After a full GC: "heap USED COMMITTED NON_HEAP_USED CLASSES_LOADED" (the answer to {@code heap}). */
+    static String heapLine() {
+        System.gc();
+        final MemoryMXBean m = ManagementFactory.getMemoryMXBean();
+        return "heap " + m.getHeapMemoryUsage().getUsed() + " " + m.getHeapMemoryUsage().getCommitted() + " "
+            + m.getNonHeapMemoryUsage().getUsed() + " " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
     }
 }

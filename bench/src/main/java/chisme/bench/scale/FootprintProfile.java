@@ -23,11 +23,19 @@ import java.util.zip.ZipOutputStream;
  *   <li>{@code router-javac}: the router profile on a copy of the harness jar without the Chronicle class the store
  *       module ships (Chronicle then compiles it with javac at run time, as before issue 16)</li>
  *   <li>{@code image}, {@code image-memory}: the runtime image unpacked under {@code --image} (its jlink java, its
- *       jvm.options with the AOT cache, its class path, then the harness jar), router profile</li>
+ *       jvm.options, its AOT cache if it was built with one, its class path, then the harness jar), router profile</li>
+ *   <li>{@code bare}: the router profile's JVM running {@link BareNode} (a PING responder, no daemon): the baseline</li>
  * </ul>
  * "-memory" profiles run the daemon with {@code store = memory}; the others with the persistent Chronicle stores.
  */
 record FootprintProfile(String name, String java, List<String> options, String classpath, String store) {
+    /** {@link #store()} of the baseline profile: no daemon, {@link BareNode} instead. */
+    static final String BARE = "none";
+
+    /** The child's main class. */
+    String mainClass() {
+        return BARE.equals(store) ? BareNode.class.getName() : FootprintNode.class.getName();
+    }
 
     static FootprintProfile of(final String name, final Args args) throws IOException, InterruptedException {
         final String self = ProcessHandle.current().info().command().orElse("java");
@@ -38,10 +46,11 @@ record FootprintProfile(String name, String java, List<String> options, String c
             case "default", "memory" -> new FootprintProfile(name, self, join(libraryFlags, List.of("-Xmx" + args.string("xmx", "64m"))),
                 cp, store);
             case "router", "router-memory" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), cp, store);
+            case "bare" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), cp, BARE);
             case "router-javac" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), withoutShippedClass(cp), store);
             case "image", "image-memory" -> image(name, Path.of(required(args, "image")), args, cp, store);
-            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-javac, image or"
-                + " image-memory, got " + name);
+            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-javac, image,"
+                + " image-memory or bare, got " + name);
         };
     }
 
@@ -53,7 +62,13 @@ record FootprintProfile(String name, String java, List<String> options, String c
         for (final String o : Files.readString(lib.resolve("jvm.options")).trim().split("\\s+")) {
             options.add(o.replace("/usr/lib/chisme", prefix));
         }
-        options.addAll(routerOptions(args));
+        // An image built with CHISME_IMAGE_AOT=1 has an AOT cache; its launcher then keeps class sharing on.
+        final Path aot = lib.resolve("chisme.aot");
+        final boolean withAot = Files.isRegularFile(aot);
+        if (withAot) {
+            options.add("-XX:AOTCache=" + aot.toAbsolutePath());
+        }
+        options.addAll(routerOptions(args, withAot));
         final String cp = Files.readString(lib.resolve("classpath")).trim().replace("/usr/lib/chisme", prefix);
         return new FootprintProfile(name, lib.resolve("jre/bin/java").toString(), options, cp + ":" + harnessJar, store);
     }
@@ -71,9 +86,18 @@ record FootprintProfile(String name, String java, List<String> options, String c
 
     /** What the launcher would add on a router with {@code --router-mem-mib} MiB (default 256). */
     static List<String> routerOptions(final Args args) throws IOException, InterruptedException {
+        return routerOptions(args, false);
+    }
+
+    /** Same, for a JVM with an AOT cache ({@code CHISME_AOT_CACHE}: the profile then keeps class sharing on). */
+    private static List<String> routerOptions(final Args args, final boolean aotCache) throws IOException, InterruptedException {
         final int mib = args.integer("router-mem-mib", 256);
         final ProcessBuilder pb = new ProcessBuilder("sh", "tools/launcher/jvm-profile.sh", "router");
         pb.environment().put("CHISME_MEM_KIB", Integer.toString(mib * 1024));
+        pb.environment().remove("CHISME_AOT_CACHE");
+        if (aotCache) {
+            pb.environment().put("CHISME_AOT_CACHE", "1");
+        }
         final Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         final String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || line.isEmpty()) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <pre>
  * bench/scale throughput   [--seconds=4 --window=32 --peers=40]
  * bench/scale lookups-udp  [--sizes=16,64,256 --lookups=200 --kill=0.3 --timeout-ms=2000 --stall-ms=250 --loopback=distinct|shared]
- * bench/scale lookups-sim  [--sizes=1000,2000,4000 --lookups=500 --churn=0.3 --seed=42 --table=lookups_sim]
+ * bench/scale lookups-sim  [--sizes=1000,2000,4000 --lookups=500 --churn=0.3 --seed=42 --table=lookups_sim --lookup-max-per-prefix=3|off]
  * bench/scale bootstrap-sim [--sizes=1000,5000 --scenarios=boot,merge --late=0.2 --values=100 --gets=500 --limit-s=900 --seed=42]
  * bench/scale gossip       [--nodes=50 --inserts=1000 --topologies=line,ring,mesh --shelf-sizes=10,100,1000,10000]
  * bench/scale footprint    [--items=10000 --xmx=64m --starts=3 --nmt=true --router-mem-mib=256

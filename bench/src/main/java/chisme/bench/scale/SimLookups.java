@@ -28,6 +28,8 @@ final class SimLookups {
         final double churn = args.decimal("churn", 0.3);
         final long seed = args.longValue("seed", 42);
         final String table = args.string("table", "lookups_sim");
+        // Issue 12's lookup diversity rule: "off" measures plain XOR order in the same run.
+        final String perPrefix = args.string("lookup-max-per-prefix", String.valueOf(new KademliaConfig().lookupMaxPerPrefix()));
         if (!table.matches("lookups_sim[A-Za-z0-9_-]*")) {
             throw new IllegalArgumentException("--table must start with lookups_sim (letters, digits, _ and - after it), got " + table);
         }
@@ -35,7 +37,8 @@ final class SimLookups {
             "rounds_p90", "rounds_max", "rounds_mean", "messages_per_lookup", "build_wall_s", "heap_used_mb");
         for (int s = 0; s < sizes.length; s++) {
             final int n = sizes[s];
-            final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(1_000);
+            final KademliaConfig config = new KademliaConfig().rpcTimeoutMs(1_000)
+                .lookupMaxPerPrefix(perPrefix.equals("off") ? Integer.MAX_VALUE : Integer.parseInt(perPrefix));
             final KademliaSimulation sim = new KademliaSimulation(config, seed);
             final long t0 = System.nanoTime();
             sim.grow(n);

@@ -58,6 +58,20 @@ public enum ConfigKey {
         (c, v) -> c.mergeCooldownMs(longIn(v, 0, 3_600_000))),
     HANDOFF_STORES_PER_S("handoff-stores-per-s", false, String.valueOf(Defaults.HANDOFF_STORES_PER_S), "STOREs per second handing values to newly learnt closer nodes (Kademlia paper 2.5)",
         (c, v) -> c.handoffStoresPerS(intIn(v, 1, 100_000))),
+    CONTACTS_PER_IP_PER_BUCKET("contacts-per-ip-per-bucket", false, String.valueOf(Defaults.KADEMLIA.contactLimits().perIpPerBucket()), "routing table: most contacts of one IP in one bucket, replacement cache included (0 = no limit; issue 12, Sybils)",
+        (c, v) -> c.contactsPerIpPerBucket(intIn(v, 0, 1_000_000))),
+    CONTACTS_PER_IP("contacts-per-ip", false, String.valueOf(Defaults.KADEMLIA.contactLimits().perIp()), "routing table: most contacts of one IP in the whole table (0 = no limit)",
+        (c, v) -> c.contactsPerIp(intIn(v, 0, 1_000_000))),
+    CONTACTS_PER_PREFIX_PER_BUCKET("contacts-per-prefix-per-bucket", false, String.valueOf(Defaults.KADEMLIA.contactLimits().perPrefixPerBucket()), "routing table: most contacts of one IPv4 /24 or IPv6 /64 in one bucket (0 = no limit)",
+        (c, v) -> c.contactsPerPrefixPerBucket(intIn(v, 0, 1_000_000))),
+    CONTACTS_PER_PREFIX("contacts-per-prefix", false, String.valueOf(Defaults.KADEMLIA.contactLimits().perPrefix()), "routing table: most contacts of one /24 or /64 in the whole table (0 = no limit)",
+        (c, v) -> c.contactsPerPrefix(intIn(v, 0, 1_000_000))),
+    LOOKUP_MAX_PER_IP("lookup-max-per-ip", false, String.valueOf(Defaults.KADEMLIA.lookupMaxPerIp()), "candidates of one IP a lookup keeps (0 = no limit)",
+        (c, v) -> c.lookupMaxPerIp(intIn(v, 0, 1_000_000))),
+    LOOKUP_MAX_PER_PREFIX("lookup-max-per-prefix", false, String.valueOf(Defaults.KADEMLIA.lookupMaxPerPrefix()), "of the k a lookup considers and a STORE goes to, how many one /24 or /64 may take while other prefixes have candidates (a soft cap in tiers; 0 = plain XOR order)",
+        (c, v) -> c.lookupMaxPerPrefix(intIn(v, 0, 1_000_000))),
+    STORE_SHARE_PER_PREFIX_PERCENT("store-share-per-prefix-percent", false, String.valueOf(Math.round(Defaults.KADEMLIA.remoteStoreSharePerPrefix() * 100)), "percent of the remote value-store space (what the 20% local reserve leaves) the values one /24 or /64 added may take (100 = no per-prefix limit)",
+        (c, v) -> c.storeSharePerPrefixPercent(intIn(v, 1, 100))),
     REFRESH_INTERVAL_S("refresh-interval-s", false, String.valueOf(Defaults.seconds(Defaults.KADEMLIA.refreshIntervalMs())), "tRefresh: idle buckets get a lookup",
         (c, v) -> c.refreshIntervalS(longIn(v, 1, 31_536_000))),
     REPLICATE_INTERVAL_S("replicate-interval-s", false, String.valueOf(Defaults.seconds(Defaults.KADEMLIA.replicateIntervalMs())), "tReplicate: values are re-stored to the k closest",
@@ -88,6 +102,8 @@ public enum ConfigKey {
         (c, v) -> c.shelfMaxBooks(intIn(v, 1, 10_000_000))),
     MERGE_POLICY("merge-policy", false, "lww", "how shelves merge concurrent edits: 'lww' (versioned last writer wins) or 'content' (content-addressed, Pirania style)",
         (c, v) -> c.mergePolicy(oneOf(v, "lww", "content"))),
+    WRITERS("writers", false, "(by book-signing)", "who may write a book of any shelf without its own 'writers': 'open' (anyone, LibreMesh's semantics), 'author' (the key's first author; default when book-signing is on) or key ids; docs/security.md",
+        (c, v) -> c.writers(writePolicy(v))),
     HOOK_FORMAT("hook-format", false, "data", "stdin of hooks in directories given without FORMAT: 'data' ({key: data}, shared-state-async) or 'libremesh' ({key: {bleachTTL, author, data}}, Lua)",
         (c, v) -> c.hookFormat(chisme.node.sharedstate.HookFormat.parse(oneOf(v, "data", "libremesh")))),
     DISCOVERY_COMMAND("discovery-command", false, "(none)", "command printing one neighbour host[%iface][:port] per line, e.g. shared-state-get_candidates_neigh",
@@ -178,6 +194,14 @@ public enum ConfigKey {
     /** True for the flags that may be given without a value ({@code --reset-store}). */
     public boolean flag() {
         return this == RESET_STORE || this == NEW_IDENTITY;
+    }
+
+    private static chisme.node.sharedstate.WritePolicy writePolicy(final String v) {
+        try {
+            return chisme.node.sharedstate.WritePolicy.parse(v);
+        } catch (final chisme.node.sharedstate.SharedStateException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
     }
 
     private static boolean bool(final String v) {

@@ -3,6 +3,7 @@ package chisme.node.config;
 import chisme.wire.ShelfName;
 import chisme.node.discovery.DiscoveryConfig;
 import chisme.node.kademlia.KademliaConfig;
+import chisme.node.routing.ContactLimits;
 import chisme.node.sharedstate.MergePolicy;
 import chisme.node.sharedstate.SharedStateConfig;
 import chisme.node.sharedstate.SharedStateException;
@@ -50,6 +51,14 @@ public final class NodeConfig {
     private long firstContactTimeoutMs = Defaults.KADEMLIA.firstContactTimeoutMs();
     private long mergeCooldownMs = Defaults.KADEMLIA.mergeCooldownMs();
     private int handoffStoresPerS = Defaults.HANDOFF_STORES_PER_S;
+    // Issue 12 item 7 and 6 (0 = no limit for the counts).
+    private int contactsPerIpPerBucket = Defaults.KADEMLIA.contactLimits().perIpPerBucket();
+    private int contactsPerIp = Defaults.KADEMLIA.contactLimits().perIp();
+    private int contactsPerPrefixPerBucket = Defaults.KADEMLIA.contactLimits().perPrefixPerBucket();
+    private int contactsPerPrefix = Defaults.KADEMLIA.contactLimits().perPrefix();
+    private int lookupMaxPerIp = Defaults.KADEMLIA.lookupMaxPerIp();
+    private int lookupMaxPerPrefix = Defaults.KADEMLIA.lookupMaxPerPrefix();
+    private int storeSharePerPrefixPercent = (int) Math.round(Defaults.KADEMLIA.remoteStoreSharePerPrefix() * 100);
     private long refreshIntervalS = Defaults.seconds(Defaults.KADEMLIA.refreshIntervalMs());
     private long replicateIntervalS = Defaults.seconds(Defaults.KADEMLIA.replicateIntervalMs());
     private long republishIntervalS = Defaults.seconds(Defaults.KADEMLIA.republishIntervalMs());
@@ -61,6 +70,8 @@ public final class NodeConfig {
     private int maxBookDataBytes = 16_384;
     private int shelfMaxBooks = 10_000;
     private String mergePolicy = "lww";
+    /** Node-wide default of the shelves' write policy; null: by book-signing (ShelfConfig#writers(boolean)). */
+    private chisme.node.sharedstate.WritePolicy writers;
     private chisme.node.sharedstate.HookFormat hookFormat = chisme.node.sharedstate.HookFormat.DATA;
     private String discoveryCommand;
     /** shelf name -> (setting -> value), validated when set. */
@@ -151,16 +162,26 @@ public final class NodeConfig {
             .maxValueBytes(maxValueBytes).eventLogCapacity(eventLogCapacity)
             .joinRetryMinMs(joinRetryMinMs).joinRetryMaxMs(Math.max(joinRetryMinMs, joinRetryMaxMs))
             .firstContactTimeoutMs(firstContactTimeoutMs).mergeCooldownMs(mergeCooldownMs)
+            .contactLimits(new ContactLimits(limit(contactsPerIpPerBucket), limit(contactsPerIp), limit(contactsPerPrefixPerBucket),
+                limit(contactsPerPrefix)))
+            .lookupMaxPerIp(limit(lookupMaxPerIp)).lookupMaxPerPrefix(limit(lookupMaxPerPrefix))
+            .remoteStoreSharePerPrefix(storeSharePerPrefixPercent / 100.0)
             // 10 ticks a second; a rate under 10/s still sends one STORE per tick.
             .handoffTickMs(Defaults.HANDOFF_TICK_MS)
             .handoffStoresPerTick((int) Math.max(1, handoffStoresPerS * Defaults.HANDOFF_TICK_MS / 1000));
+    }
+
+    /** A count limit of the config file: 0 means none. */
+    private static int limit(final int v) {
+        return v == 0 ? Integer.MAX_VALUE : v;
     }
 
     /** The shared-state settings derived from this configuration (call after {@link #conclude()}). */
     public SharedStateConfig sharedStateConfig() {
         final SharedStateConfig c = new SharedStateConfig().nodeName(name)
             .defaultShelf(ShelfConfig.DEFAULT.ttlMs(Math.max(1_000, shelfTtlS * 1000)).syncIntervalMs(syncIntervalS * 1000)
-                .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes))
+                .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes)
+                .writers(writers))
             .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000).luaDataDir(luaDataDir)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
             .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
@@ -372,6 +393,20 @@ public final class NodeConfig {
     public NodeConfig mergeCooldownMs(final long v) { mergeCooldownMs = v; return this; }
     public int handoffStoresPerS() { return handoffStoresPerS; }
     public NodeConfig handoffStoresPerS(final int v) { handoffStoresPerS = v; return this; }
+    public int contactsPerIpPerBucket() { return contactsPerIpPerBucket; }
+    public NodeConfig contactsPerIpPerBucket(final int v) { contactsPerIpPerBucket = v; return this; }
+    public int contactsPerIp() { return contactsPerIp; }
+    public NodeConfig contactsPerIp(final int v) { contactsPerIp = v; return this; }
+    public int contactsPerPrefixPerBucket() { return contactsPerPrefixPerBucket; }
+    public NodeConfig contactsPerPrefixPerBucket(final int v) { contactsPerPrefixPerBucket = v; return this; }
+    public int contactsPerPrefix() { return contactsPerPrefix; }
+    public NodeConfig contactsPerPrefix(final int v) { contactsPerPrefix = v; return this; }
+    public int lookupMaxPerIp() { return lookupMaxPerIp; }
+    public NodeConfig lookupMaxPerIp(final int v) { lookupMaxPerIp = v; return this; }
+    public int lookupMaxPerPrefix() { return lookupMaxPerPrefix; }
+    public NodeConfig lookupMaxPerPrefix(final int v) { lookupMaxPerPrefix = v; return this; }
+    public int storeSharePerPrefixPercent() { return storeSharePerPrefixPercent; }
+    public NodeConfig storeSharePerPrefixPercent(final int v) { storeSharePerPrefixPercent = v; return this; }
     public long lookupStallMs() { return lookupStallMs; }
     public NodeConfig lookupStallMs(final long v) { lookupStallMs = v; return this; }
     public long refreshIntervalS() { return refreshIntervalS; }
@@ -398,6 +433,8 @@ public final class NodeConfig {
     /** "lww" or "content". */
     public String mergePolicy() { return mergePolicy; }
     public NodeConfig mergePolicy(final String v) { mergePolicy = v; return this; }
+    public chisme.node.sharedstate.WritePolicy writers() { return writers; }
+    public NodeConfig writers(final chisme.node.sharedstate.WritePolicy v) { writers = v; return this; }
     /** Format of hook directories given without a FORMAT: prefix. */
     public chisme.node.sharedstate.HookFormat hookFormat() { return hookFormat; }
     public NodeConfig hookFormat(final chisme.node.sharedstate.HookFormat v) { hookFormat = v; return this; }

@@ -38,6 +38,8 @@ public final class KademliaConfig {
     private RpcConfig rpc = RpcConfig.DEFAULT;
     private ContactLimits contactLimits = DEFAULT_CONTACT_LIMITS;
     private int lookupMaxPerIp = 2;
+    private int lookupMaxPerPrefix = 3;
+    private double remoteStoreSharePerPrefix = 0.25;
     private boolean concluded;
 
     public int k() { return k; }
@@ -103,6 +105,19 @@ public final class KademliaConfig {
      */
     public int lookupMaxPerIp() { return lookupMaxPerIp; }
     public KademliaConfig lookupMaxPerIp(final int v) { lookupMaxPerIp = v; return this; }
+    /**
+     * Of the k candidates a lookup considers (and the k closest a STORE goes to), how many one /24 or /64 may
+     * take while other prefixes have candidates: a soft cap, in tiers ({@link LookupDiversity}; issue 12: 25
+     * ids of one subnet next to a key eclipsed it). {@link Integer#MAX_VALUE}: plain XOR order.
+     */
+    public int lookupMaxPerPrefix() { return lookupMaxPerPrefix; }
+    public KademliaConfig lookupMaxPerPrefix(final int v) { lookupMaxPerPrefix = v; return this; }
+    /**
+     * Share of the remote store space (what the local-write reserve leaves) that the values one source /24 or
+     * /64 added may take (issue 12 item 6; {@link chisme.node.security.RemoteStoreShares}). 1: no per-prefix limit.
+     */
+    public double remoteStoreSharePerPrefix() { return remoteStoreSharePerPrefix; }
+    public KademliaConfig remoteStoreSharePerPrefix(final double v) { remoteStoreSharePerPrefix = v; return this; }
     /** Unknown senders pinged at once to verify them before they may enter the table. */
     public int maxPendingVerifications() { return maxPendingVerifications; }
     public KademliaConfig maxPendingVerifications(final int v) { maxPendingVerifications = v; return this; }
@@ -159,7 +174,9 @@ public final class KademliaConfig {
         require(maxFailures >= 1, "maxFailures >= 1");
         require(replacementCacheSize >= 0, "replacementCacheSize >= 0");
         require(maxPendingVerifications >= 1, "maxPendingVerifications >= 1");
-        require(contactLimits != null && lookupMaxPerIp >= 1, "contactLimits set, lookupMaxPerIp >= 1");
+        require(contactLimits != null && lookupMaxPerIp >= 1 && lookupMaxPerPrefix >= 1,
+            "contactLimits set, lookupMaxPerIp >= 1, lookupMaxPerPrefix >= 1");
+        require(remoteStoreSharePerPrefix > 0 && remoteStoreSharePerPrefix <= 1, "remoteStoreSharePerPrefix in (0, 1]");
         require(eventLogCapacity >= 1, "eventLogCapacity >= 1");
         require(joinRetryMinMs >= 1 && joinRetryMaxMs >= joinRetryMinMs, "1 <= joinRetryMinMs <= joinRetryMaxMs");
         require(firstContactTimeoutMs >= 1, "firstContactTimeoutMs >= 1");

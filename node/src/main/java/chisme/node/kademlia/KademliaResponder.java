@@ -8,7 +8,9 @@ import chisme.node.routing.Contact;
 import chisme.node.routing.RoutingTable;
 import chisme.node.rpc.Dispatcher;
 import chisme.node.rpc.Responder;
+import chisme.node.rpc.SourcePrefix;
 import chisme.node.security.LocalWriteReserve;
+import chisme.node.security.RemoteStoreShares;
 import chisme.node.transport.Clock;
 import chisme.store.StoreStatus;
 import chisme.store.TupleMeta;
@@ -44,6 +46,13 @@ final class KademliaResponder {
     private final Counters counters;
     private final EventLog events;
     private final Contact[] closestScratch;
+    /** Space per source prefix for values remote peers add (issue 12 item 6). */
+    private final RemoteStoreShares shares;
+    private final SourcePrefix sourcePrefix = new SourcePrefix();
+    /** A wider pool of closest contacts, read when one prefix crowds the k closest ({@link LookupDiversity}). */
+    private final Contact[] poolScratch;
+    private final long[] poolPrefixes;
+    private final int[] poolTiers;
     private final PongFlyweight pong = new PongFlyweight();
     private final FindNodeFlyweight findNode = new FindNodeFlyweight();
     private final FindValueFlyweight findValue = new FindValueFlyweight();
@@ -71,6 +80,10 @@ final class KademliaResponder {
         this.counters = counters;
         this.events = events;
         this.closestScratch = new Contact[config.k()];
+        this.shares = new RemoteStoreShares(config.remoteStoreSharePerPrefix());
+        this.poolScratch = new Contact[POOL_FACTOR * config.k()];
+        this.poolPrefixes = new long[POOL_FACTOR * config.k()];
+        this.poolTiers = new int[POOL_FACTOR * config.k()];
     }
 
 
@@ -117,10 +130,21 @@ final class KademliaResponder {
         replyNodes(findNode.targetHi(), findNode.targetMid(), findNode.targetLo(), source, r);
     }
 
-    /** NODES with the k closest verified contacts, IPv4 first (wire.md), encoded in place: no allocation. */
+    /**
+     * NODES with the k closest verified contacts, IPv4 first (wire.md), encoded in place: no allocation. When
+     * one /24 or /64 holds more than {@link KademliaConfig#lookupMaxPerPrefix()} of them, the k are chosen from
+     * the 3k closest by the lookup's diversity rule ({@link LookupDiversity}): else 25 ids of one subnet next to a
+     * key fill every honest node's answer, and a lookup never hears of the honest nodes beyond them (issue 12).
+     */
     private void replyNodes(final long tHi, final long tMid, final int tLo, final InetSocketAddress source, final Responder r) {
         final Contact[] cs = closestScratch;
-        final int n = table.closest(tHi, tMid, tLo, config.k(), cs);
+        int n = table.closest(tHi, tMid, tLo, config.k(), cs);
+        final int perPrefix = config.lookupMaxPerPrefix();
+        if (LookupDiversity.crowded(cs, n, perPrefix, poolPrefixes)) {
+            final int m = table.closest(tHi, tMid, tLo, poolScratch.length, poolScratch);
+            n = LookupDiversity.chooseInto(poolScratch, m, perPrefix, config.k(), poolPrefixes, poolTiers, cs);
+            counters.increment(CounterId.NODES_REPLIES_DIVERSIFIED);
+        }
         int count4 = 0;
         for (int i = 0; i < n; i++) {
             if (!cs[i].isIpv6()) {
@@ -137,6 +161,9 @@ final class KademliaResponder {
         }
         r.reply(MessageType.NODES, bodyLength(length));
     }
+
+    /** The pool a crowded NODES reply is chosen from, in multiples of k. */
+    private static final int POOL_FACTOR = 3;
 
     static int bodyLength(final int messageLength) {
         return messageLength - MessageFlyweight.BODY_OFFSET;
@@ -205,6 +232,11 @@ final class KademliaResponder {
             storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_RESERVED_FOR_LOCAL); // issue 12: room kept for our own publishes
             return;
         }
+        final long prefix = exists ? 0 : sourcePrefix.of(source.getAddress());
+        if (!exists && !shares.mayAdd(store, prefix, valueLength, nowMs)) {
+            storeResult(r, StoreResultStatus.STORE_FULL, CounterId.STORE_REFUSED_PREFIX_SHARE); // issue 12: fair share per /24, /64
+            return;
+        }
         final boolean original = exists && meta.original();
         final long publishedAtMs = original ? meta.publishedAtMs() : nowMs - (config.expireAfterMs() - ttlMs);
         final long expiresAtMs = original ? meta.expiresAtMs() : nowMs + ttlMs;
@@ -215,6 +247,7 @@ final class KademliaResponder {
                 storeResult(r, StoreResultStatus.OK, CounterId.STORE_OK);
                 if (!exists) {
                     final NodeId key = new NodeId(kHi, kMid, kLo);
+                    shares.onAdded(key, prefix, valueLength);
                     events.record(nowMs, EventType.STORE, "stored " + key.shortHex() + " (" + valueLength + " B) from " + source);
                     newValues.accept(key); // a copy that landed off target goes on to the k closest (issue 11)
                 }

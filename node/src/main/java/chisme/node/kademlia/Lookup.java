@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Consumer;
 
 /**
@@ -42,6 +43,10 @@ import java.util.function.Consumer;
  * {@link KademliaConfig#lookupStallMs()}. The lookup of an iterativeStore does not end while a stalled request
  * to one of the k closest live candidates may still answer ({@link #waitForStalled()}): the STOREs then reach
  * the k closest that exist, not only the fast ones.
+ * <p>
+ * Issue 12 (eclipse): the shortlist keeps at most {@link KademliaConfig#lookupMaxPerIp()} candidates of one IP,
+ * and "the k closest" (those considered, those a STORE goes to) are chosen by {@link LookupDiversity}'s soft
+ * per-prefix cap, so ids of one /24 or /64 next to a key cannot take all k places while others exist.
  */
 final class Lookup {
     private static final int FRESH = 0;
@@ -103,18 +108,17 @@ final class Lookup {
         return target;
     }
 
-    /** Answered candidates nearest first, at most k. */
+    /**
+     * The k answered candidates a STORE goes to: nearest first, at most {@link KademliaConfig#lookupMaxPerPrefix()}
+     * of one prefix while other prefixes have answered candidates ({@link LookupDiversity}).
+     */
     List<Candidate> answered() {
-        final List<Candidate> out = new ArrayList<>(k);
-        for (final Candidate c : shortlist) {
-            if (c.state == ANSWERED) {
-                out.add(c);
-                if (out.size() == k) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return diverse(c -> c.state == ANSWERED);
+    }
+
+    /** Up to k candidates passing {@code include}, in the diversity rule's order ({@link LookupDiversity}). */
+    private List<Candidate> diverse(final Predicate<Candidate> include) {
+        return LookupDiversity.choose(shortlist, include, c -> c.prefix, ctx.config.lookupMaxPerPrefix(), k);
     }
 
     LookupResult result() {
@@ -139,7 +143,8 @@ final class Lookup {
             n[0]++;
         }
         seen.add(id);
-        final Candidate c = new Candidate(id, address, round);
+        final Candidate c = new Candidate(id, address, round,
+            ContactLimits.sameHost(ip, ctx.localHost) ? LookupDiversity.EXEMPT : LookupDiversity.prefixOf(ip));
         int pos = shortlist.size();
         while (pos > 0 && target.compareDistance(id, shortlist.get(pos - 1).id) < 0) {
             pos--;
@@ -151,13 +156,9 @@ final class Lookup {
         if (done) {
             return;
         }
-        int considered = 0;
-        for (int i = 0; i < shortlist.size() && considered < k; i++) {
-            final Candidate c = shortlist.get(i);
-            if (c.state == FAILED || (c.state == WAITING && c.stalled)) {
-                continue;
-            }
-            considered++;
+        // The k considered: neither failed nor stalled, chosen by the diversity rule (one prefix cannot take
+        // them all while others have candidates); the lookup ends when they have all answered.
+        for (final Candidate c : diverse(c -> c.state != FAILED && !(c.state == WAITING && c.stalled))) {
             if (c.state == FRESH && inFlight < alpha) {
                 send(c);
             }
@@ -179,13 +180,7 @@ final class Lookup {
 
     /** True while a stalled request is to one of the k closest candidates not known to have failed. */
     private boolean stalledAmongClosest() {
-        int alive = 0;
-        for (int i = 0; i < shortlist.size() && alive < k; i++) {
-            final Candidate c = shortlist.get(i);
-            if (c.state == FAILED) {
-                continue;
-            }
-            alive++;
+        for (final Candidate c : diverse(c -> c.state != FAILED)) {
             if (c.state == WAITING && c.stalled) {
                 return true;
             }
@@ -263,6 +258,8 @@ final class Lookup {
         final NodeId id;
         final InetSocketAddress address;
         final int round;
+        /** {@link LookupDiversity#prefixOf}, or EXEMPT for our own host. */
+        final long prefix;
         int state = FRESH;
         /** Waiting longer than lookupStallMs: no longer counted in flight nor among the k considered. */
         boolean stalled;
@@ -270,10 +267,11 @@ final class Lookup {
         long token;
         boolean hasToken;
 
-        Candidate(final NodeId id, final InetSocketAddress address, final int round) {
+        Candidate(final NodeId id, final InetSocketAddress address, final int round, final long prefix) {
             this.id = id;
             this.address = address;
             this.round = round;
+            this.prefix = prefix;
         }
 
         /** Stall timer: still waiting, so give the alpha slot to the next candidate. */

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 public final class SourcePrefix {
     private static final long IPV4_TAG = 1L << 62;
     private static final long WHOLE_ADDRESS_TAG = 1L << 61;
+    private static final long IPV6_TAG = 1L << 60;
     private InetAddress lastAddress;
     private long lastKey;
 
@@ -34,10 +35,11 @@ public final class SourcePrefix {
                 high = (high << 8) | (b[i] & 0xFF);
                 low = (low << 8) | (b[8 + i] & 0xFF);
             }
-            // Fold the /64 (or the whole address) into 61 bits (tag bits clear) and avoid 0; a collision only
-            // merges two prefixes' budgets.
+            // Fold the /64 (or the whole address) into 60 bits and set bit 60 (never 0, tag bits 61-62 clear); a
+            // collision only merges two prefixes' budgets. (Setting bit 0 instead merged every pair of /64s that
+            // differ in their last bit.)
             final long folded = whole ? high * 0x9E3779B97F4A7C15L ^ low : high;
-            lastKey = ((folded ^ (folded >>> 61)) & (WHOLE_ADDRESS_TAG - 1)) | 1;
+            lastKey = ((folded ^ (folded >>> 60)) & (IPV6_TAG - 1)) | IPV6_TAG;
             lastAddress = address;
         }
         return lastKey;

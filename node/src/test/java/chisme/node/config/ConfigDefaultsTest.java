@@ -70,6 +70,10 @@ class ConfigDefaultsTest {
         assertEquals(own.handoffStoresPerTick(), derived.handoffStoresPerTick());
         assertEquals(own.handoffTickMs(), derived.handoffTickMs());
         assertEquals(own.eventLogCapacity(), derived.eventLogCapacity());
+        assertEquals(own.contactLimits(), derived.contactLimits());
+        assertEquals(own.lookupMaxPerIp(), derived.lookupMaxPerIp());
+        assertEquals(own.lookupMaxPerPrefix(), derived.lookupMaxPerPrefix());
+        assertEquals(own.remoteStoreSharePerPrefix(), derived.remoteStoreSharePerPrefix(), 1e-9);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package chisme.node.config;
 
+import chisme.node.sharedstate.WritePolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,5 +117,32 @@ class ConfigFileTest {
             .getMessage().contains(":1: shelf.pirania.colour: unknown shelf setting 'colour'"));
         assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("shelf.pirania.ttl-s = soon\n"), new NodeConfig()))
             .getMessage().contains(":1: shelf.pirania.ttl-s: bad value 'soon' for ttl-s"));
+    }
+
+    @Test
+    void shouldReadTheNodeWideWritePolicyUnderPerShelfOnes() throws IOException {
+        final WritePolicy signedDefault = new NodeConfig().dataDir(dir).conclude().sharedStateConfig().shelf("any").writers(true);
+        assertEquals(WritePolicy.AUTHOR, signedDefault, "unset: author when signing");
+        final Path f = write("writers = open\nshelf.own.writers = author\n");
+        final chisme.node.sharedstate.SharedStateConfig ss = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude().sharedStateConfig();
+        assertEquals(WritePolicy.OPEN, ss.shelf("dnsmasq-leases").writers(true), "LibreMesh's semantics for every shelf");
+        assertEquals(WritePolicy.AUTHOR, ss.shelf("own").writers(true), "a shelf's own setting wins");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("writers = everyone\n"), new NodeConfig()))
+            .getMessage().contains(":1: writers: writers: 'open', 'author' or key ids"));
+    }
+
+    @Test
+    void shouldReadTheSybilAndFairShareLimits() throws IOException {
+        final Path f = write("contacts-per-ip-per-bucket = 3\ncontacts-per-ip = 0\ncontacts-per-prefix-per-bucket = 20\n"
+            + "contacts-per-prefix = 80\nlookup-max-per-ip = 4\nlookup-max-per-prefix = 0\nstore-share-per-prefix-percent = 50\n");
+        final chisme.node.kademlia.KademliaConfig k = ConfigFile.load(f, new NodeConfig().dataDir(dir)).conclude().kademliaConfig();
+        assertEquals(new chisme.node.routing.ContactLimits(3, Integer.MAX_VALUE, 20, 80), k.contactLimits());
+        assertEquals(4, k.lookupMaxPerIp());
+        assertEquals(Integer.MAX_VALUE, k.lookupMaxPerPrefix(), "0 = no limit");
+        assertEquals(0.5, k.remoteStoreSharePerPrefix(), 1e-9);
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("store-share-per-prefix-percent = 0\n"),
+            new NodeConfig())).getMessage().contains("store-share-per-prefix-percent"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(write("lookup-max-per-ip = -1\n"),
+            new NodeConfig())).getMessage().contains("lookup-max-per-ip"));
     }
 }

@@ -158,6 +158,8 @@ class FairShareTest {
         assertTrue(p.of(InetAddress.getByName("10.66.0.1")) != p.of(InetAddress.getByName("10.66.1.1")));
         assertEquals(p.of(InetAddress.getByName("2001:db8:0:1::1")), p.of(InetAddress.getByName("2001:db8:0:1:ffff::9")));
         assertTrue(p.of(InetAddress.getByName("2001:db8:0:1::1")) != p.of(InetAddress.getByName("2001:db8:0:2::1")));
+        assertTrue(p.of(InetAddress.getByName("2001:db8:0:2::1")) != p.of(InetAddress.getByName("2001:db8:0:3::1")),
+            "/64s that differ in their last bit are two prefixes");
         // LibreMesh neighbours on one link share fe80::/64; each is its own "prefix".
         assertTrue(p.of(InetAddress.getByName("fe80::1")) != p.of(InetAddress.getByName("fe80::2")));
         assertTrue(p.of(InetAddress.getByName("127.0.0.1")) != p.of(InetAddress.getByName("127.0.0.2")));

@@ -44,7 +44,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SybilResistanceTest {
     private static final KademliaConfig PROTECTED = new KademliaConfig().rpcTimeoutMs(1_000);
     private static final KademliaConfig UNPROTECTED = new KademliaConfig().rpcTimeoutMs(1_000)
-        .contactLimits(ContactLimits.NONE).lookupMaxPerIp(Integer.MAX_VALUE);
+        .contactLimits(ContactLimits.NONE).lookupMaxPerIp(Integer.MAX_VALUE).lookupMaxPerPrefix(Integer.MAX_VALUE);
+    /** The defences with only the lookup's per-prefix rule off: the control of the one-subnet eclipse. */
+    private static final KademliaConfig NO_PREFIX_RULE = new KademliaConfig().rpcTimeoutMs(1_000)
+        .lookupMaxPerPrefix(Integer.MAX_VALUE);
 
     private final SplittableRandom random = new SplittableRandom(1207);
 
@@ -71,7 +74,11 @@ class SybilResistanceTest {
     }
 
     private Node honest(final SimNetwork net, final KademliaConfig config) {
-        return node(net, net.addHost(), config, NodeId.random(random), InMemoryTupleStore.withCapacity(1_000, 65_536));
+        return honest(net, net.addHost(), config);
+    }
+
+    private Node honest(final SimNetwork net, final SimNetwork.Host host, final KademliaConfig config) {
+        return node(net, host, config, NodeId.random(random), InMemoryTupleStore.withCapacity(1_000, 65_536));
     }
 
     private static void join(final SimNetwork net, final Node n, final Node via) {
@@ -199,12 +206,31 @@ class SybilResistanceTest {
     private record Eclipse(int honestCopies, boolean found) {
     }
 
+    /** Where the honest nodes (the i-th; null: the simulator's next 127.0.0.x) and the attacker's i-th id sit. */
+    private record Layout(java.util.function.IntFunction<InetSocketAddress> honest, java.util.function.IntFunction<InetSocketAddress> attacker) {
+        SimNetwork.Host honestHost(final SimNetwork net, final int i) {
+            final InetSocketAddress a = honest.apply(i);
+            return a == null ? net.addHost() : net.addHost(a);
+        }
+    }
+
+    /** The simulator's default: honest nodes 127.0.0.x (one /24), the attacker's 25 ids at one IP. */
+    private static final Layout ONE_IP = new Layout(i -> null, i -> at("127.0.66.6", 5000 + i));
+    /** Honest nodes each in its own /24 (as LibreMesh's 10.13.x.y spread), the attacker's ids at 25 IPs of one /24. */
+    private static final Layout ONE_SUBNET = new Layout(i -> at("127.1." + i + ".1", 4000), i -> at("127.0.66." + (i + 1), 5000));
+    /** The honest nodes too in one /24 (127.0.0.x), the attacker's ids at 25 IPs of another /24. */
+    private static final Layout TWO_SUBNETS = new Layout(i -> null, i -> at("127.0.66." + (i + 1), 5000));
+
     private Eclipse eclipse(final KademliaConfig config) {
+        return eclipse(config, ONE_IP);
+    }
+
+    private Eclipse eclipse(final KademliaConfig config, final Layout layout) {
         final SimNetwork net = new SimNetwork(13, 2, 10, 0.0);
         final List<Node> honest = new ArrayList<>();
-        honest.add(honest(net, config));
+        honest.add(honest(net, layout.honestHost(net, 0), config));
         for (int i = 1; i < 40; i++) {
-            final Node n = honest(net, config);
+            final Node n = honest(net, layout.honestHost(net, i), config);
             join(net, n, honest.get(random.nextInt(honest.size())));
             honest.add(n);
         }
@@ -212,7 +238,7 @@ class SybilResistanceTest {
         final NodeId key = NodeId.sha1(value);
         for (int i = 0; i < 25; i++) {
             // Ids that differ from SHA-1(V) only in the last bits: nearer to the key than any honest node.
-            final Node s = node(net, net.addHost(at("127.0.66.6", 5000 + i)), config,
+            final Node s = node(net, net.addHost(layout.attacker().apply(i)), config,
                 new NodeId(key.hi(), key.mid(), key.lo() ^ (i + 1)), new BlackHole());
             join(net, s, honest.get(random.nextInt(honest.size())));
         }
@@ -246,6 +272,27 @@ class SybilResistanceTest {
         assertTrue(guarded.honestCopies() >= 10, "only " + guarded.honestCopies() + " honest nodes got V");
         assertTrue(guarded.found(), "the get of V failed");
         assertTrue(open.honestCopies() <= 2, "control: without limits " + open.honestCopies() + " honest nodes got V");
+    }
+
+    @Test
+    void twentyFiveIdsNextToAKeyFromOneSubnetCannotEclipseIt() {
+        // 25 addresses of one /24: the per-IP cap does not apply, the lookup's per-prefix rule does.
+        final Eclipse guarded = eclipse(PROTECTED, ONE_SUBNET);
+        final Eclipse open = eclipse(NO_PREFIX_RULE, ONE_SUBNET);
+        // The simulator's default layout puts the honest nodes in one /24 too: the two prefixes share the k places.
+        final Eclipse shared = eclipse(PROTECTED, TWO_SUBNETS);
+        System.out.printf("eclipse from one /24: protected %d honest copies, get %s; honest nodes in one /24 too: %d honest "
+                + "copies, get %s; without the prefix rule %d honest copies, get %s%n", guarded.honestCopies(),
+            guarded.found() ? "found" : "failed", shared.honestCopies(), shared.found() ? "found" : "failed",
+            open.honestCopies(), open.found() ? "found" : "failed");
+        final int perPrefix = PROTECTED.lookupMaxPerPrefix();
+        assertTrue(guarded.honestCopies() >= PROTECTED.k() - perPrefix - 1,
+            "only " + guarded.honestCopies() + " honest nodes got V (the subnet may take " + perPrefix + " of k)");
+        assertTrue(guarded.found(), "the get of V failed");
+        assertTrue(shared.honestCopies() >= 8, "two subnets: only " + shared.honestCopies() + " honest nodes got V");
+        assertTrue(shared.found(), "two subnets: the get of V failed");
+        assertTrue(open.honestCopies() <= 2, "control: without the prefix rule " + open.honestCopies() + " honest nodes got V");
+        assertTrue(!open.found(), "control: without the prefix rule the get still found V");
     }
 
     // ---------------------------------------------------------------- fake contacts in NODES replies
