@@ -52,17 +52,16 @@ class KademliaSimulationTest {
 
     private static double meanLookupVirtualMs(final KademliaConfig config, final boolean adaptive) {
         config.adaptiveLookupStall(adaptive);
-        // Seed 8 (was 7): with main's lookup diversity and issue 11's merge walk together, seed 7's "waiting" run
-        // found the true closest in 98 of 100 lookups. The success rate sits at this bound for any design
-        // (seeds 7-12, 100 lookups, 30% dead, no stall: walk 98/100/100/99/100/100, one-question probe
-        // 100/100/99/99/100/100); the test is about the stall's time, the 0.99 check is unchanged.
-        final KademliaSimulation sim = new KademliaSimulation(config, 8);
+        // 30% dead, 100 lookups: the share that finds the true closest measured 98-100 across seeds 7-12 (merge walk
+        // 98/100/100/99/100/100, the earlier one-question probe 100/100/99/99/100/100). The test is about the stall's
+        // time; the success check is the lowest of those, not a seed picked to clear a higher bar.
+        final KademliaSimulation sim = new KademliaSimulation(config, 7);
         sim.grow(300);
         sim.churn(0.3);
         final int lookups = 100;
         final long t0 = sim.network().nowMs();
         final KademliaSimulation.Stats stats = sim.findNodes(lookups);
-        assertTrue(stats.successRate() >= 0.99, stats.toString());
+        assertTrue(stats.successRate() >= 0.98, stats.toString());
         return (double) (sim.network().nowMs() - t0) / lookups;
     }
 }
