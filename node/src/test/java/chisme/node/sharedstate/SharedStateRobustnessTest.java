@@ -141,11 +141,15 @@ class SharedStateRobustnessTest {
             for (int i = 0; i < 20; i++) {
                 node.ss.insert("s", "{\"k\": " + i + "}");
             }
-            assertTrue((System.nanoTime() - t0) / 1_000_000 < 2_000, "inserts do not wait for hooks");
+            final long burstMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(burstMs < 2_000, "inserts do not wait for hooks");
             Await.until("the re-run with the latest state", 5_000, () -> runs.size() >= 2);
             assertTrue(runs.stream().allMatch(ProgramRun::timedOut), "killed at the timeout");
             Await.until("no more runs pending", 3_000, () -> node.ss.counters().get(SharedStateCounter.HOOK_RUNS) == runs.size());
-            assertTrue(runs.size() <= 3, "20 changes during a run coalesce into one re-run, got " + runs.size());
+            // Changes during a run coalesce into one re-run: one run per 300 ms timeout while the burst lasted, plus
+            // the first and the last (at most 3 when the burst fits in one run; a loaded machine may stretch it).
+            final long allowed = 3 + burstMs / 300;
+            assertTrue(runs.size() <= allowed, "20 changes in " + burstMs + " ms coalesce, at most " + allowed + " runs, got " + runs.size());
             assertEquals("{\"k\":19}", new String(runs.get(runs.size() - 1).stdin(), StandardCharsets.UTF_8));
             assertTrue(node.ss.counters().get(SharedStateCounter.HOOK_TIMEOUTS) >= 2);
             assertTrue(node.eventLog.recent(10).stream().anyMatch(e -> e.message().contains("killed after timeout")));
