@@ -11,13 +11,15 @@ import java.io.PrintWriter;
  * LibreMesh-compatible {@code shared-state}. Errors are one line on stderr with a documented exit
  * status ({@link ExitCode}), never a stack trace.
  */
-@Command(name = "chisme", mixinStandardHelpOptions = true, version = "chisme 0.1.0", scope = CommandLine.ScopeType.INHERIT,
+@Command(name = "chisme", mixinStandardHelpOptions = true, version = Chisme.VERSION, scope = CommandLine.ScopeType.INHERIT,
     description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
     subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
         DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,
         ShelfCommands.class, KeysCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class, SharedStateAsyncCommand.class,
         CommandLine.HelpCommand.class})
 public final class Chisme implements Runnable {
+    static final String VERSION = "chisme 0.1.0";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,8 +35,19 @@ public final class Chisme implements Runnable {
         System.exit(status);
     }
 
-    /** Runs one command line with the given streams; returns the exit status. */
+    /**
+     * Runs one command line with the given streams; returns the exit status. {@code chisme node} builds only the
+     * node command (issue 16: the daemon is the process that stays resident, and the whole tree's picocli model
+     * of every subcommand stays loaded with it).
+     */
     public static int run(final CliContext ctx, final String... args) {
+        if (args.length > 0 && args[0].equals("node")) {
+            final CommandLine node = configure(new CommandLine(NodeCommand.class, factory(ctx)), ctx);
+            node.setCommandName("chisme node");
+            NodeCommand.addConfigOptions(node.getCommandSpec());
+            node.getCommandSpec().mixinStandardHelpOptions(true).version(VERSION);
+            return node.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         return commandLine(ctx).execute(args);
     }
 

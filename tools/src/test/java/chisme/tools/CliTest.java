@@ -101,6 +101,12 @@ class CliTest {
         }
         final CliRunner.Result nodeHelp = CliRunner.run("node", "--help");
         assertTrue(nodeHelp.out().contains("--join=HOST:PORT") && nodeHelp.out().contains("--sync-interval-s"), nodeHelp.out());
+        // 'chisme node' builds only its own command (the daemon keeps less loaded): same help, version and errors.
+        assertTrue(nodeHelp.out().startsWith("Usage: chisme node"), nodeHelp.out());
+        assertEquals("chisme 0.1.0", CliRunner.run("node", "--version").out().trim());
+        final CliRunner.Result badNode = CliRunner.run("node", "--nosuchoption");
+        assertEquals(2, badNode.code(), badNode.toString());
+        assertEquals("chisme: Unknown option: '--nosuchoption' (try 'chisme node --help')", badNode.err().trim());
         assertEquals(2, CliRunner.run().code());
         assertEquals(2, CliRunner.run("shelf").code());
         assertEquals(2, CliRunner.run("get").code());
