@@ -71,7 +71,7 @@ final class HookRunner {
 
     /** A change that matters happened on {@code shelf}. Any thread; never blocks. */
     void trigger(final String shelf) {
-        if ((config.hookDirs().isEmpty() && luaDataFiles == null) || !running) {
+        if (!active() || !running) {
             return;
         }
         final ShelfState s = states.computeIfAbsent(shelf, k -> new ShelfState());
