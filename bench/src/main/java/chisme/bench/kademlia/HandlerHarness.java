@@ -8,7 +8,6 @@ import chisme.node.metrics.Counters;
 import chisme.node.rpc.RpcConfig;
 import chisme.node.transport.Clock;
 import chisme.node.transport.DatagramHandler;
-import chisme.node.transport.Scheduler;
 import chisme.node.transport.Transport;
 import chisme.store.StoreStatus;
 import chisme.store.Tuple;
@@ -182,22 +181,6 @@ public final class HandlerHarness {
 
         @Override
         public void close() {
-        }
-    }
-
-    /** Timers are never due: the clock stands still. */
-    private static final class IdleScheduler implements Scheduler {
-        private static final Cancellable NONE = () -> {
-        };
-
-        @Override
-        public Cancellable schedule(final long delayMs, final Runnable task) {
-            return NONE;
-        }
-
-        @Override
-        public void execute(final Runnable task) {
-            task.run();
         }
     }
 }
