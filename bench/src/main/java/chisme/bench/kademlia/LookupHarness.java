@@ -7,8 +7,6 @@ import chisme.node.kademlia.KademliaEngine;
 import chisme.node.kademlia.LookupResult;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.RpcConfig;
-import chisme.node.transport.DatagramHandler;
-import chisme.node.transport.Transport;
 import chisme.store.InMemoryTupleStore;
 import chisme.store.StoreConfig;
 import chisme.wire.HeaderFlyweight;
@@ -152,19 +150,13 @@ public final class LookupHarness {
     }
 
     /** Keeps the type, destination and transaction of every datagram sent, for {@link #pump()}. */
-    private static final class QueueTransport implements Transport {
+    private static final class QueueTransport extends HarnessTransport {
         final InetSocketAddress[] destinations = new InetSocketAddress[PENDING];
         final int[] types = new int[PENDING];
         final long[] transactions = new long[PENDING];
         int head;
         int tail;
-        DatagramHandler handler;
         private final HeaderFlyweight header = new HeaderFlyweight();
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 4000);
-        }
 
         @Override
         public boolean send(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress destination) {
@@ -177,15 +169,6 @@ public final class LookupHarness {
             types[slot] = header.type();
             transactions[slot] = header.transactionId();
             return true;
-        }
-
-        @Override
-        public void start(final DatagramHandler h) {
-            this.handler = h;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }
