@@ -61,7 +61,12 @@ final class LookupDiversity {
     /** {@link #prefixOf(InetAddress)} of 4 or 16 raw address bytes (no allocation). */
     static long prefixOf(final byte[] b) {
         if (b.length == 4) {
-            return IPV4_TAG | (b[0] & 0xFFL) << 16 | (b[1] & 0xFFL) << 8 | (b[2] & 0xFFL);
+            return ipv4Prefix(b, 0);
+        }
+        if (ipv4Mapped(b)) {
+            // ::ffff:a.b.c.d is the IPv4 host a.b.c.d (InetAddress makes it an Inet4Address): its /24, or a NODES
+            // reply could give IPv4 ids a second prefix by naming them in the mapped form.
+            return ipv4Prefix(b, 12);
         }
         final boolean linkLocal = (b[0] & 0xFF) == 0xFE && (b[1] & 0xC0) == 0x80; // fe80::/10
         long high = 0;
@@ -74,6 +79,19 @@ final class LookupDiversity {
         // collision only merges two prefixes' shares.
         final long folded = linkLocal ? high * 0x9E3779B97F4A7C15L ^ low : high;
         return (folded ^ folded >>> 60) & (IPV6_TAG - 1) | IPV6_TAG | (linkLocal ? WHOLE_TAG : 0);
+    }
+
+    private static long ipv4Prefix(final byte[] b, final int at) {
+        return IPV4_TAG | (b[at] & 0xFFL) << 16 | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL);
+    }
+
+    private static boolean ipv4Mapped(final byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 
     /**

@@ -91,6 +91,12 @@ class LookupDiversityTest {
         assertEquals(LookupDiversity.prefixOf(ip("2001:db8:1:2::1")), LookupDiversity.prefixOf(ip("2001:db8:1:2::ffff")));
         assertNotEquals(LookupDiversity.prefixOf(ip("2001:db8:1:2::1")), LookupDiversity.prefixOf(ip("2001:db8:1:3::1")));
         assertEquals(LookupDiversity.prefixOf(ip("::ffff:10.1.2.3")), LookupDiversity.prefixOf(ip("10.1.2.200")), "IPv4-mapped: its /24");
+        final byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xFF;
+        mapped[11] = (byte) 0xFF;
+        System.arraycopy(ip("10.1.2.3").getAddress(), 0, mapped, 12, 4);
+        assertEquals(LookupDiversity.prefixOf(ip("10.1.2.200")), LookupDiversity.prefixOf(mapped),
+            "IPv4-mapped raw bytes (as a NODES reply may name them): its /24");
         assertNotEquals(LookupDiversity.prefixOf(ip("fe80::1")), LookupDiversity.prefixOf(ip("fe80::2")), "neighbours share fe80::/64");
         assertTrue(LookupDiversity.prefixOf(ip("0.0.0.1")) >= 0 && LookupDiversity.prefixOf(ip("ffff::1")) >= 0
             && LookupDiversity.prefixOf(ip("fe80::ffff")) >= 0, "never EXCLUDED");
