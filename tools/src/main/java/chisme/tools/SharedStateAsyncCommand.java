@@ -123,7 +123,7 @@ public final class SharedStateAsyncCommand extends ClientCommand {
                 throw new CliException(MINUS_EFAULT, "Invalid peer address: " + a);
             }
         }
-        SharedStateCommand.lenientSync(this, "shared-state-async", type, hps);
+        SharedStateCommand.lenientSync(this, "shared-state-async", type, hps, false);
         return ExitCode.OK;
     }
 

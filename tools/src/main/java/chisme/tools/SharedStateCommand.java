@@ -98,17 +98,21 @@ public final class SharedStateCommand extends ClientCommand {
         for (final String p : peers) {
             hps.add(peer(p));
         }
-        lenientSync(this, "shared-state", shelf, hps);
+        lenientSync(this, "shared-state", shelf, hps, false);
     }
 
     /**
      * A sync as both LibreMesh tools treat it: peers that do not answer are reported on stderr, not as a
      * failure (cron runs it again anyway); other errors stay errors.
      */
-    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts) {
+    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts,
+                            final boolean multiWriter) {
         try {
             c.call("shelf.sync", g -> {
                 g.writeStringField("shelf", shelf);
+                if (multiWriter) {
+                    g.writeBooleanField("multiwriter", true);
+                }
                 g.writeArrayFieldStart("neighbours");
                 for (final String n : hostPorts) {
                     g.writeString(n);
@@ -125,7 +129,12 @@ public final class SharedStateCommand extends ClientCommand {
 
     /** The Lua tool's {@code print(JSON.stringify(map))}: one json-c line, {@code []} when empty. */
     private void printLua(final String json) {
-        out().println(json.strip().equals("{}") ? "[]" : LibremeshJson.jsonC(json));
+        out().println(luaLine(json));
+    }
+
+    /** One json-c line as luci.jsonc's stringify prints a table, {@code []} when empty. */
+    static String luaLine(final String json) {
+        return json.strip().equals("{}") ? "[]" : LibremeshJson.jsonC(json);
     }
 
     /** A LibreMesh sync target (URL, bare host or HOST:PORT) as HOST:PORT on chisme's port. */

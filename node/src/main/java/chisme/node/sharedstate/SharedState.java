@@ -53,7 +53,9 @@ public final class SharedState implements AutoCloseable {
     private final HookRunner hooks;
     private final PublisherRunner publishers;
     private final SharedStateEngine engine;
+    private final EventLog eventLog;
     private volatile boolean started;
+    private volatile boolean closed;
 
     /**
      * @param config      concluded here if not yet
@@ -67,6 +69,7 @@ public final class SharedState implements AutoCloseable {
                        final LongSupplier wallClockMs, final EventLog eventLog) {
         this.config = config.conclude();
         this.host = host;
+        this.eventLog = eventLog;
         this.scheduler = host.scheduler();
         this.clock = host.clock();
         final Dispatcher dispatcher = host.dispatcher();
@@ -106,6 +109,10 @@ public final class SharedState implements AutoCloseable {
         // A reboot wipes what hooks wrote to /tmp and /var while the store keeps the books, and unchanged
         // re-inserts trigger no hook: run every shelf's hooks once when the first sync rounds had time.
         // The Lua data files live in /var too: every shelf's is rewritten then.
+        if (hooks.multiWriterFiles() != null) {
+            // Before the start hooks: what a Lua node left in its persistent files (the switch-over) is merged first.
+            scheduler.execute(() -> Thread.ofVirtual().name("chisme-multiwriter-files").start(this::pollMultiWriterFiles));
+        }
         if (hooks.active()) {
             scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
                 final java.util.TreeSet<String> shelves = new java.util.TreeSet<>(hooks.shelvesWithHooks());
@@ -171,6 +178,93 @@ public final class SharedState implements AutoCloseable {
         final List<LuaBridge.Entry> entries = LuaMapParser.parse(luaMap);
         onNode(() -> engine.bridge(shelf, entries));
         return dumpLibremesh(shelf);
+    }
+
+    /**
+     * Makes {@code shelf} a MULTIWRITER shelf if it is not one (LibreMesh's {@code shared-state-multiwriter}
+     * needs no registration either). Refused when the node holds books of it that are not multiwriter entries. Until a restart only, unless chisme.conf or a file in
+     * {@code lua-persistent-dir} names it.
+     */
+    public void multiWriter(final String shelf) {
+        ShelfNames.require(shelf);
+        final ShelfConfig sc = config.shelf(shelf);
+        if (sc.policy() == MergePolicy.MULTIWRITER) {
+            return;
+        }
+        onNode(() -> {
+            // Books a neighbour pushed before this node knew the shelf are multiwriter entries already: those may stay.
+            if (!engine.holdsOnlyMultiWriterBooks(shelf)) {
+                throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " holds books under merge policy "
+                    + sc.policy().name().toLowerCase(java.util.Locale.ROOT) + ", not multiwriter entries");
+            }
+            config.shelf(shelf, sc.policy(MergePolicy.MULTIWRITER));
+            return null;
+        });
+    }
+
+    /**
+     * {@code shared-state-multiwriter reqsync}: merges a Lua node's map {@code {key: {lastModified, changes,
+     * fortune, author, data}}} by the multiwriter rule ({@link MultiWriterEntry}; {@code []} is empty, malformed
+     * entries are skipped) into a MULTIWRITER shelf and returns the merged shelf, as the Lua tool prints it.
+     */
+    public String reqsyncMultiWriter(final String shelf, final String luaMap) {
+        multiWriter(shelf);
+        final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(luaMap, new int[1]);
+        onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+        return get(shelf);
+    }
+
+    /**
+     * Reads back what Lua code wrote into the multiwriter files itself (network-nodes.lua and Pirania's
+     * portal call the library's {@code insert}, not the command), merges it, and puts our full state back
+     * into a file that lacks some of it. Runs on a virtual thread; reschedules itself.
+     */
+    private void pollMultiWriterFiles() {
+        final LuaDataFiles files = hooks.multiWriterFiles();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> ds = java.nio.file.Files.newDirectoryStream(files.dir(), "*.json")) {
+            for (final java.nio.file.Path p : ds) {
+                final String name = p.getFileName().toString();
+                final String shelf = name.substring(0, name.length() - ".json".length());
+                if (ShelfNames.valid(shelf)) {
+                    mergeMultiWriterFile(files, shelf);
+                }
+            }
+        } catch (final java.nio.file.NoSuchFileException e) {
+            // Nothing written yet: the Lua library creates the directory on its first write.
+        } catch (final java.io.IOException | RuntimeException e) {
+            counters.increment(SharedStateCounter.HOOK_FAILURES);
+            logError("cannot read the multiwriter files in " + files.dir() + ": " + e.getMessage());
+        }
+        scheduler.schedule(config.luaPersistentPollMs(), () -> {
+            if (!closed) {
+                Thread.ofVirtual().name("chisme-multiwriter-files").start(this::pollMultiWriterFiles);
+            }
+        });
+    }
+
+    private void mergeMultiWriterFile(final LuaDataFiles files, final String shelf) throws java.io.IOException {
+        final byte[] text = files.readIfChanged(shelf);
+        if (text == null) {
+            return;
+        }
+        final int[] skipped = new int[1];
+        final List<Map.Entry<String, MultiWriterEntry>> entries;
+        try {
+            multiWriter(shelf);
+            entries = MultiWriterEntry.parseMap(new String(text, StandardCharsets.UTF_8), skipped);
+        } catch (final SharedStateException e) {
+            // A half-written file (the library truncates, then writes) is read again on its next change.
+            logError("multiwriter file " + shelf + ".json not merged: " + e.getMessage());
+            return;
+        }
+        final int changed = onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+        final byte[] ours = get(shelf).getBytes(StandardCharsets.UTF_8);
+        if (changed == 0 && !java.util.Arrays.equals(text, ours)) {
+            // Nothing new, yet the file differs (the library wrote back what it read before our last write, or
+            // json-c's spelling of it): our state is a superset by the merge rule, so it goes back (a change
+            // instead triggers the shelf's hooks, which rewrite the file).
+            files.write(shelf, ours);
+        }
     }
 
     /** {@code shared-state-async register}: a shelf's TTL and sync interval, effective at once. */
@@ -258,6 +352,7 @@ public final class SharedState implements AutoCloseable {
     /** Stops timers, hooks and publishers (the node thread itself belongs to the caller). */
     @Override
     public void close() {
+        closed = true;
         neighbours.stop();
         hooks.stop();
         publishers.stop();
@@ -274,7 +369,9 @@ public final class SharedState implements AutoCloseable {
     }
 
     private byte[] hookInput(final String shelf, final HookFormat format) {
-        final String json = format == HookFormat.LIBREMESH ? dumpLibremesh(shelf) : get(shelf);
+        // A multiwriter shelf's books are the Lua entries already: its hooks get {key: entry} (Lua notifyHooks).
+        final boolean lua = format == HookFormat.LIBREMESH && config.shelf(shelf).policy() != MergePolicy.MULTIWRITER;
+        final String json = lua ? dumpLibremesh(shelf) : get(shelf);
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -313,6 +410,12 @@ public final class SharedState implements AutoCloseable {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void logError(final String message) {
+        if (eventLog != null) {
+            eventLog.record(clock.nowMs(), chisme.node.event.EventType.ERROR, "shared-state " + message);
+        }
     }
 
     private <T> T onNode(final Supplier<T> work) {
