@@ -42,6 +42,9 @@ final class HookRunner {
     private final Map<String, ShelfState> states = new ConcurrentHashMap<>();
     private volatile Consumer<ProgramRun> listener = r -> {
     };
+    /** Merges what the Lua library wrote into a multiwriter file (set by {@link SharedState}). */
+    private volatile java.util.function.BiConsumer<String, byte[]> multiWriterMerge = (shelf, text) -> {
+    };
     private volatile boolean running = true;
 
     /**
@@ -57,6 +60,10 @@ final class HookRunner {
         this.snapshot = snapshot;
         this.luaDataFiles = config.luaDataDir() == null ? null : new LuaDataFiles(config.luaDataDir());
         this.multiWriterFiles = config.luaPersistentDir() == null ? null : new LuaDataFiles(config.luaPersistentDir());
+    }
+
+    void multiWriterMerge(final java.util.function.BiConsumer<String, byte[]> merge) {
+        multiWriterMerge = merge;
     }
 
     void listener(final Consumer<ProgramRun> l) {
@@ -140,10 +147,17 @@ final class HookRunner {
     private void runOnce(final String shelf) {
         final Map<HookFormat, byte[]> inputs = new EnumMap<>(HookFormat.class);
         // A multiwriter shelf's file is the Lua SharedStateMultiWriter's, in its own directory; the others' the Lua SharedState's.
-        final LuaDataFiles files = config.shelf(shelf).policy() == MergePolicy.MULTIWRITER ? multiWriterFiles : luaDataFiles;
+        final boolean multiWriter = config.shelf(shelf).policy() == MergePolicy.MULTIWRITER;
+        final LuaDataFiles files = multiWriter ? multiWriterFiles : luaDataFiles;
         if (files != null) {
             try {
-                files.write(shelf, inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                if (multiWriter) {
+                    // The Lua library writes this file too: what it wrote is merged before our state replaces it.
+                    files.mergeThenWrite(shelf, text -> multiWriterMerge.accept(shelf, text),
+                        () -> inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                } else {
+                    files.write(shelf, inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                }
                 counters.increment(SharedStateCounter.LUA_DATA_FILE_WRITES);
             } catch (final IOException e) {
                 counters.increment(SharedStateCounter.HOOK_FAILURES);

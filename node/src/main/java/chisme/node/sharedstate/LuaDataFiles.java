@@ -1,6 +1,9 @@
 package chisme.node.sharedstate;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +12,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
  * Keeps the Lua shared-state's data files ({@code DIR/TYPE.json}, the Lua library's {@code DATA_DIR},
@@ -55,20 +64,40 @@ final class LuaDataFiles {
     }
 
     /**
-     * The content of {@code DIR/shelf.json} when someone else wrote it since we last wrote or read it, else
-     * null (also when it does not exist).
+     * For a file the Lua library also writes (multiwriter): under the file's POSIX lock, the one the library
+     * takes ({@code nixio} {@code lock("tlock")}, lockf, which is an fcntl lock on Linux as Java's
+     * {@link FileChannel#lock()} is), hands what someone else wrote since our last look to {@code merge},
+     * then, when {@code content} is not null, writes its bytes in place. In place, not renamed: the library
+     * locks the file it opened by path, so a renamed file would escape its lock. Nothing written is lost
+     * this way: a library write is merged before ours replaces it.
      */
-    synchronized byte[] readIfChanged(final String shelf) throws IOException {
+    synchronized void mergeThenWrite(final String shelf, final Consumer<byte[]> merge, final Supplier<byte[]> content)
+        throws IOException {
+        Files.createDirectories(dir);
         final Path p = dir.resolve(ShelfNames.require(shelf) + ".json");
-        if (!Files.isRegularFile(p)) {
-            return null;
+        try (FileChannel ch = FileChannel.open(p, READ, WRITE, CREATE); FileLock ignored = ch.lock()) {
+            if (!Objects.equals(Stamp.of(p), seen.get(shelf)) && ch.size() > 0) {
+                final ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size()));
+                while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+                    // read it all
+                }
+                merge.accept(java.util.Arrays.copyOf(buf.array(), buf.position()));
+            }
+            final byte[] out = content == null ? null : content.get();
+            if (out != null) {
+                ch.truncate(0);
+                final ByteBuffer w = ByteBuffer.wrap(out);
+                while (w.hasRemaining()) {
+                    ch.write(w, w.position());
+                }
+            }
+            seen.put(shelf, Stamp.of(p));
         }
-        final Stamp now = Stamp.of(p);
-        if (Objects.equals(now, seen.get(shelf))) {
-            return null;
-        }
-        final byte[] text = Files.readAllBytes(p);
-        seen.put(shelf, now);
-        return text;
+    }
+
+    /** True when {@code DIR/shelf.json} exists and someone else wrote it since we last wrote or read it. */
+    boolean changed(final String shelf) throws IOException {
+        final Path p = dir.resolve(ShelfNames.require(shelf) + ".json");
+        return Files.isRegularFile(p) && !Objects.equals(Stamp.of(p), seen.get(shelf));
     }
 }

@@ -77,6 +77,7 @@ public final class SharedState implements AutoCloseable {
         final RandomGenerator random = RandomGeneratorFactory.<RandomGenerator>of("L64X128MixRandom").create(host.random().nextLong());
         this.neighbours = new Neighbours(config, scheduler, clock, eventLog, counters);
         this.hooks = new HookRunner(config, clock, eventLog, counters, this::hookInput);
+        hooks.multiWriterMerge(this::mergeMultiWriterText);
         this.publishers = new PublisherRunner(config, scheduler, clock, eventLog, counters, random);
         this.engine = new SharedStateEngine(config, store, dispatcher, scheduler, clock, wallClockMs, eventLog, random,
             counters, neighbours, hooks);
@@ -243,27 +244,33 @@ public final class SharedState implements AutoCloseable {
     }
 
     private void mergeMultiWriterFile(final LuaDataFiles files, final String shelf) throws java.io.IOException {
-        final byte[] text = files.readIfChanged(shelf);
-        if (text == null) {
+        if (!files.changed(shelf)) {
             return;
         }
-        final int[] skipped = new int[1];
-        final List<Map.Entry<String, MultiWriterEntry>> entries;
+        final int[] changed = {0};
+        final byte[][] read = {null};
+        files.mergeThenWrite(shelf, text -> {
+            read[0] = text;
+            changed[0] = mergeMultiWriterText(shelf, text);
+        }, () -> {
+            // Nothing new, yet the file differs (the library wrote back what it read before our last write, or
+            // json-c's spelling of it): our state is a superset by the merge rule, so it goes back in place. A
+            // change instead triggers the shelf's hooks, which rewrite the file.
+            final byte[] ours = get(shelf).getBytes(StandardCharsets.UTF_8);
+            return changed[0] == 0 && read[0] != null && !java.util.Arrays.equals(read[0], ours) ? ours : null;
+        });
+    }
+
+    /** Merges a Lua multiwriter map read from the library's file; returns how many books changed (0 for a half-written file). */
+    private int mergeMultiWriterText(final String shelf, final byte[] text) {
         try {
             multiWriter(shelf);
-            entries = MultiWriterEntry.parseMap(new String(text, StandardCharsets.UTF_8), skipped);
+            final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(new String(text, StandardCharsets.UTF_8), new int[1]);
+            return onNode(() -> engine.bridgeMultiWriter(shelf, entries));
         } catch (final SharedStateException e) {
             // A half-written file (the library truncates, then writes) is read again on its next change.
             logError("multiwriter file " + shelf + ".json not merged: " + e.getMessage());
-            return;
-        }
-        final int changed = onNode(() -> engine.bridgeMultiWriter(shelf, entries));
-        final byte[] ours = get(shelf).getBytes(StandardCharsets.UTF_8);
-        if (changed == 0 && !java.util.Arrays.equals(text, ours)) {
-            // Nothing new, yet the file differs (the library wrote back what it read before our last write, or
-            // json-c's spelling of it): our state is a superset by the merge rule, so it goes back (a change
-            // instead triggers the shelf's hooks, which rewrite the file).
-            files.write(shelf, ours);
+            return 0;
         }
     }
 
