@@ -167,6 +167,9 @@ class LibremeshCommandsTest {
         assertEquals(234, run("", "shared-state-async", "get").code());
         assertEquals(234, run("", "shared-state-async", "register", "x", "community").code());
         assertEquals(0, run("", "shared-state-async", "sync", "x").code());
+        // The rpcd object passes its peers as one word, "IP1 IP2 ", or "" when the call named none.
+        assertEquals(0, run("", "shared-state-async", "sync", "x", "").code());
+        assertEquals(0, run("", "shared-state-async", "sync", "x", "127.0.0.1 127.0.0.2 ").code());
         assertEquals(0, run("{\"k\": 1}", "shared-state-async", "insert", "empty-later").code());
         final CliRunner.Result d = run("", "shared-state-async", "discover");
         assertEquals("127.0.0.1:9\n", d.out(), d.toString());

@@ -49,6 +49,8 @@ class LibremeshScriptsTest {
     static final List<String> LUA_LIBRARIES = List.of("lime-system/files/usr/lib/lua/lime", "shared-state/files/usr/lib/lua/shared-state.lua");
     /** The Lua shared-state's rpcd object (lime-app's getFromSharedState), which reads the library's data files. */
     static final String RPCD_SHARED_STATE = "shared-state/files/usr/libexec/rpcd/shared-state";
+    /** shared-state-async's rpcd object (a shell script over jshn.sh and jsonfilter), which calls the command. */
+    static final String RPCD_SHARED_STATE_ASYNC = "shared-state-async/files/usr/libexec/rpcd/shared-state-async";
     private static final long READY_MS = 120_000;
     private static final long CONVERGE_MS = 90_000;
     private static final int NODES = 3;
@@ -89,6 +91,9 @@ class LibremeshScriptsTest {
         }
         if (sh("unshare --mount --uts --fork sh -c 'mount -t tmpfs t /mnt && hostname x'") != 0) {
             return "needs root with unshare (mount and UTS namespaces)";
+        }
+        if (sh("jq --version") != 0 || sh("bash --version") != 0) {
+            return "needs jq (the jshn.sh and jsonfilter stand-ins) and bash (runs the rpcd shared-state-async object)";
         }
         if (sh("lua5.1 -e 'require(\"dkjson\")'") != 0) {
             return "needs lua5.1 and lua-dkjson (apt-get install lua5.1 lua-dkjson)";
@@ -139,7 +144,10 @@ class LibremeshScriptsTest {
         Files.createDirectories(usr.resolve("libexec/rpcd"));
         Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE), usr.resolve("libexec/rpcd/shared-state"),
             StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE_ASYNC), usr.resolve("libexec/rpcd/shared-state-async"),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
+        copyTree(harness.resolve("share"), usr.resolve("share"));
         copyTree(harness.resolve("lua"), usr.resolve("share/lua/5.1"));
         copyTree(harness.resolve("bin"), usr.resolve("bin"));
         final Path bin = Path.of("..", "bin").toAbsolutePath().normalize();
@@ -221,6 +229,7 @@ class LibremeshScriptsTest {
         networkNodesConverge();
         piraniaPortalPageConverges();
         luaMultiWriterNodeSyncsThroughTheCgi();
+        rpcdSharedStateAsyncObject();
         for (int i = 0; i < NODES; i++) {
             rpcdSeesTheShelves(i, "dnsmasq-hosts");
             rpcdSeesTheShelves(i, "pirania-vouchers");
@@ -354,6 +363,44 @@ class LibremeshScriptsTest {
             "the Lua node's file after the sync");
         System.out.printf("LibremeshScriptsTest: a Lua multiwriter node's entry through the CGI bridge on every chisme node after %.1f s%n",
             (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * shared-state-async's rpcd object (what ubus and lime-app call): list, and call get / insert / sync as
+     * rpcd runs it, the message on stdin. It sources OpenWrt's jshn.sh and calls jsonfilter (stand-ins over
+     * jq, test resources). Run with bash: the script declares `local` outside any function, which busybox ash
+     * (OpenWrt's /bin/sh) and dash refuse ("local: not in a function", exit 2) before reading the message;
+     * bash only warns. What busybox does is printed when it is installed.
+     */
+    private void rpcdSharedStateAsyncObject() throws Exception {
+        final String rpcd = "bash /usr/libexec/rpcd/shared-state-async";
+        final Map<String, Object> list = JsonTree.object(inNode(0, rpcd + " list"));
+        assertTrue(list.keySet().containsAll(List.of("get", "sync", "insert", "publish", "publish_all")), list.toString());
+        for (int i = 0; i < NODES; i++) {
+            final Map<String, Object> got = JsonTree.object(inNode(i, "echo '{\"data_type\": \"bat-hosts\"}' | " + rpcd + " call get 2>/dev/null"));
+            assertEquals(0L, ((Number) got.get("error")).longValue(), host(i) + ": " + got);
+            assertEquals(JsonTree.object(inNode(i, "shared-state-async get bat-hosts 2>/dev/null")), got.get("data"), host(i) + " rpcd get");
+        }
+        final Map<String, Object> ins = JsonTree.object(inNode(2, "echo '{\"data_type\": \"bat-hosts\", \"json\": {\"02:cc:00:00:00:09\": "
+            + "\"rpcd_añadido\"}}' | " + rpcd + " call insert 2>/dev/null"));
+        assertEquals(0L, ((Number) ins.get("error")).longValue(), "rpcd insert: " + ins);
+        for (final String call : List.of("{\"data_type\": \"bat-hosts\"}", "{\"data_type\": \"bat-hosts\", \"peers_ip\": [\"127.0.0.1\", \"::1\"]}",
+            "{\"data_type\": \"bat-hosts\", \"peers_ip\": \"127.0.0.1\"}")) {
+            final Map<String, Object> sync = JsonTree.object(inNode(1, "echo '" + call + "' | " + rpcd + " call sync 2>/dev/null"));
+            assertEquals(0L, ((Number) sync.get("error")).longValue(), "rpcd sync " + call + ": " + sync);
+        }
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "echo '{\"data_type\": \"bat-hosts\"}' | " + rpcd + " call get",
+                out -> "rpcd_añadido".equals(((Map<?, ?>) JsonTree.object(out).get("data")).get("02:cc:00:00:00:09")));
+        }
+        System.out.printf("LibremeshScriptsTest: rpcd shared-state-async insert on %s seen by rpcd get on every node after %.1f s%n", host(2),
+            (System.nanoTime() - t0) / 1e9);
+        if (sh("busybox true") == 0) {
+            System.out.println("LibremeshScriptsTest: the same rpcd get under busybox ash: "
+                + inNode(0, "echo '{\"data_type\": \"bat-hosts\"}' | busybox sh /usr/libexec/rpcd/shared-state-async call get 2>&1; echo \"exit $?\"")
+                .strip().replace('\n', ' '));
+        }
     }
 
     /** Runs {@code command} in node i until its output satisfies {@code ok} (bounded by CONVERGE_MS). */
