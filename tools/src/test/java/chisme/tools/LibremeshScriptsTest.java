@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * -pirania with pirania (vouchers: created with Pirania's own `voucher` command on one node, invalidated on
  * another), and the Lua libraries these load from lime-system and shared-state. The packages'
  * uci-defaults run at first boot (they register bat-hosts, which shared-state-async insert requires).
+ * Session 6: shared-state-network_nodes and Pirania's portal page (multiwriter types written through the
+ * Lua library's files), a Lua multiwriter node syncing through the package's CGI, and the rpcd objects
+ * shared-state (multiwriter methods) and shared-state-async (over jshn.sh / jsonfilter stand-ins on jq).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibremeshScriptsTest {
@@ -320,6 +323,16 @@ class LibremeshScriptsTest {
         }
         System.out.printf("LibremeshScriptsTest: mark_nodes_as_gone on %s reached every node after %.1f s%n", host(2), (System.nanoTime() - t1) / 1e9);
         assertEquals("", inNode(1, "shared-state-multiwriter sync network_nodes >/dev/null 2>&1; echo -n").strip(), "the cron line's sync");
+        // The rpcd shared-state object's multiwriter methods (lime-app), through the Lua library and its file.
+        inNode(1, "echo '{\"data_type\": \"network_nodes\", \"json\": {\"rpcd-node\": {\"hostname\": \"rpcd-node\"}}}'"
+            + " | /usr/libexec/rpcd/shared-state call insertIntoSharedStateMultiWriter");
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "echo '{\"data_type\": \"network_nodes\"}' | /usr/libexec/rpcd/shared-state call getFromSharedStateMultiWriter", out -> {
+                final Map<String, Object> r = JsonTree.object(out);
+                return ((Number) r.get("error")).longValue() == 0
+                    && ((Map<?, ?>) r.get("data")).keySet().equals(new TreeSet<>(List.of(host(0), host(1), host(2), "rpcd-node")));
+            });
+        }
     }
 
     /** Pirania's portal page (pirania_persistent, a multiwriter type written through the Lua library) set on node 2 reaches nodes 1 and 3. */
@@ -359,7 +372,7 @@ class LibremeshScriptsTest {
             });
         }
         final Map<String, Object> luaFile = JsonTree.object(Files.readString(root(0).resolve("tmp/lua-node/network_nodes.json")));
-        assertEquals(new TreeSet<>(List.of(host(0), host(1), host(2), "lua-node")), new TreeSet<>(luaFile.keySet()),
+        assertEquals(new TreeSet<>(List.of(host(0), host(1), host(2), "rpcd-node", "lua-node")), new TreeSet<>(luaFile.keySet()),
             "the Lua node's file after the sync");
         System.out.printf("LibremeshScriptsTest: a Lua multiwriter node's entry through the CGI bridge on every chisme node after %.1f s%n",
             (System.nanoTime() - t0) / 1e9);
