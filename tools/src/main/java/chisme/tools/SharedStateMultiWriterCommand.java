@@ -1,7 +1,6 @@
 package chisme.tools;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,40 +19,12 @@ import java.util.List;
     "  get TYPE       prints {key: {lastModified, changes, fortune, author, data}} on one line",
     "  sync TYPE [PEER...]   PEER is HOST, HOST:PORT or a LibreMesh URL",
     "  reqsync TYPE   merges {key: {lastModified, changes, fortune, author, data}} from stdin, prints the merged shelf"})
-public final class SharedStateMultiWriterCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1")
-    String action;
-
-    @Parameters(index = "1", paramLabel = "TYPE", arity = "0..1")
-    String type;
-
-    @Parameters(index = "2..*", paramLabel = "PEER")
-    List<String> peers = List.of();
-
+public final class SharedStateMultiWriterCommand extends LuaToolCommand {
     @Override
     public Integer call() {
-        if (type == null || type.isEmpty()) {
-            throw new CliException(SharedStateCommand.LUA_EINVAL, "shared-state-multiwriter needs CRDT name to be specified as second argument");
-        }
-        if (!List.of("insert", "get", "sync", "reqsync").contains(action)) {
-            throw new CliException(SharedStateCommand.LUA_EINVAL, "shared-state-multiwriter needs an operation name to be specified as first argument"
-                + " (insert, get, sync or reqsync)");
-        }
-        final String shelf = ShelfCommands.shelf(type);
+        final String shelf = SharedStateCommand.luaArguments("shared-state-multiwriter", type, action, List.of("insert", "get", "sync", "reqsync"));
         switch (action) {
-            case "insert" -> {
-                // The Lua tool: JSON.parse(stdin) or {}; nothing to insert is no error.
-                final String json = LibremeshInput.object(LibremeshInput.read(ctx));
-                if (json == null) {
-                    err().println("shared-state-multiwriter: stdin is not a JSON object {key: data}; nothing inserted");
-                } else if (!json.equals("{}")) {
-                    call("shelf.insert", g -> {
-                        g.writeStringField("shelf", shelf);
-                        g.writeBooleanField("multiwriter", true);
-                        g.writeStringField("json", json);
-                    });
-                }
-            }
+            case "insert" -> SharedStateCommand.luaInsert(this, "shared-state-multiwriter", shelf, true);
             case "get" -> printLua(call("shelf.get", g -> {
                 g.writeStringField("shelf", shelf);
                 g.writeBooleanField("multiwriter", true);
