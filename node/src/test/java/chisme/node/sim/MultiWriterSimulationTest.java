@@ -28,7 +28,7 @@ class MultiWriterSimulationTest {
     private static final long TTL_MS = 2_000;
 
     private static SharedStateConfig config(final int i) {
-        // The node-wide default is 'author' when signing; multiwriter shelves are open whatever it is.
+        // Signed books, no 'writers' set: lww shelves would default to 'author', multiwriter shelves are 'open'.
         return new SharedStateConfig().nodeName("n" + i)
             .defaultShelf(ShelfConfig.DEFAULT.syncIntervalMs(SYNC_MS))
             .shelf("network_nodes", ShelfConfig.DEFAULT.syncIntervalMs(SYNC_MS).ttlMs(TTL_MS).policy(MergePolicy.MULTIWRITER))
