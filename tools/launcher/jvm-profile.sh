@@ -20,8 +20,15 @@
 #                          so all of its 13.9 MB become resident and private, more than the ~2,000 JDK classes
 #                          a node loads take in metaspace: -2.7 MiB idle RSS, +0-0.3 s start CPU. Left out when
 #                          CHISME_AOT_CACHE is set (a runtime image built with its AOT cache, which needs sharing).
-#   -XX:CompileThresholdScaling=4  C1 compiles a method after 4x the usual calls: start-up code that runs a few
-#                          hundred times stays interpreted (-1.4 MiB code and compiler memory, -0.1-0.2 s start CPU)
+#   -XX:CompileThresholdScaling=8  C1 compiles a method after 8x the usual calls: start-up code that runs a few
+#                          hundred times stays interpreted (4: -1.4 MiB code and compiler memory, -0.1-0.2 s start
+#                          CPU; 8: -0.7 MiB more idle, session 6); a hot request path still passes it in seconds
+#   -XX:TrimNativeHeapInterval=5000  every 5 s glibc's free memory goes back to the kernel (malloc_trim): the
+#                          compiler's and class parser's arena chunks (~5.5 MiB at start, freed to malloc by
+#                          HotSpot's chunk pool every 5 s) otherwise stay resident for the process's life: -5 MiB
+#                          idle and loaded; MALLOC_ARENA_MAX=2 instead gave nothing (docs/benchmarks.md, session 6)
+#   -XX:StringTableSize=4096  the interned-string table starts at 4,096 buckets, not 65,536 (512 KiB of bucket
+#                          array touched at start); a node interns few strings and the table grows itself: -0.5 MiB
 #   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (aarch64 only; diagnostic flag there) the aarch64 JDK 25 C1 build crashed in
 #                          StubRoutines::updateBytesCRC32C under qemu (issue 16); the store checksums
 #                          every record with CRC32C
@@ -52,7 +59,8 @@ case "$profile" in
     [ "$heap" -lt 24 ] && heap=24
     [ "$heap" -gt 64 ] && heap=64
     opts="-XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
-    opts="$opts -XX:ReservedCodeCacheSize=16m -XX:CompileThresholdScaling=4 -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
+    opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
+    opts="$opts -XX:TrimNativeHeapInterval=5000 -XX:StringTableSize=4096 -XX:CompileThresholdScaling=8"
     [ -z "${CHISME_AOT_CACHE:-}" ] && opts="$opts -Xshare:off"
     case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
     echo "$opts"
