@@ -12,7 +12,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 tarball="${1:-$root/tools/target/image/chisme-image-linux-aarch64.tar.xz}"
-cache="${CHISME_AARCH64_CACHE:-$HOME/.cache/chisme-aarch64}"
+cache="${CHISME_AARCH64_CACHE:-${HOME:-/tmp}/.cache/chisme-aarch64}"
 step_s="${CHISME_AARCH64_TIMEOUT_S:-600}"
 skip() { echo "aarch64 image: SKIPPED: $*" >&2; exit 77; }
 [ -f "$tarball" ] || { echo "aarch64 image: no $tarball (CHISME_IMAGE_ARCH=aarch64 ./mvnw -B -ntp -Pimage -pl tools -am package -DskipTests)" >&2; exit 2; }

@@ -24,7 +24,7 @@ case "${1:-}" in
   '') ;;
   *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
 esac
-cache="${CHISME_AARCH64_CACHE:-$HOME/.cache/chisme-aarch64}"
+cache="${CHISME_AARCH64_CACHE:-${HOME:-/tmp}/.cache/chisme-aarch64}"
 began=$(date +%s)
 quick_s="${CHISME_AARCH64_QUICK_S:-420}"
 exec 3>&2 # skip() writes here: a step's own stderr may be going to a log file
@@ -66,6 +66,7 @@ if [ -z "$qemu" ]; then
   fi
 fi
 
+mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || skip "cannot write the cache folder $cache (CHISME_AARCH64_CACHE)"
 sysroot="$cache/sysroot"
 jdk="$sysroot/usr/lib/jvm/java-25-openjdk-arm64"
 # Any failure here is the machine's (network, apt), not chisme's: a skip with the reason, never a failure.
@@ -160,9 +161,23 @@ if [ -z "$jar" ] || [ "$mode" = full ]; then
   jar="$(ls tools/$t/chisme-tools-*.jar | grep -v -- '-sources\|-tests' | head -1)"
 fi
 start=$(date +%s)
-budget="$(step_budget)" || out_of_time
-# shellcheck disable=SC2086
-run_step "3-node demo" "$home/bin/java" $flags $(CHISME_ARCH=aarch64 sh tools/launcher/jvm-profile.sh router) \
-  -cp "$jar:tools/$t/lib/*" chisme.tools.Chisme demo --nodes 3 --timeout-s $((budget > 20 ? budget - 10 : budget))
+demo() {
+  local budget
+  budget="$(step_budget)" || out_of_time "3-node demo"
+  # shellcheck disable=SC2086
+  run_step "3-node demo" "$home/bin/java" $flags $(CHISME_ARCH=aarch64 sh tools/launcher/jvm-profile.sh router) \
+    -cp "$jar:tools/$t/lib/*" chisme.tools.Chisme demo --nodes 3 --timeout-s $((budget > 20 ? budget - 10 : budget))
+}
+rc=0
+demo || rc=$?
+if [ "$rc" != 0 ]; then
+  # The demo's RPCs time out after 500 ms, which an emulated JVM on a loaded machine can miss; like surefire's one
+  # rerun of a failed test, it gets one more go. A second failure fails the run.
+  left="$(step_budget)" || out_of_time "3-node demo"
+  # Too little time for a fair second go (the demo's own time limit is what is left): a skip, as above.
+  [ "$left" -ge 60 ] || out_of_time "3-node demo (exit $rc with ${left} s left for its rerun)"
+  echo "aarch64: 3-node demo failed (exit $rc); running it once more" >&2
+  demo
+fi
 echo "aarch64: 3-node demo took $(( $(date +%s) - start )) s under emulation"
 echo "aarch64: $mode run passed in $(( $(date +%s) - began )) s"

@@ -37,7 +37,7 @@ jmods=() run=() strip_tool=strip strip_opt=--strip-debug
 if [ -n "${CHISME_IMAGE_ARCH:-}" ] && [ "${CHISME_IMAGE_ARCH}" != "$arch" ]; then
   case "$CHISME_IMAGE_ARCH" in aarch64|arm64) ;; *) echo "build-image: CHISME_IMAGE_ARCH must be aarch64 (or the host's $arch)" >&2; exit 2 ;; esac
   arch=aarch64
-  sysroot="${CHISME_AARCH64_CACHE:-$HOME/.cache/chisme-aarch64}/sysroot"
+  sysroot="${CHISME_AARCH64_CACHE:-${HOME:-/tmp}/.cache/chisme-aarch64}/sysroot"
   "$root/tools/aarch64/sysroot.sh" arm64 "$sysroot" openjdk-25-jdk-headless \
     || { echo "build-image: cannot fetch Debian's openjdk-25-jdk-headless:arm64 (its arm64 jmods)" >&2; exit 2; }
   qemu="$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)"
