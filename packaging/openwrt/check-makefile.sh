@@ -38,8 +38,9 @@ endef
 MK
 make -s -C "$src/packaging/openwrt/chisme" -f Makefile TOPDIR="$work/top" CHISME_SRC="$src" \
 	CHECK_BUILD="$work/build" CHECK_ROOT="$work/root" check
-for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/chisme-client-path \
-	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state; do
+for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/shared-state-multiwriter usr/bin/chisme-client-path \
+	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state \
+	www/cgi-bin/shared-state-multiwriter; do
 	[ -s "$work/root/$f" ] || { echo "check-makefile: $f missing or empty in the install tree" >&2; exit 1; }
 done
 [ -n "$(ls "$work/root/usr/lib/chisme/lib/"*.jar 2>/dev/null)" ] || { echo "check-makefile: no jars in usr/lib/chisme/lib" >&2; exit 1; }

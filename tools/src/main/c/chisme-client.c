@@ -1,6 +1,6 @@
 /*
  * chisme-client: the chisme CLI without a JVM, for the calls cron, hooks, publishers, rpcd and CGI make
- * (shared-state, shared-state-async, status, get, ...). It sends the command line to the running node's
+ * (shared-state, shared-state-async, shared-state-multiwriter, status, get, ...). It sends the command line to the running node's
  * admin socket as one JSON line and prints what the node's CLI printed (admin op "cli",
  * tools/src/main/java/chisme/tools/CliOp.java):
  *
@@ -142,6 +142,7 @@ static int reads_stdin(int argc, char **argv) {
     if (!act) return 0;
     if (!strcmp(cmd, "shared-state")) return !strcmp(act, "insert") || !strcmp(act, "remove") || !strcmp(act, "reqsync");
     if (!strcmp(cmd, "shared-state-async")) return !strcmp(act, "insert");
+    if (!strcmp(cmd, "shared-state-multiwriter")) return !strcmp(act, "insert") || !strcmp(act, "reqsync");
     if (!strcmp(cmd, "shelf")) return !strcmp(act, "insert") || !strcmp(act, "remove");
     return 0;
 }
@@ -275,7 +276,7 @@ static void write_all(int fd, const char *p, size_t n) {
 
 int main(int argc, char **argv) {
     if (argc < 2 || !strcmp(argv[1], "--help")) {
-        fprintf(stderr, "usage: chisme-client COMMAND [ARGS...]  (shared-state, shared-state-async, status, get, peers, stats, shelf)\n");
+        fprintf(stderr, "usage: chisme-client COMMAND [ARGS...]  (shared-state, shared-state-async, shared-state-multiwriter, status, get, peers, stats, shelf)\n");
         return 2;
     }
     char *sock = socket_path(argc, argv);

@@ -20,6 +20,8 @@ cp -a "$root/net/." /sys/class/net/
 # What OpenWrt's boot and dnsmasq's init leave in /tmp, and what chisme's procd init script creates.
 mkdir -p /var/hosts /var/shared-state /var/run
 cp "$root/dhcp.leases" /tmp/dhcp.leases
+mkdir -p /tmp/sysinfo
+[ -f "$root/board_name" ] && cp "$root/board_name" /tmp/sysinfo/board_name
 export LUA_PATH="/usr/lib/lua/?.lua;/usr/share/lua/5.1/?.lua;/usr/share/lua/5.1/?/init.lua;;"
 # First boot, as OpenWrt's /etc/init.d/boot: each /etc/uci-defaults script once, removed when it succeeds
 # (the packages' scripts register their dataType sections and append cron lines).

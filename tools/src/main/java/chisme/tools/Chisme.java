@@ -15,7 +15,7 @@ import java.io.PrintWriter;
     description = "Kademlia DHT and shared-state gossip peer for community mesh networks.",
     subcommands = {NodeCommand.class, DhtCommands.Join.class, DhtCommands.Publish.class, DhtCommands.Get.class,
         DhtCommands.Logs.class, StatusCommands.Status.class, StatusCommands.Peers.class, StatusCommands.Stats.class,
-        ShelfCommands.class, KeysCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class, SharedStateAsyncCommand.class,
+        ShelfCommands.class, KeysCommands.class, ShellCommand.class, DemoCommand.class, SharedStateCommand.class, SharedStateAsyncCommand.class, SharedStateMultiWriterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Chisme implements Runnable {
     static final String VERSION = "chisme 0.1.0";

@@ -33,7 +33,8 @@ final class CliOp implements AdminHandler {
     static final Map<String, Class<?>> ALLOWED = Map.of("shared-state", SharedStateCommand.class,
         "shared-state-async", SharedStateAsyncCommand.class, "status", StatusCommands.Status.class, "get", DhtCommands.Get.class,
         "peers", StatusCommands.Peers.class, "stats", StatusCommands.Stats.class, "shelf", ShelfCommands.class,
-        "publish", DhtCommands.Publish.class, "join", DhtCommands.Join.class);
+        "publish", DhtCommands.Publish.class, "join", DhtCommands.Join.class,
+        "shared-state-multiwriter", SharedStateMultiWriterCommand.class);
     private final Path socket;
 
     CliOp(final Path socket) {

@@ -116,14 +116,23 @@ public final class SharedStateAsyncCommand extends ClientCommand {
 
     private int sync(final String type) {
         final List<String> hps = new ArrayList<>();
+        // The rpcd object shared-state-async passes every peer in one word, "IP1 IP2 " ("" when none): split it.
+        final List<String> words = new ArrayList<>();
         for (final String a : args.subList(2, args.size())) {
+            for (final String w : a.strip().split("\\s+")) {
+                if (!w.isEmpty()) {
+                    words.add(w);
+                }
+            }
+        }
+        for (final String a : words) {
             try {
                 hps.add(SharedStateCommand.peer(a));
             } catch (final CliException e) {
                 throw new CliException(MINUS_EFAULT, "Invalid peer address: " + a);
             }
         }
-        SharedStateCommand.lenientSync(this, "shared-state-async", type, hps);
+        SharedStateCommand.lenientSync(this, "shared-state-async", type, hps, false);
         return ExitCode.OK;
     }
 

@@ -1,7 +1,6 @@
 package chisme.tools;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,42 +23,16 @@ import java.util.regex.Pattern;
     "  sync TYPE [PEER...]   PEER is HOST, HOST:PORT or a LibreMesh URL http://[ADDR%IF]/cgi-bin/shared-state/TYPE",
     "  reqsync TYPE   merges {key: {bleachTTL, author, data}} from stdin, prints the merged shelf",
     "  bleach TYPE    nothing to do (TTLs count down continuously)"})
-public final class SharedStateCommand extends ClientCommand {
+public final class SharedStateCommand extends LuaToolCommand {
     /** The Lua tool's {@code os.exit(-22)}: missing type, unknown action. */
     static final int LUA_EINVAL = 234;
     private static final Pattern URL = Pattern.compile("^[a-z]+://(\\[[^\\]]+\\]|[^/:\\[]+)(?::(\\d+))?(/.*)?$");
 
-    @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1")
-    String action;
-
-    @Parameters(index = "1", paramLabel = "TYPE", arity = "0..1")
-    String type;
-
-    @Parameters(index = "2..*", paramLabel = "PEER")
-    List<String> peers = List.of();
-
     @Override
     public Integer call() {
-        if (type == null || type.isEmpty()) {
-            throw new CliException(LUA_EINVAL, "shared-state needs CRDT name to be specified as second argument");
-        }
-        if (!List.of("insert", "remove", "get", "dump", "bleach", "reqsync", "sync").contains(action)) {
-            throw new CliException(LUA_EINVAL, "shared-state needs an operation name to be specified as first argument"
-                + " (insert, get, dump, remove, sync, reqsync or bleach)");
-        }
-        final String shelf = ShelfCommands.shelf(type);
+        final String shelf = luaArguments("shared-state", type, action, List.of("insert", "get", "dump", "remove", "sync", "reqsync", "bleach"));
         switch (action) {
-            case "insert" -> {
-                final String json = LibremeshInput.object(LibremeshInput.read(ctx));
-                if (json == null) {
-                    err().println("shared-state: stdin is not a JSON object {key: data}; nothing inserted");
-                } else if (!json.equals("{}")) {
-                    call("shelf.insert", g -> {
-                        g.writeStringField("shelf", shelf);
-                        g.writeStringField("json", json);
-                    });
-                }
-            }
+            case "insert" -> luaInsert(this, "shared-state", shelf, false);
             case "remove" -> {
                 final String text = LibremeshInput.read(ctx);
                 final String json = text.strip().matches("\\{\\s*\\}") ? "[]" : LibremeshInput.array(text);
@@ -98,17 +71,21 @@ public final class SharedStateCommand extends ClientCommand {
         for (final String p : peers) {
             hps.add(peer(p));
         }
-        lenientSync(this, "shared-state", shelf, hps);
+        lenientSync(this, "shared-state", shelf, hps, false);
     }
 
     /**
      * A sync as both LibreMesh tools treat it: peers that do not answer are reported on stderr, not as a
      * failure (cron runs it again anyway); other errors stay errors.
      */
-    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts) {
+    static void lenientSync(final ClientCommand c, final String tool, final String shelf, final List<String> hostPorts,
+                            final boolean multiWriter) {
         try {
             c.call("shelf.sync", g -> {
                 g.writeStringField("shelf", shelf);
+                if (multiWriter) {
+                    g.writeBooleanField("multiwriter", true);
+                }
                 g.writeArrayFieldStart("neighbours");
                 for (final String n : hostPorts) {
                     g.writeString(n);
@@ -123,9 +100,45 @@ public final class SharedStateCommand extends ClientCommand {
         }
     }
 
+    /**
+     * The shelf of a Lua tool's call, after its argument checks ({@code os.exit(-22)}: 234): a missing type
+     * first, then an action not in {@code actions}.
+     */
+    static String luaArguments(final String tool, final String type, final String action, final List<String> actions) {
+        if (type == null || type.isEmpty()) {
+            throw new CliException(LUA_EINVAL, tool + " needs CRDT name to be specified as second argument");
+        }
+        if (!actions.contains(action)) {
+            throw new CliException(LUA_EINVAL, tool + " needs an operation name to be specified as first argument ("
+                + String.join(", ", actions) + ")");
+        }
+        return ShelfCommands.shelf(type);
+    }
+
+    /** A Lua tool's insert: {@code JSON.parse(stdin) or {}}; invalid input inserts nothing and is no error. */
+    static void luaInsert(final ClientCommand c, final String tool, final String shelf, final boolean multiWriter) {
+        final String json = LibremeshInput.object(LibremeshInput.read(c.ctx));
+        if (json == null) {
+            c.err().println(tool + ": stdin is not a JSON object {key: data}; nothing inserted");
+        } else if (!json.equals("{}")) {
+            c.call("shelf.insert", g -> {
+                g.writeStringField("shelf", shelf);
+                if (multiWriter) {
+                    g.writeBooleanField("multiwriter", true);
+                }
+                g.writeStringField("json", json);
+            });
+        }
+    }
+
     /** The Lua tool's {@code print(JSON.stringify(map))}: one json-c line, {@code []} when empty. */
     private void printLua(final String json) {
-        out().println(json.strip().equals("{}") ? "[]" : LibremeshJson.jsonC(json));
+        out().println(luaLine(json));
+    }
+
+    /** One json-c line as luci.jsonc's stringify prints a table, {@code []} when empty. */
+    static String luaLine(final String json) {
+        return json.strip().equals("{}") ? "[]" : LibremeshJson.jsonC(json);
     }
 
     /** A LibreMesh sync target (URL, bare host or HOST:PORT) as HOST:PORT on chisme's port. */

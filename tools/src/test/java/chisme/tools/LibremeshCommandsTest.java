@@ -40,7 +40,7 @@ class LibremeshCommandsTest {
             + "\toption ttl '3600'\n\toption update_interval '30'\n");
         final NodeConfig c = new NodeConfig().dataDir(dir.resolve("data")).port(0).bind("127.0.0.1").persistent(false)
             .discoverContacts(false).uciConfig(dir.resolve("uci")).asyncRegistry(dir.resolve("registry.conf")).name("node-a")
-            .hookDir(dir.resolve("hooks").toString());
+            .hookDir(dir.resolve("hooks").toString()).luaPersistentDir(dir.resolve("persistent"));
         c.neighbours().add(chisme.node.config.HostPort.parse("127.0.0.1:9"));
         for (final String shelf : List.of("x", "empty-later", "native", "order", "registered-empty")) {
             c.shelfSetting(shelf + ".ttl-s=3600");
@@ -167,6 +167,9 @@ class LibremeshCommandsTest {
         assertEquals(234, run("", "shared-state-async", "get").code());
         assertEquals(234, run("", "shared-state-async", "register", "x", "community").code());
         assertEquals(0, run("", "shared-state-async", "sync", "x").code());
+        // The rpcd object passes its peers as one word, "IP1 IP2 ", or "" when the call named none.
+        assertEquals(0, run("", "shared-state-async", "sync", "x", "").code());
+        assertEquals(0, run("", "shared-state-async", "sync", "x", "127.0.0.1 127.0.0.2 ").code());
         assertEquals(0, run("{\"k\": 1}", "shared-state-async", "insert", "empty-later").code());
         final CliRunner.Result d = run("", "shared-state-async", "discover");
         assertEquals("127.0.0.1:9\n", d.out(), d.toString());
@@ -195,6 +198,73 @@ class LibremeshCommandsTest {
         final CliRunner.Result req = run("{\"k\": {\"bleachTTL\": 12, \"author\": \"lua-b\", \"data\": 7}, \"z\": {\"bleachTTL\": 0, \"author\": \"lua-b\", \"data\": 1}}",
             "shared-state", "reqsync", "bridge");
         assertEquals("{\"k\":{\"bleachTTL\":12,\"author\":\"lua-b\",\"data\":7}}\n", req.out(), req.toString());
+    }
+
+    @Test
+    void shouldRunSharedStateMultiWriterAsTheLuaToolDoes() throws Exception {
+        final java.util.regex.Pattern oneEntry = java.util.regex.Pattern.compile(
+            "\\{\"node-b\":\\{\"lastModified\":(\\d+),\"changes\":(\\d+),\"fortune\":(\\d+),\"author\":\"node-a\",\"data\":(.*)}}\n");
+        final long before = System.currentTimeMillis() / 1000;
+        assertEquals(0, run("{\"node-b\": {\"hostname\": \"node-b\", \"url\": \"http://b/\"}}", "shared-state-multiwriter", "insert", "mw_nodes").code());
+        final CliRunner.Result get = run("", "shared-state-multiwriter", "get", "mw_nodes");
+        java.util.regex.Matcher m = oneEntry.matcher(get.out());
+        assertTrue(m.matches(), get.toString());
+        assertTrue(Long.parseLong(m.group(1)) >= before, "lastModified is os.time() of the insert");
+        assertEquals("0", m.group(2), "a new key starts at changes 0");
+        assertTrue(Integer.parseInt(m.group(3)) >= 1 && Integer.parseInt(m.group(3)) <= 100_000, "fortune as math.random(1, 100000)");
+        assertEquals("{\"hostname\":\"node-b\",\"url\":\"http:\\/\\/b\\/\"}", m.group(4), "json-c: one line, '/' as '\\/'");
+        // Equal data is no edit (utils.deepcompare); other data bumps changes.
+        assertEquals(0, run("{\"node-b\": {\"url\": \"http://b/\", \"hostname\": \"node-b\"}}", "shared-state-multiwriter", "insert", "mw_nodes").code());
+        assertEquals(get.out(), run("", "shared-state-multiwriter", "get", "mw_nodes").out());
+        assertEquals(0, run("{\"node-b\": {\"hostname\": \"node-b\", \"member\": false}}", "shared-state-multiwriter", "insert", "mw_nodes").code());
+        m = oneEntry.matcher(run("", "shared-state-multiwriter", "get", "mw_nodes").out());
+        assertTrue(m.matches());
+        assertEquals("1", m.group(2));
+        // Leniency and exit statuses as usr/bin/shared-state-multiwriter: JSON.parse(...) or {}, os.exit(-22).
+        assertEquals("[]\n", run("", "shared-state-multiwriter", "get", "mw_nobody").out());
+        assertEquals(0, run("not json", "shared-state-multiwriter", "insert", "mw_nodes").code());
+        assertEquals(0, run("[]", "shared-state-multiwriter", "insert", "mw_nodes").code());
+        assertEquals(234, run("", "shared-state-multiwriter", "frob", "mw_nodes").code());
+        assertEquals(234, run("", "shared-state-multiwriter", "get").code());
+        assertEquals(0, run("", "shared-state-multiwriter", "sync", "mw_nodes").code(), "nobody answers: exit 0");
+        final CliRunner.Result bad = run("{not json", "shared-state-multiwriter", "reqsync", "mw_nobody");
+        assertEquals(0, bad.code(), bad.toString());
+        assertEquals("[]\n", bad.out());
+        // reqsync (the CGI bridge for Lua nodes): more changes wins and keeps its author; fewer changes loses.
+        final CliRunner.Result req = run("{\"node-b\": {\"lastModified\": 5, \"changes\": 9, \"fortune\": 3, \"author\": \"lua-c\", \"data\": {\"m\": 1}},"
+            + " \"node-c\": {\"lastModified\": 6, \"changes\": 0, \"fortune\": 4, \"author\": \"lua-c\", \"data\": \"Peña\"}}", "shared-state-multiwriter", "reqsync", "mw_nodes");
+        assertEquals("{\"node-b\":{\"lastModified\":5,\"changes\":9,\"fortune\":3,\"author\":\"lua-c\",\"data\":{\"m\":1}},"
+            + "\"node-c\":{\"lastModified\":6,\"changes\":0,\"fortune\":4,\"author\":\"lua-c\",\"data\":\"Peña\"}}\n", req.out(), req.toString());
+        final CliRunner.Result older = run("{\"node-c\": {\"lastModified\": 7, \"changes\": 0, \"fortune\": 2, \"author\": \"lua-d\", \"data\": 0}}",
+            "shared-state-multiwriter", "reqsync", "mw_nodes");
+        assertEquals(req.out(), older.out(), "same changes, smaller fortune: ours stays");
+        // An LWW shelf holding ordinary books is not silently turned into a multiwriter one.
+        assertEquals(0, run("{\"k\": 1}", "shared-state", "insert", "mw_lww").code());
+        assertEquals(2, run("", "shared-state-multiwriter", "get", "mw_lww").code());
+
+        // The Lua library's persistent file: written with the shelf, and what Lua code writes there is merged.
+        final Path file = dir.resolve("persistent").resolve("mw_nodes.json");
+        awaitFile(file, req.out().strip());
+        final Path portal = dir.resolve("persistent").resolve("pirania_persistent.json");
+        Files.writeString(portal, "{ \"portal\": { \"lastModified\": 1732900000, \"changes\": 2, \"fortune\": 77, \"author\": \"lua-e\", "
+            + "\"data\": { \"title\": \"Bienvenida\" } } }");
+        final String expected = "{\"portal\":{\"lastModified\":1732900000,\"changes\":2,\"fortune\":77,\"author\":\"lua-e\",\"data\":{\"title\":\"Bienvenida\"}}}";
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!run("", "shared-state-multiwriter", "get", "pirania_persistent").out().equals(expected + "\n") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected + "\n", run("", "shared-state-multiwriter", "get", "pirania_persistent").out(), "a file written by Lua code is merged");
+        // A stale write-back (the library saves what it read before our last write) is corrected in the file.
+        Files.writeString(file, "[]");
+        awaitFile(file, req.out().strip());
+    }
+
+    private static void awaitFile(final Path file, final String expected) throws Exception {
+        final long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline && !(Files.exists(file) && Files.readString(file).equals(expected.replace("\\/", "/")))) {
+            Thread.sleep(100);
+        }
+        assertEquals(expected.replace("\\/", "/"), Files.exists(file) ? Files.readString(file) : "(missing)", file.toString());
     }
 
     @Test
@@ -230,6 +300,19 @@ class LibremeshCommandsTest {
         pu.getOutputStream().write("{\"k\": 1}".getBytes(StandardCharsets.UTF_8));
         pu.getOutputStream().close();
         assertEquals(208, pu.waitFor(), "unregistered type through the native client");
+        final ProcessBuilder mw = new ProcessBuilder(client.toString(), "shared-state-multiwriter", "insert", "mw_native");
+        mw.environment().put("CHISME_ADMIN", sock);
+        final Process pm = mw.start();
+        pm.getOutputStream().write("{\"n\": \"Peña\"}".getBytes(StandardCharsets.UTF_8));
+        pm.getOutputStream().close();
+        assertEquals(0, pm.waitFor(), "multiwriter insert through the native client");
+        final ProcessBuilder mwGet = new ProcessBuilder(client.toString(), "shared-state-multiwriter", "get", "mw_native");
+        mwGet.environment().put("CHISME_ADMIN", sock);
+        final Process pg = mwGet.start();
+        final String mwOut = new String(pg.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, pg.waitFor());
+        assertEquals(run("", "shared-state-multiwriter", "get", "mw_native").out(), mwOut);
+        assertTrue(mwOut.contains("\"data\":\"Peña\""), mwOut);
         final Process none = new ProcessBuilder(client.toString(), "--admin", dir.resolve("nobody.sock").toString(), "status").start();
         assertEquals(3, none.waitFor(), "no node: exit 3");
     }

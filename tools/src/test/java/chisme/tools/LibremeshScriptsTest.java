@@ -39,15 +39,21 @@ import static org.junit.jupiter.api.Assertions.fail;
  * -pirania with pirania (vouchers: created with Pirania's own `voucher` command on one node, invalidated on
  * another), and the Lua libraries these load from lime-system and shared-state. The packages'
  * uci-defaults run at first boot (they register bat-hosts, which shared-state-async insert requires).
+ * Session 6: shared-state-network_nodes and Pirania's portal page (multiwriter types written through the
+ * Lua library's files), a Lua multiwriter node syncing through the package's CGI, and the rpcd objects
+ * shared-state (multiwriter methods) and shared-state-async (over jshn.sh / jsonfilter stand-ins on jq).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibremeshScriptsTest {
     static final List<String> PACKAGES = List.of("shared-state-dnsmasq_hosts", "shared-state-dnsmasq_leases",
-        "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts", "shared-state-pirania", "pirania");
+        "shared-state-dnsmasq_servers", "shared-state-babeld_hosts", "shared-state-bat_hosts", "shared-state-pirania", "pirania",
+        "shared-state-network_nodes");
     /** Lua libraries only (not the packages' commands or init scripts): Pirania's modules require them. */
     static final List<String> LUA_LIBRARIES = List.of("lime-system/files/usr/lib/lua/lime", "shared-state/files/usr/lib/lua/shared-state.lua");
     /** The Lua shared-state's rpcd object (lime-app's getFromSharedState), which reads the library's data files. */
     static final String RPCD_SHARED_STATE = "shared-state/files/usr/libexec/rpcd/shared-state";
+    /** shared-state-async's rpcd object (a shell script over jshn.sh and jsonfilter), which calls the command. */
+    static final String RPCD_SHARED_STATE_ASYNC = "shared-state-async/files/usr/libexec/rpcd/shared-state-async";
     private static final long READY_MS = 120_000;
     private static final long CONVERGE_MS = 90_000;
     private static final int NODES = 3;
@@ -88,6 +94,9 @@ class LibremeshScriptsTest {
         }
         if (sh("unshare --mount --uts --fork sh -c 'mount -t tmpfs t /mnt && hostname x'") != 0) {
             return "needs root with unshare (mount and UTS namespaces)";
+        }
+        if (sh("jq --version") != 0 || sh("bash --version") != 0) {
+            return "needs jq (the jshn.sh and jsonfilter stand-ins) and bash (runs the rpcd shared-state-async object)";
         }
         if (sh("lua5.1 -e 'require(\"dkjson\")'") != 0) {
             return "needs lua5.1 and lua-dkjson (apt-get install lua5.1 lua-dkjson)";
@@ -138,13 +147,24 @@ class LibremeshScriptsTest {
         Files.createDirectories(usr.resolve("libexec/rpcd"));
         Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE), usr.resolve("libexec/rpcd/shared-state"),
             StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE_ASYNC), usr.resolve("libexec/rpcd/shared-state-async"),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
+        copyTree(harness.resolve("share"), usr.resolve("share"));
         copyTree(harness.resolve("lua"), usr.resolve("share/lua/5.1"));
         copyTree(harness.resolve("bin"), usr.resolve("bin"));
         final Path bin = Path.of("..", "bin").toAbsolutePath().normalize();
         Files.createDirectories(usr.resolve("bin"));
         Files.createSymbolicLink(usr.resolve("bin/shared-state"), bin.resolve("shared-state"));
         Files.createSymbolicLink(usr.resolve("bin/shared-state-async"), bin.resolve("shared-state-async"));
+        Files.createSymbolicLink(usr.resolve("bin/shared-state-multiwriter"), bin.resolve("shared-state-multiwriter"));
+        // The OpenWrt package's CGI bridge, under the name a Lua multiwriter node posts to (for the mixed-network check).
+        Files.createDirectories(r.resolve("www/cgi-bin"));
+        Files.createSymbolicLink(r.resolve("www/cgi-bin/shared-state-multiwriter"),
+            Path.of("..", "packaging", "openwrt", "chisme", "files", "shared-state.cgi").toAbsolutePath().normalize());
+        // What network-nodes.lua reads about the node (utils.release_info, utils.current_board).
+        write(etc.resolve("openwrt_release"), "DISTRIB_ID='LibreMesh'\nDISTRIB_RELEASE='test-" + (i + 1) + "'\n");
+        write(r.resolve("board_name"), "test,board-" + (i + 1) + "\n");
         final int n = i + 1;
         write(etc.resolve("hosts"), "127.0.0.1 localhost\n::1 localhost ip6-localhost\nff02::1 ip6-allnodes\n"
             + "10.13.0." + n + " " + host(i) + " peña-" + n + "\n");
@@ -154,7 +174,9 @@ class LibremeshScriptsTest {
         write(etc.resolve("babeld-test-id"), "02:00:00:00:00:0" + n + "\n");
         final List<String> conf = new ArrayList<>(List.of("data = " + r.resolve("data"), "admin-socket = /var/run/chisme/admin.sock",
             "bind = 127.0.0.1", "port = " + ports[i], "discovery = static", "sync-interval-s = 1", "start-hooks-delay-s = 2",
-            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state", "lua-data-dir = /var/shared-state/data"));
+            "publish-interval-s = 3600", "uci-config = /etc/config/shared-state", "lua-data-dir = /var/shared-state/data",
+            "lua-persistent-dir = /etc/shared-state/persistent-data", "shelf.network_nodes.merge-policy = multiwriter",
+            "shelf.pirania_persistent.merge-policy = multiwriter"));
         // -Dchisme.lime.start-hooks-delay-s=3600 shows the reboot check failing without the start hooks.
         conf.set(6, "start-hooks-delay-s = " + System.getProperty("chisme.lime.start-hooks-delay-s", "2"));
         for (int j = 0; j < NODES; j++) {
@@ -207,6 +229,10 @@ class LibremeshScriptsTest {
             assertEquals(expected(i), actual(i), host(i));
         }
         vouchersConvergeBothWays();
+        networkNodesConverge();
+        piraniaPortalPageConverges();
+        luaMultiWriterNodeSyncsThroughTheCgi();
+        rpcdSharedStateAsyncObject();
         for (int i = 0; i < NODES; i++) {
             rpcdSeesTheShelves(i, "dnsmasq-hosts");
             rpcdSeesTheShelves(i, "pirania-vouchers");
@@ -254,6 +280,158 @@ class LibremeshScriptsTest {
             awaitVoucher(i, id, 2, true);
         }
         System.out.printf("LibremeshScriptsTest: its invalidation on %s in every node's database after %.1f s%n", host(2), (System.nanoTime() - t1) / 1e9);
+    }
+
+    /**
+     * shared-state-network_nodes: each node's publisher (network-nodes.lua's publish(), which calls the Lua
+     * library's SharedStateMultiWriter:insert and so writes /etc/shared-state/persistent-data/network_nodes.json
+     * itself) ran at start; chisme read the file back and gossiped it: every node's `network-nodes` table
+     * lists all three. `mark_nodes_as_gone` on node 3 (lime-app's rpcd call) reaches every node.
+     */
+    private void networkNodesConverge() throws Exception {
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            final int node = i;
+            awaitInNode(i, "network-nodes", out -> {
+                for (int j = 0; j < NODES; j++) {
+                    if (!out.contains(host(j)) || !out.contains("test-" + (j + 1))) {
+                        return false;
+                    }
+                }
+                return out.contains("10.13.0." + (node + 1));
+            });
+        }
+        System.out.printf("LibremeshScriptsTest: network-nodes lists all %d nodes on every node %.1f s after the check began%n", NODES,
+            (System.nanoTime() - t0) / 1e9);
+        for (int i = 0; i < NODES; i++) {
+            final Map<String, Object> got = JsonTree.object(inNode(i, "shared-state-multiwriter get network_nodes 2>/dev/null"));
+            assertEquals(NODES, got.size(), host(i) + ": " + got);
+            final Map<?, ?> own = (Map<?, ?>) got.get(host(i));
+            assertEquals(host(i), own.get("author"), "the publisher's entry has its node as author");
+            assertEquals(0L, ((Number) own.get("changes")).longValue());
+        }
+        inNode(2, "lua5.1 -e \"require('network-nodes').mark_nodes_as_gone({'" + host(0) + "'})\"");
+        final long t1 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "shared-state-multiwriter get network_nodes", out -> {
+                final Map<?, ?> e = (Map<?, ?>) JsonTree.object(out).get(host(0));
+                return e != null && ((Number) e.get("changes")).longValue() == 1 && host(2).equals(e.get("author"))
+                    && Boolean.FALSE.equals(((Map<?, ?>) e.get("data")).get("member"));
+            });
+            // network-nodes.lua reads the persistent file: the node is no longer listed as a member.
+            awaitInNode(i, "network-nodes", out -> !out.contains(host(0) + " "));
+        }
+        System.out.printf("LibremeshScriptsTest: mark_nodes_as_gone on %s reached every node after %.1f s%n", host(2), (System.nanoTime() - t1) / 1e9);
+        assertEquals("", inNode(1, "shared-state-multiwriter sync network_nodes >/dev/null 2>&1; echo -n").strip(), "the cron line's sync");
+        // The rpcd shared-state object's multiwriter methods (lime-app), through the Lua library and its file.
+        inNode(1, "echo '{\"data_type\": \"network_nodes\", \"json\": {\"rpcd-node\": {\"hostname\": \"rpcd-node\"}}}'"
+            + " | /usr/libexec/rpcd/shared-state call insertIntoSharedStateMultiWriter");
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "echo '{\"data_type\": \"network_nodes\"}' | /usr/libexec/rpcd/shared-state call getFromSharedStateMultiWriter", out -> {
+                final Map<String, Object> r = JsonTree.object(out);
+                return ((Number) r.get("error")).longValue() == 0
+                    && ((Map<?, ?>) r.get("data")).keySet().equals(new TreeSet<>(List.of(host(0), host(1), host(2), "rpcd-node")));
+            });
+        }
+    }
+
+    /** Pirania's portal page (pirania_persistent, a multiwriter type written through the Lua library) set on node 2 reaches nodes 1 and 3. */
+    private void piraniaPortalPageConverges() throws Exception {
+        inNode(1, "lua5.1 -e \"require('portal.portal').set_page_content('Hola red', 'Texto', 'logo', 'Más', 'http://x', '#fff')\"");
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "lua5.1 -e \"print(require('portal.portal').get_page_content().title)\"", out -> out.strip().equals("Hola red"));
+        }
+        System.out.printf("LibremeshScriptsTest: Pirania's portal page from %s on every node after %.1f s%n", host(1), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A mixed network: a node still on the Lua library (the real SharedStateMultiWriter, its own data file)
+     * runs its sync against node 1, whose answer comes from the OpenWrt package's CGI bridge
+     * (shared-state-multiwriter reqsync): its entry enters chisme and reaches every node; chisme's entries
+     * come back in the reply and land in the Lua node's file. Only the HTTP transport is replaced
+     * (httpRequest runs the CGI as uhttpd would, with the POST body on stdin).
+     */
+    private void luaMultiWriterNodeSyncsThroughTheCgi() throws Exception {
+        final String cgi = root(0).resolve("www/cgi-bin/shared-state-multiwriter").toString();
+        final String lua = "local ss = require('shared-state'); ss.PERSISTENT_DATA_DIR = '/tmp/lua-node/'; "
+            + "ss._getFortune = function() return 4242 end; "
+            + "ss.SharedStateMultiWriter.httpRequest = function(url, body) "
+            + "local f = io.open('/tmp/lua-node-body', 'w'); f:write(body); f:close(); "
+            + "local p = io.popen('REQUEST_METHOD=POST PATH_INFO=/network_nodes " + cgi + " < /tmp/lua-node-body'); "
+            + "local out = p:read('*a'); p:close(); return (out:gsub('^.-\\n\\n', '')) end; "
+            + "local db = ss.SharedStateMultiWriter.new('network_nodes'); "
+            + "db:insert({['lua-node'] = {hostname = 'lua-node', member = true}}); "
+            + "db = ss.SharedStateMultiWriter.new('network_nodes'); db:sync({'http://[::1]/cgi-bin/shared-state-multiwriter/network_nodes'})";
+        inNode(0, "lua5.1 -e \"" + lua + "\"");
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "shared-state-multiwriter get network_nodes", out -> {
+                final Map<?, ?> e = (Map<?, ?>) JsonTree.object(out).get("lua-node");
+                return e != null && ((Number) e.get("fortune")).longValue() == 4242 && host(0).equals(e.get("author"));
+            });
+        }
+        final Map<String, Object> luaFile = JsonTree.object(Files.readString(root(0).resolve("tmp/lua-node/network_nodes.json")));
+        assertEquals(new TreeSet<>(List.of(host(0), host(1), host(2), "rpcd-node", "lua-node")), new TreeSet<>(luaFile.keySet()),
+            "the Lua node's file after the sync");
+        System.out.printf("LibremeshScriptsTest: a Lua multiwriter node's entry through the CGI bridge on every chisme node after %.1f s%n",
+            (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * shared-state-async's rpcd object (what ubus and lime-app call): list, and call get / insert / sync as
+     * rpcd runs it, the message on stdin. It sources OpenWrt's jshn.sh and calls jsonfilter (stand-ins over
+     * jq, test resources). Run with bash: the script declares `local` outside any function, which busybox ash
+     * (OpenWrt's /bin/sh) and dash refuse ("local: not in a function", exit 2) before reading the message;
+     * bash only warns. What busybox does is printed when it is installed.
+     */
+    private void rpcdSharedStateAsyncObject() throws Exception {
+        final String rpcd = "bash /usr/libexec/rpcd/shared-state-async";
+        final Map<String, Object> list = JsonTree.object(inNode(0, rpcd + " list"));
+        assertTrue(list.keySet().containsAll(List.of("get", "sync", "insert", "publish", "publish_all")), list.toString());
+        for (int i = 0; i < NODES; i++) {
+            final Map<String, Object> got = JsonTree.object(inNode(i, "echo '{\"data_type\": \"bat-hosts\"}' | " + rpcd + " call get 2>/dev/null"));
+            assertEquals(0L, ((Number) got.get("error")).longValue(), host(i) + ": " + got);
+            assertEquals(JsonTree.object(inNode(i, "shared-state-async get bat-hosts 2>/dev/null")), got.get("data"), host(i) + " rpcd get");
+        }
+        final Map<String, Object> ins = JsonTree.object(inNode(2, "echo '{\"data_type\": \"bat-hosts\", \"json\": {\"02:cc:00:00:00:09\": "
+            + "\"rpcd_añadido\"}}' | " + rpcd + " call insert 2>/dev/null"));
+        assertEquals(0L, ((Number) ins.get("error")).longValue(), "rpcd insert: " + ins);
+        for (final String call : List.of("{\"data_type\": \"bat-hosts\"}", "{\"data_type\": \"bat-hosts\", \"peers_ip\": [\"127.0.0.1\", \"::1\"]}",
+            "{\"data_type\": \"bat-hosts\", \"peers_ip\": \"127.0.0.1\"}")) {
+            final Map<String, Object> sync = JsonTree.object(inNode(1, "echo '" + call + "' | " + rpcd + " call sync 2>/dev/null"));
+            assertEquals(0L, ((Number) sync.get("error")).longValue(), "rpcd sync " + call + ": " + sync);
+        }
+        final long t0 = System.nanoTime();
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "echo '{\"data_type\": \"bat-hosts\"}' | " + rpcd + " call get",
+                out -> "rpcd_añadido".equals(((Map<?, ?>) JsonTree.object(out).get("data")).get("02:cc:00:00:00:09")));
+        }
+        System.out.printf("LibremeshScriptsTest: rpcd shared-state-async insert on %s seen by rpcd get on every node after %.1f s%n", host(2),
+            (System.nanoTime() - t0) / 1e9);
+        if (sh("busybox true") == 0) {
+            System.out.println("LibremeshScriptsTest: the same rpcd get under busybox ash: "
+                + inNode(0, "echo '{\"data_type\": \"bat-hosts\"}' | busybox sh /usr/libexec/rpcd/shared-state-async call get 2>&1; echo \"exit $?\"")
+                .strip().replace('\n', ' '));
+        }
+    }
+
+    /** Runs {@code command} in node i until its output satisfies {@code ok} (bounded by CONVERGE_MS). */
+    private void awaitInNode(final int i, final String command, final java.util.function.Predicate<String> ok) throws Exception {
+        final long deadline = System.nanoTime() + CONVERGE_MS * 1_000_000;
+        String out = "";
+        while (System.nanoTime() < deadline) {
+            out = inNode(i, command + " 2>/dev/null");
+            try {
+                if (ok.test(out)) {
+                    return;
+                }
+            } catch (final RuntimeException notYet) {
+                // e.g. `[]` before the first entry arrived
+            }
+            Thread.sleep(250);
+        }
+        fail(host(i) + ": `" + command + "` never as expected after " + CONVERGE_MS + " ms:\n" + out);
     }
 
     /** Runs a shell command inside node i's namespaces (as a user's ssh session would), with the node's Lua path. */

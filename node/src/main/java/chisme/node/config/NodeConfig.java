@@ -38,6 +38,7 @@ public final class NodeConfig {
     private Path asyncRegistry = AsyncRegistry.DEFAULT_PATH;
     private long startHooksDelayS = 5;
     private Path luaDataDir;
+    private Path luaPersistentDir;
     /** Problems found in UCI / registry files at conclude(): not fatal, the daemon logs them. */
     private final List<String> warnings = new ArrayList<>();
     private String name;
@@ -183,6 +184,7 @@ public final class NodeConfig {
                 .policy(MergePolicy.parse(mergePolicy)).maxBooks(Math.min(shelfMaxBooks, maxBooks)).maxBookBytes(maxBookDataBytes)
                 .writers(writers))
             .dataDir(dataDir).adminSocket(adminSocket).startHooksDelayMs(startHooksDelayS * 1000).luaDataDir(luaDataDir)
+            .luaPersistentDir(luaPersistentDir)
             .publisherIntervalMs(publishIntervalS * 1000).routingTableNeighbours(discoverContacts)
             .maxVersionAheadMs(maxVersionAheadS * 1000).signing(bookSigning)
             .defaultPort(port == 0 ? DEFAULT_PORT : port);
@@ -373,6 +375,8 @@ public final class NodeConfig {
     public NodeConfig asyncRegistry(final Path v) { asyncRegistry = v; return this; }
     public Path luaDataDir() { return luaDataDir; }
     public NodeConfig luaDataDir(final Path v) { luaDataDir = v; return this; }
+    public Path luaPersistentDir() { return luaPersistentDir; }
+    public NodeConfig luaPersistentDir(final Path v) { luaPersistentDir = v; return this; }
     public long startHooksDelayS() { return startHooksDelayS; }
     public NodeConfig startHooksDelayS(final long v) { startHooksDelayS = v; return this; }
     public String name() { return name; }

@@ -35,7 +35,7 @@ final class ShelfOps {
         try {
             return switch (r.op()) {
                 case "shelf.insert" -> {
-                    final SharedStateEngine.InsertResult res = ss.insert(registered(r), r.string("json"));
+                    final SharedStateEngine.InsertResult res = ss.insert(multiWriter(registered(r), r), r.string("json"));
                     yield Json.write(g -> {
                         g.writeStartObject();
                         g.writeNumberField("inserted", res.inserted());
@@ -44,7 +44,7 @@ final class ShelfOps {
                     });
                 }
                 case "shelf.get" -> {
-                    final String shelf = known(r);
+                    final String shelf = multiWriter(known(r), r);
                     yield "libremesh".equals(r.string("format", "")) ? ss.dumpLibremesh(shelf) : ss.get(shelf);
                 }
                 case "shelf.dump" -> ss.dump(known(r));
@@ -66,7 +66,8 @@ final class ShelfOps {
                     chisme.node.sharedstate.ShelfNames.require(r.string("shelf"));
                     yield "{\"expiry\":\"continuous\"}";
                 }
-                case "shelf.reqsync" -> ss.reqsync(r.string("shelf"), r.string("json"));
+                case "shelf.reqsync" -> r.flag("multiwriter") ? ss.reqsyncMultiWriter(r.string("shelf"), r.string("json"))
+                    : ss.reqsync(r.string("shelf"), r.string("json"));
                 case "shelf.register" -> {
                     final long ttlS = r.number("ttlS", 0);
                     final long intervalS = r.number("syncIntervalS", 0);
@@ -120,7 +121,19 @@ final class ShelfOps {
         return shelf;
     }
 
+    /**
+     * The shelf, made a multiwriter shelf first when {@code multiwriter} is asked (LibreMesh's
+     * {@code shared-state-multiwriter} names its types without registering them).
+     */
+    private String multiWriter(final String shelf, final AdminRequest r) throws AdminException {
+        if (r.flag("multiwriter")) {
+            ss.multiWriter(shelf);
+        }
+        return shelf;
+    }
+
     private String sync(final AdminRequest r) throws AdminException {
+        multiWriter(r.string("shelf"), r);
         final List<InetSocketAddress> targets = new ArrayList<>();
         for (final String n : r.strings("neighbours")) {
             targets.add(NodeAdminHandler.address(n));

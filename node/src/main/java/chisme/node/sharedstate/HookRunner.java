@@ -37,8 +37,13 @@ final class HookRunner {
     private final BiFunction<String, HookFormat, byte[]> snapshot;
     /** The Lua library's data files, rewritten before each shelf's hooks run; null when not configured. */
     private final LuaDataFiles luaDataFiles;
+    /** The Lua library's multiwriter files (MULTIWRITER shelves), rewritten likewise; null when not configured. */
+    private final LuaDataFiles multiWriterFiles;
     private final Map<String, ShelfState> states = new ConcurrentHashMap<>();
     private volatile Consumer<ProgramRun> listener = r -> {
+    };
+    /** Merges what the Lua library wrote into a multiwriter file (set by {@link SharedState}). */
+    private volatile java.util.function.BiConsumer<String, byte[]> multiWriterMerge = (shelf, text) -> {
     };
     private volatile boolean running = true;
 
@@ -54,6 +59,11 @@ final class HookRunner {
         this.counters = counters;
         this.snapshot = snapshot;
         this.luaDataFiles = config.luaDataDir() == null ? null : new LuaDataFiles(config.luaDataDir());
+        this.multiWriterFiles = config.luaPersistentDir() == null ? null : new LuaDataFiles(config.luaPersistentDir());
+    }
+
+    void multiWriterMerge(final java.util.function.BiConsumer<String, byte[]> merge) {
+        multiWriterMerge = merge;
     }
 
     void listener(final Consumer<ProgramRun> l) {
@@ -66,7 +76,12 @@ final class HookRunner {
 
     /** True when a change runs something: hooks, or the Lua data file. */
     boolean active() {
-        return !config.hookDirs().isEmpty() || luaDataFiles != null;
+        return !config.hookDirs().isEmpty() || luaDataFiles != null || multiWriterFiles != null;
+    }
+
+    /** The multiwriter files (read back by {@link SharedState}), or null. */
+    LuaDataFiles multiWriterFiles() {
+        return multiWriterFiles;
     }
 
     /** A change that matters happened on {@code shelf}. Any thread; never blocks. */
@@ -131,13 +146,22 @@ final class HookRunner {
 
     private void runOnce(final String shelf) {
         final Map<HookFormat, byte[]> inputs = new EnumMap<>(HookFormat.class);
-        if (luaDataFiles != null) {
+        // A multiwriter shelf's file is the Lua SharedStateMultiWriter's, in its own directory; the others' the Lua SharedState's.
+        final boolean multiWriter = config.shelf(shelf).policy() == MergePolicy.MULTIWRITER;
+        final LuaDataFiles files = multiWriter ? multiWriterFiles : luaDataFiles;
+        if (files != null) {
             try {
-                luaDataFiles.write(shelf, inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                if (multiWriter) {
+                    // The Lua library writes this file too: what it wrote is merged before our state replaces it.
+                    files.mergeThenWrite(shelf, text -> multiWriterMerge.accept(shelf, text),
+                        () -> inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                } else {
+                    files.write(shelf, inputs.computeIfAbsent(HookFormat.LIBREMESH, f -> snapshot.apply(shelf, f)));
+                }
                 counters.increment(SharedStateCounter.LUA_DATA_FILE_WRITES);
             } catch (final IOException e) {
                 counters.increment(SharedStateCounter.HOOK_FAILURES);
-                log(EventType.ERROR, "cannot write the Lua data file of " + shelf + " in " + config.luaDataDir() + ": " + e.getMessage());
+                log(EventType.ERROR, "cannot write the Lua data file of " + shelf + " in " + files.dir() + ": " + e.getMessage());
             }
         }
         final Map<String, String> env = new HashMap<>();

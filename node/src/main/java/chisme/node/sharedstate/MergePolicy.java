@@ -13,15 +13,24 @@ public enum MergePolicy {
      * edits make new keys and an application hook does its own second merge. A removal (tombstone)
      * beats the live copy.
      */
-    CONTENT;
+    CONTENT,
+    /**
+     * LibreMesh {@code shared-state-multiwriter} (network_nodes, pirania_persistent): any node writes any
+     * key, the book data is the Lua entry {@code {lastModified, changes, fortune, author, data}} and the
+     * version is {@code changes << 17 | fortune} ({@link MultiWriterEntry}), so the entry with more changes,
+     * then the larger fortune, wins as in the Lua library. Books never expire: each node renews its copies'
+     * local TTL (the Lua tool keeps them on flash for good).
+     */
+    MULTIWRITER;
 
-    /** Parses "lww" / "content" (any case). */
+    /** Parses "lww" / "content" / "multiwriter" (any case). */
     public static MergePolicy parse(final String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "lww" -> LWW;
             case "content" -> CONTENT;
+            case "multiwriter" -> MULTIWRITER;
             default -> throw new SharedStateException(SharedStateException.Code.BAD_CONFIG,
-                "unknown merge policy '" + ShelfNames.abbreviate(s) + "': use lww or content");
+                "unknown merge policy '" + ShelfNames.abbreviate(s) + "': use lww, content or multiwriter");
         };
     }
 }

@@ -53,7 +53,9 @@ public final class SharedState implements AutoCloseable {
     private final HookRunner hooks;
     private final PublisherRunner publishers;
     private final SharedStateEngine engine;
+    private final EventLog eventLog;
     private volatile boolean started;
+    private volatile boolean closed;
 
     /**
      * @param config      concluded here if not yet
@@ -67,6 +69,7 @@ public final class SharedState implements AutoCloseable {
                        final LongSupplier wallClockMs, final EventLog eventLog) {
         this.config = config.conclude();
         this.host = host;
+        this.eventLog = eventLog;
         this.scheduler = host.scheduler();
         this.clock = host.clock();
         final Dispatcher dispatcher = host.dispatcher();
@@ -74,6 +77,7 @@ public final class SharedState implements AutoCloseable {
         final RandomGenerator random = RandomGeneratorFactory.<RandomGenerator>of("L64X128MixRandom").create(host.random().nextLong());
         this.neighbours = new Neighbours(config, scheduler, clock, eventLog, counters);
         this.hooks = new HookRunner(config, clock, eventLog, counters, this::hookInput);
+        hooks.multiWriterMerge(this::mergeMultiWriterText);
         this.publishers = new PublisherRunner(config, scheduler, clock, eventLog, counters, random);
         this.engine = new SharedStateEngine(config, store, dispatcher, scheduler, clock, wallClockMs, eventLog, random,
             counters, neighbours, hooks);
@@ -106,6 +110,10 @@ public final class SharedState implements AutoCloseable {
         // A reboot wipes what hooks wrote to /tmp and /var while the store keeps the books, and unchanged
         // re-inserts trigger no hook: run every shelf's hooks once when the first sync rounds had time.
         // The Lua data files live in /var too: every shelf's is rewritten then.
+        if (hooks.multiWriterFiles() != null) {
+            // Before the start hooks: what a Lua node left in its persistent files (the switch-over) is merged first.
+            scheduler.execute(() -> Thread.ofVirtual().name("chisme-multiwriter-files").start(this::pollMultiWriterFiles));
+        }
         if (hooks.active()) {
             scheduler.schedule(config.startHooksDelayMs(), () -> Thread.ofVirtual().name("chisme-start-hooks").start(() -> {
                 final java.util.TreeSet<String> shelves = new java.util.TreeSet<>(hooks.shelvesWithHooks());
@@ -171,6 +179,99 @@ public final class SharedState implements AutoCloseable {
         final List<LuaBridge.Entry> entries = LuaMapParser.parse(luaMap);
         onNode(() -> engine.bridge(shelf, entries));
         return dumpLibremesh(shelf);
+    }
+
+    /**
+     * Makes {@code shelf} a MULTIWRITER shelf if it is not one (LibreMesh's {@code shared-state-multiwriter}
+     * needs no registration either). Refused when the node holds books of it that are not multiwriter entries. Until a restart only, unless chisme.conf or a file in
+     * {@code lua-persistent-dir} names it.
+     */
+    public void multiWriter(final String shelf) {
+        ShelfNames.require(shelf);
+        final ShelfConfig sc = config.shelf(shelf);
+        if (sc.policy() == MergePolicy.MULTIWRITER) {
+            return;
+        }
+        onNode(() -> {
+            // Books a neighbour pushed before this node knew the shelf are multiwriter entries already: those may stay.
+            if (!engine.holdsOnlyMultiWriterBooks(shelf)) {
+                throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " holds books under merge policy "
+                    + sc.policy().name().toLowerCase(java.util.Locale.ROOT) + ", not multiwriter entries");
+            }
+            config.shelf(shelf, sc.policy(MergePolicy.MULTIWRITER));
+            return null;
+        });
+    }
+
+    /**
+     * {@code shared-state-multiwriter reqsync}: merges a Lua node's map {@code {key: {lastModified, changes,
+     * fortune, author, data}}} by the multiwriter rule ({@link MultiWriterEntry}; {@code []} is empty, malformed
+     * entries are skipped) into a MULTIWRITER shelf and returns the merged shelf, as the Lua tool prints it.
+     */
+    public String reqsyncMultiWriter(final String shelf, final String luaMap) {
+        multiWriter(shelf);
+        final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(luaMap, new int[1]);
+        onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+        return get(shelf);
+    }
+
+    /**
+     * Reads back what Lua code wrote into the multiwriter files itself (network-nodes.lua and Pirania's
+     * portal call the library's {@code insert}, not the command), merges it, and puts our full state back
+     * into a file that lacks some of it. Runs on a virtual thread; reschedules itself.
+     */
+    private void pollMultiWriterFiles() {
+        final LuaDataFiles files = hooks.multiWriterFiles();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> ds = java.nio.file.Files.newDirectoryStream(files.dir(), "*.json")) {
+            for (final java.nio.file.Path p : ds) {
+                final String name = p.getFileName().toString();
+                final String shelf = name.substring(0, name.length() - ".json".length());
+                if (ShelfNames.valid(shelf)) {
+                    mergeMultiWriterFile(files, shelf);
+                }
+            }
+        } catch (final java.nio.file.NoSuchFileException e) {
+            // Nothing written yet: the Lua library creates the directory on its first write.
+        } catch (final java.io.IOException | RuntimeException e) {
+            counters.increment(SharedStateCounter.HOOK_FAILURES);
+            logError("cannot read the multiwriter files in " + files.dir() + ": " + e.getMessage());
+        }
+        scheduler.schedule(config.luaPersistentPollMs(), () -> {
+            if (!closed) {
+                Thread.ofVirtual().name("chisme-multiwriter-files").start(this::pollMultiWriterFiles);
+            }
+        });
+    }
+
+    private void mergeMultiWriterFile(final LuaDataFiles files, final String shelf) throws java.io.IOException {
+        if (!files.changed(shelf)) {
+            return;
+        }
+        final int[] changed = {0};
+        final byte[][] read = {null};
+        files.mergeThenWrite(shelf, text -> {
+            read[0] = text;
+            changed[0] = mergeMultiWriterText(shelf, text);
+        }, () -> {
+            // Nothing new, yet the file differs (the library wrote back what it read before our last write, or
+            // json-c's spelling of it): our state is a superset by the merge rule, so it goes back in place. A
+            // change instead triggers the shelf's hooks, which rewrite the file.
+            final byte[] ours = get(shelf).getBytes(StandardCharsets.UTF_8);
+            return changed[0] == 0 && read[0] != null && !java.util.Arrays.equals(read[0], ours) ? ours : null;
+        });
+    }
+
+    /** Merges a Lua multiwriter map read from the library's file; returns how many books changed (0 for a half-written file). */
+    private int mergeMultiWriterText(final String shelf, final byte[] text) {
+        try {
+            multiWriter(shelf);
+            final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(new String(text, StandardCharsets.UTF_8), new int[1]);
+            return onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+        } catch (final SharedStateException e) {
+            // A half-written file (the library truncates, then writes) is read again on its next change.
+            logError("multiwriter file " + shelf + ".json not merged: " + e.getMessage());
+            return 0;
+        }
     }
 
     /** {@code shared-state-async register}: a shelf's TTL and sync interval, effective at once. */
@@ -258,6 +359,7 @@ public final class SharedState implements AutoCloseable {
     /** Stops timers, hooks and publishers (the node thread itself belongs to the caller). */
     @Override
     public void close() {
+        closed = true;
         neighbours.stop();
         hooks.stop();
         publishers.stop();
@@ -274,7 +376,9 @@ public final class SharedState implements AutoCloseable {
     }
 
     private byte[] hookInput(final String shelf, final HookFormat format) {
-        final String json = format == HookFormat.LIBREMESH ? dumpLibremesh(shelf) : get(shelf);
+        // A multiwriter shelf's books are the Lua entries already: its hooks get {key: entry} (Lua notifyHooks).
+        final boolean lua = format == HookFormat.LIBREMESH && config.shelf(shelf).policy() != MergePolicy.MULTIWRITER;
+        final String json = lua ? dumpLibremesh(shelf) : get(shelf);
         return json.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -313,6 +417,12 @@ public final class SharedState implements AutoCloseable {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private void logError(final String message) {
+        if (eventLog != null) {
+            eventLog.record(clock.nowMs(), chisme.node.event.EventType.ERROR, "shared-state " + message);
+        }
     }
 
     private <T> T onNode(final Supplier<T> work) {

@@ -21,6 +21,8 @@ public final class SharedStateConfig {
     private Path adminSocket;
     private long startHooksDelayMs = 5_000;
     private Path luaDataDir;
+    private Path luaPersistentDir;
+    private long luaPersistentPollMs = 2_000;
     private long hookTimeoutMs = 30_000;
     private long publisherIntervalMs = 300_000;
     private long publisherTimeoutMs = 60_000;
@@ -177,6 +179,31 @@ public final class SharedStateConfig {
 
     public SharedStateConfig luaDataDir(final Path v) {
         luaDataDir = v;
+        return this;
+    }
+
+    /**
+     * The Lua library's multiwriter files ({@code lua-persistent-dir}, LibreMesh
+     * {@code /etc/shared-state/persistent-data}): MULTIWRITER shelves are written there as {@code {key: entry}},
+     * and what the Lua library writes there itself (network-nodes.lua, Pirania's portal page, rpcd) is read
+     * back and merged; each {@code TYPE.json} found makes TYPE a multiwriter shelf. Null: neither.
+     */
+    public Path luaPersistentDir() {
+        return luaPersistentDir;
+    }
+
+    public SharedStateConfig luaPersistentDir(final Path v) {
+        luaPersistentDir = v;
+        return this;
+    }
+
+    /** How often the multiwriter files are checked for the Lua library's writes (a stat per file). */
+    public long luaPersistentPollMs() {
+        return luaPersistentPollMs;
+    }
+
+    public SharedStateConfig luaPersistentPollMs(final long v) {
+        luaPersistentPollMs = v;
         return this;
     }
 

@@ -59,6 +59,7 @@ public final class SharedStateEngine {
     private final AntiEntropyResponder responder;
     private final AntiEntropyInitiator initiator;
     private final BookAuthorship authorship;
+    private final Map<String, Long> nextRenewalMs = new HashMap<>();
     private boolean running;
 
     SharedStateEngine(final SharedStateConfig config, final BookStore store, final Dispatcher dispatcher, final Scheduler scheduler,
@@ -96,8 +97,9 @@ public final class SharedStateEngine {
             store.forEach(shelf, b -> {
                 // A persisted expiry from before a reboot is on another monotonic time line: never let it
                 // outlive one full TTL from now.
-                final Book kept = b.expiresAtMs() > maxExpiry && store.put(withExpiry(b, maxExpiry)) == StoreStatus.OK
-                    ? withExpiry(b, maxExpiry) : b;
+                // MULTIWRITER books never expire (the Lua tool keeps them on flash): a full TTL again.
+                final boolean renew = b.expiresAtMs() > maxExpiry || config.shelf(shelf).policy() == MergePolicy.MULTIWRITER;
+                final Book kept = renew && store.put(withExpiry(b, maxExpiry)) == StoreStatus.OK ? withExpiry(b, maxExpiry) : b;
                 indexBook(index, kept);
             });
         }
@@ -147,19 +149,23 @@ public final class SharedStateEngine {
         boolean visibleChange = false;
         for (final Map.Entry<String, byte[]> e : books.entrySet()) {
             final Book held = store.get(shelf, e.getKey());
-            if (held == null || held.tombstone() || !CanonicalJson.sameValue(held.data(), e.getValue())) {
+            if (!sameData(sc, held, e.getValue())) {
                 authorship.requireLocalWrite(sc, shelf, held); // all or nothing: before any write (equal data: TTL only)
             }
         }
         for (final Map.Entry<String, byte[]> e : books.entrySet()) {
             final Book old = store.get(shelf, e.getKey());
             final Book book;
-            if (old != null && !old.tombstone() && CanonicalJson.sameValue(old.data(), e.getValue())) {
+            if (sameData(sc, old, e.getValue())) {
                 // Equal data: no new version, only a fresh TTL (this is what stops the Pirania flip-flop).
                 // Members in another order count as equal (Lua's pairs() order is unspecified); the
                 // first order stays.
                 book = withExpiry(old, nowMs + sc.ttlMs());
                 refreshed++;
+            } else if (sc.policy() == MergePolicy.MULTIWRITER) {
+                book = multiWriterBook(shelf, e.getKey(), old, e.getValue(), nowMs, sc);
+                inserted++;
+                visibleChange = true;
             } else {
                 final long version;
                 if (sc.policy() == MergePolicy.CONTENT) {
@@ -196,12 +202,107 @@ public final class SharedStateEngine {
         return new InsertResult(shelf, inserted, refreshed, List.copyOf(books.keySet()));
     }
 
+    /** True when {@code held} is live and holds {@code data} already (a MULTIWRITER book: in its entry). */
+    private static boolean sameData(final ShelfConfig sc, final Book held, final byte[] data) {
+        if (held == null || held.tombstone()) {
+            return false;
+        }
+        final byte[] heldData = sc.policy() == MergePolicy.MULTIWRITER ? MultiWriterEntry.parse(held.data()).data() : held.data();
+        return CanonicalJson.sameValue(heldData, data);
+    }
+
+    /**
+     * A local multiwriter edit as the Lua library makes it ({@code SharedStateMultiWriter:_insert}): changes
+     * one more than the held entry's (0 for a new key), a fresh fortune in 1..100000, our name as author.
+     */
+    private Book multiWriterBook(final String shelf, final String key, final Book old, final byte[] data, final long nowMs,
+                                 final ShelfConfig sc) {
+        final long changes = old == null || old.tombstone() ? 0 : MultiWriterEntry.parse(old.data()).changes() + 1;
+        final MultiWriterEntry entry = new MultiWriterEntry(wallClockMs.getAsLong() / 1000, changes, random.nextInt(1, 100_001),
+            config.nodeName(), data);
+        final byte[] envelope = entry.envelope();
+        return new Book(shelf, key, localId, config.nodeName(), entry.version(), nowMs + sc.ttlMs(), false, envelope,
+            authorship.sign(shelf, key, localId, entry.version(), sc.ttlMs(), false, envelope));
+    }
+
+    /**
+     * LibreMesh {@code shared-state-multiwriter reqsync} (and the Lua library's persistent file read back):
+     * merges a Lua map {@code {key: entry}} by the Lua rule, which the version order is
+     * ({@link MultiWriterEntry}). The entry's author stays its author. Returns how many books changed.
+     */
+    int bridgeMultiWriter(final String shelf, final List<Map.Entry<String, MultiWriterEntry>> entries) {
+        ShelfNames.require(shelf);
+        final ShelfConfig sc = config.shelf(shelf);
+        final ShelfIndex index = index(shelf);
+        final long nowMs = clock.nowMs();
+        int changed = 0;
+        for (final Map.Entry<String, MultiWriterEntry> e : entries) {
+            final String key = ShelfNames.requireKey(e.getKey());
+            final MultiWriterEntry in = e.getValue();
+            final byte[] envelope = in.envelope();
+            final Book held = store.get(shelf, key);
+            final Book book = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
+                in.version(), nowMs + sc.ttlMs(), false, envelope);
+            // The same edit (json-c may spell the entry differently) or an older one: nothing to do.
+            final boolean sameEdit = held != null && held.version() == book.version() && held.authorId().equals(book.authorId());
+            if (held != null && (sameEdit || BookOrder.compare(book, held) <= 0)) {
+                counters.increment(SharedStateCounter.BOOKS_EQUAL);
+                continue;
+            }
+            if (envelope.length > sc.maxBookBytes() || envelope.length > store.maxDataBytes()) {
+                counters.increment(SharedStateCounter.DROP_TOO_LARGE);
+                continue;
+            }
+            if (held == null && index.count() >= sc.maxBooks()) {
+                counters.increment(SharedStateCounter.DROP_SHELF_FULL);
+                continue;
+            }
+            final StoreStatus status = store.put(book);
+            if (status != StoreStatus.OK) {
+                throw new SharedStateException(SharedStateException.Code.STORE_FULL,
+                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
+            }
+            indexBook(index, book);
+            queuePush(shelf, key, null);
+            counters.increment(SharedStateCounter.REQSYNC_MERGED);
+            changed++;
+        }
+        if (changed > 0) {
+            hooks.trigger(shelf);
+        }
+        return changed;
+    }
+
+    /** True when every book held of {@code shelf} is a multiwriter entry whose version matches (it may become MULTIWRITER). */
+    boolean holdsOnlyMultiWriterBooks(final String shelf) {
+        final boolean[] ok = {true};
+        store.forEach(shelf, b -> {
+            if (ok[0] && (b.tombstone() || !matchesEntry(b.data(), b.version()))) {
+                ok[0] = false;
+            }
+        });
+        return ok[0];
+    }
+
+    private static boolean matchesEntry(final byte[] data, final long version) {
+        try {
+            return MultiWriterEntry.parse(data).version() == version;
+        } catch (final SharedStateException e) {
+            return false;
+        }
+    }
+
     int remove(final String shelf, final List<String> keys) {
         ShelfNames.require(shelf);
         for (final String k : keys) {
             ShelfNames.requireKey(k);
         }
         final ShelfConfig sc = config.shelf(shelf);
+        if (sc.policy() == MergePolicy.MULTIWRITER) {
+            // The Lua multiwriter has no removal either: an entry is edited (data null), never deleted.
+            throw new SharedStateException(SharedStateException.Code.WRONG_JSON_TYPE,
+                "shelf " + shelf + " is a multiwriter shelf: entries are never removed (insert null data instead)");
+        }
         final ShelfIndex index = index(shelf);
         final long nowMs = clock.nowMs();
         final List<Book> written = new ArrayList<>();
@@ -397,6 +498,11 @@ public final class SharedStateEngine {
                 counters.increment(SharedStateCounter.DROP_BAD_BOOK);
                 return MergeResult.DROPPED;
             }
+        } else if (sc.policy() == MergePolicy.MULTIWRITER) {
+            if (!multiWriterBookValid(wb)) {
+                counters.increment(SharedStateCounter.DROP_BAD_BOOK);
+                return MergeResult.DROPPED;
+            }
         } else if (HybridLogicalClock.tooFarAhead(wb.version(), wallClockMs.getAsLong(), config.maxVersionAheadMs())) {
             counters.increment(SharedStateCounter.DROP_VERSION_AHEAD);
             return MergeResult.DROPPED;
@@ -444,7 +550,7 @@ public final class SharedStateEngine {
             if (!authorship.mayWrite(sc, shelf, wb, local)) {
                 return MergeResult.DROPPED;
             }
-            if (sc.policy() != MergePolicy.CONTENT) {
+            if (sc.policy() == MergePolicy.LWW) {
                 hlc.observe(wb.version(), wallClockMs.getAsLong()); // bounded above: never more than maxVersionAhead
             }
         }
@@ -461,6 +567,11 @@ public final class SharedStateEngine {
             hooks.trigger(shelf);
         }
         return result;
+    }
+
+    /** A multiwriter book carries a live entry whose (changes, fortune) is its version. */
+    private static boolean multiWriterBookValid(final GossipCodec.WireBook wb) {
+        return !wb.tombstone() && matchesEntry(wb.data(), wb.version());
     }
 
     private static boolean visiblyDifferent(final Book local, final Book remote) {
@@ -491,6 +602,7 @@ public final class SharedStateEngine {
             return;
         }
         try {
+            renewMultiWriterBooks();
             final Set<String> changed = new HashSet<>();
             final int n = store.expire(clock.nowMs(), b -> {
                 final ShelfIndex i = indexes.get(b.shelf());
@@ -510,6 +622,32 @@ public final class SharedStateEngine {
             }
         } finally {
             scheduler.schedule(config.expiryCheckMs(), this::expiryTick);
+        }
+    }
+
+    /**
+     * MULTIWRITER books never expire: every quarter TTL each node gives the copies it holds whose remaining
+     * TTL fell below half a full TTL again (a local renewal, no new version; peers keep the larger TTL).
+     */
+    private void renewMultiWriterBooks() {
+        final long nowMs = clock.nowMs();
+        for (final String shelf : indexes.keySet()) {
+            final ShelfConfig sc = config.shelf(shelf);
+            if (sc.policy() != MergePolicy.MULTIWRITER || nowMs < nextRenewalMs.getOrDefault(shelf, Long.MIN_VALUE)) {
+                continue;
+            }
+            nextRenewalMs.put(shelf, nowMs + sc.ttlMs() / 4);
+            final List<Book> due = new ArrayList<>();
+            store.forEach(shelf, b -> {
+                if (b.expiresAtMs() - nowMs < sc.ttlMs() / 2) {
+                    due.add(b);
+                }
+            });
+            for (final Book b : due) {
+                if (store.put(withExpiry(b, nowMs + sc.ttlMs())) == StoreStatus.OK) {
+                    counters.increment(SharedStateCounter.TTL_REFRESHES);
+                }
+            }
         }
     }
 
