@@ -4,7 +4,7 @@
 #   tools/aarch64/run-tests.sh           full: wire + store tests, kill -9 recovery, 3-node demo (~20 min at load 30)
 #   tools/aarch64/run-tests.sh --quick   CI's stage (.ci/run): wire round-trip, vector, decoder and signature tests,
 #                                        the Chronicle store contract tests and the 3-node demo, under one wall-clock
-#                                        bound (~2.5 min at load 3-5)
+#                                        bound (2.5-6.5 min at load 3-9; docs/benchmarks.md)
 # Exit 0 = passed; 77 = skipped, reason printed (no qemu, no apt/Debian, or --quick not finished within its bound
 # under emulation); anything else = a test failed.
 # Needs: qemu-aarch64-static (Debian package qemu-user-static; installed with apt-get when missing and we are root),
