@@ -40,10 +40,18 @@ make -s -C "$src/packaging/openwrt/chisme" -f Makefile TOPDIR="$work/top" CHISME
 	CHECK_BUILD="$work/build" CHECK_ROOT="$work/root" check
 for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/shared-state-multiwriter usr/bin/chisme-client-path \
 	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state \
-	www/cgi-bin/shared-state-multiwriter; do
+	www/cgi-bin/shared-state-multiwriter usr/libexec/rpcd/shared-state-async usr/share/rpcd/acl.d/shared-state-async.json; do
 	[ -s "$work/root/$f" ] || { echo "check-makefile: $f missing or empty in the install tree" >&2; exit 1; }
 done
 [ -n "$(ls "$work/root/usr/lib/chisme/lib/"*.jar 2>/dev/null)" ] || { echo "check-makefile: no jars in usr/lib/chisme/lib" >&2; exit 1; }
 "$work/root/usr/bin/chisme-client" --admin "$work/none.sock" status >/dev/null 2>&1 && rc=0 || rc=$?
 [ "$rc" = 3 ] || { echo "check-makefile: the built client answered $rc for no node (expected 3)" >&2; exit 1; }
+[ -x "$work/root/usr/libexec/rpcd/shared-state-async" ] || { echo "check-makefile: the rpcd object is not executable" >&2; exit 1; }
+# rpcd reads the signature with `OBJECT list` under /bin/sh, busybox ash on OpenWrt: it must be one JSON object.
+if command -v busybox >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
+	busybox sh "$work/root/usr/libexec/rpcd/shared-state-async" list | jq -e 'type == "object"' >/dev/null \
+		|| { echo "check-makefile: the rpcd object's list is no JSON object under busybox sh" >&2; exit 1; }
+	jq -e '."lime-app".write.ubus."shared-state-async"' "$work/root/usr/share/rpcd/acl.d/shared-state-async.json" >/dev/null \
+		|| { echo "check-makefile: the rpcd ACL grants lime-app nothing" >&2; exit 1; }
+fi
 echo "check-makefile: OK ($(cd "$work/root" && find . -type f | wc -l) files installed)"

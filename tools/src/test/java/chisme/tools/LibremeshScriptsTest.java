@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * uci-defaults run at first boot (they register bat-hosts, which shared-state-async insert requires).
  * Session 6: shared-state-network_nodes and Pirania's portal page (multiwriter types written through the
  * Lua library's files), a Lua multiwriter node syncing through the package's CGI, and the rpcd objects
- * shared-state (multiwriter methods) and shared-state-async (over jshn.sh / jsonfilter stand-ins on jq).
+ * shared-state (multiwriter methods) and shared-state-async (over jshn.sh / jsonfilter stand-ins on jq),
+ * and chisme's own rpcd shared-state-async object's replies compared with LibreMesh's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibremeshScriptsTest {
@@ -148,6 +149,9 @@ class LibremeshScriptsTest {
         Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE), usr.resolve("libexec/rpcd/shared-state"),
             StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(lime.resolve("packages").resolve(RPCD_SHARED_STATE_ASYNC), usr.resolve("libexec/rpcd/shared-state-async"),
+            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        // chisme's own object (what the OpenWrt package installs in its place), beside it for the comparison.
+        Files.copy(RpcdSharedStateAsyncTest.OBJECT, usr.resolve("libexec/rpcd/chisme-shared-state-async"),
             StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         final Path harness = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
         copyTree(harness.resolve("share"), usr.resolve("share"));
@@ -414,6 +418,52 @@ class LibremeshScriptsTest {
                 + inNode(0, "echo '{\"data_type\": \"bat-hosts\"}' | busybox sh /usr/libexec/rpcd/shared-state-async call get 2>&1; echo \"exit $?\"")
                 .strip().replace('\n', ' '));
         }
+        chismeRpcdObjectRepliesAsLibremeshs();
+    }
+
+    /**
+     * chisme's rpcd object (packaging/openwrt/chisme/files/shared-state-async.rpcd), under busybox ash when
+     * installed (OpenWrt's /bin/sh; else sh), gives the replies LibreMesh's object gives under bash, call by
+     * call on the same node: list, get (kept data, an unknown type, no type), insert (a new key, no json),
+     * sync (no peers, an array, a string), publish (a real publisher, a missing one). publish_all differs by
+     * design: LibreMesh's object runs shared-state-async-publish-all, which belongs to the replaced package.
+     */
+    private void chismeRpcdObjectRepliesAsLibremeshs() throws Exception {
+        final String real = "bash /usr/libexec/rpcd/shared-state-async";
+        final String ours = (sh("busybox true") == 0 ? "busybox sh" : "sh") + " /usr/libexec/rpcd/chisme-shared-state-async";
+        assertEquals(JsonTree.object(inNode(0, real + " list")), JsonTree.object(inNode(0, ours + " list")), "list");
+        final List<String[]> calls = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            calls.add(new String[] {Integer.toString(i), "get", "{\"data_type\": \"bat-hosts\"}"});
+        }
+        calls.add(new String[] {"0", "get", "{\"data_type\": \"never-inserted\"}"});
+        calls.add(new String[] {"0", "get", "{}"});
+        calls.add(new String[] {"2", "insert", "{\"data_type\": \"bat-hosts\"}"});
+        calls.add(new String[] {"1", "sync", "{\"data_type\": \"bat-hosts\"}"});
+        calls.add(new String[] {"1", "sync", "{\"data_type\": \"bat-hosts\", \"peers_ip\": [\"127.0.0.1\", \"::1\"]}"});
+        calls.add(new String[] {"1", "sync", "{\"data_type\": \"bat-hosts\", \"peers_ip\": \"127.0.0.1\"}"});
+        calls.add(new String[] {"0", "publish", "{\"data_type\": \"bat_hosts\"}"});
+        calls.add(new String[] {"0", "publish", "{\"data_type\": \"no-such-publisher\"}"});
+        for (final String[] c : calls) {
+            final int i = Integer.parseInt(c[0]);
+            final String call = " call " + c[1] + " 2>/dev/null";
+            assertEquals(JsonTree.object(inNode(i, "echo '" + c[2] + "' | " + real + call)), JsonTree.object(inNode(i, "echo '" + c[2] + "' | " + ours + call)),
+                host(i) + " " + c[1] + " " + c[2]);
+        }
+        // Both objects insert a key on node 3; both keys reach chisme's object's get on every node.
+        for (final String[] k : new String[][] {{real, "02:cc:00:00:00:0b", "por_lime"}, {ours, "02:cc:00:00:00:0c", "por_chisme"}}) {
+            final Map<String, Object> ins = JsonTree.object(inNode(2, "echo '{\"data_type\": \"bat-hosts\", \"json\": {\"" + k[1] + "\": \""
+                + k[2] + "\"}}' | " + k[0] + " call insert 2>/dev/null"));
+            assertEquals(0L, ((Number) ins.get("error")).longValue(), k[0] + " insert: " + ins);
+        }
+        for (int i = 0; i < NODES; i++) {
+            awaitInNode(i, "echo '{\"data_type\": \"bat-hosts\"}' | " + ours + " call get", out -> {
+                final Map<?, ?> data = (Map<?, ?>) JsonTree.object(out).get("data");
+                return "por_lime".equals(data.get("02:cc:00:00:00:0b")) && "por_chisme".equals(data.get("02:cc:00:00:00:0c"));
+            });
+        }
+        System.out.println("LibremeshScriptsTest: publish_all, LibreMesh's object: " + inNode(0, "echo '{}' | " + real + " call publish_all 2>/dev/null").strip()
+            + "; chisme's: " + inNode(0, "echo '{}' | " + ours + " call publish_all 2>/dev/null").strip());
     }
 
     /** Runs {@code command} in node i until its output satisfies {@code ok} (bounded by CONVERGE_MS). */

@@ -7,9 +7,6 @@ import chisme.node.kademlia.KademliaEngine;
 import chisme.node.metrics.Counters;
 import chisme.node.rpc.RpcConfig;
 import chisme.node.transport.Clock;
-import chisme.node.transport.DatagramHandler;
-import chisme.node.transport.Scheduler;
-import chisme.node.transport.Transport;
 import chisme.store.StoreStatus;
 import chisme.store.Tuple;
 import chisme.store.TupleStore;
@@ -145,19 +142,13 @@ public final class HandlerHarness {
     }
 
     /** Keeps the last datagram sent (a copy) and where it went. */
-    private static final class CapturingTransport implements Transport {
+    private static final class CapturingTransport extends HarnessTransport {
         final UnsafeBuffer last = new UnsafeBuffer(new byte[70_000]);
         int lastLength;
         InetSocketAddress lastDestination;
         InetSocketAddress lastPingDestination;
         long lastPingTransaction;
-        DatagramHandler handler;
         private final HeaderFlyweight header = new HeaderFlyweight();
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return new InetSocketAddress(InetAddress.getLoopbackAddress(), 4000);
-        }
 
         @Override
         public boolean send(final DirectBuffer buffer, final int offset, final int length, final InetSocketAddress destination) {
@@ -171,33 +162,8 @@ public final class HandlerHarness {
             return true;
         }
 
-        @Override
-        public void start(final DatagramHandler h) {
-            this.handler = h;
-        }
-
         int lastType() {
             return header.wrap(last, 0).type();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Timers are never due: the clock stands still. */
-    private static final class IdleScheduler implements Scheduler {
-        private static final Cancellable NONE = () -> {
-        };
-
-        @Override
-        public Cancellable schedule(final long delayMs, final Runnable task) {
-            return NONE;
-        }
-
-        @Override
-        public void execute(final Runnable task) {
-            task.run();
         }
     }
 }

@@ -51,8 +51,8 @@ final class KademliaResponder {
     private final SourcePrefix sourcePrefix = new SourcePrefix();
     /** A wider pool of closest contacts, read when one prefix crowds the k closest ({@link LookupDiversity}). */
     private final Contact[] poolScratch;
-    private final long[] poolPrefixes;
-    private final int[] poolTiers;
+    /** The lookup's diversity rule, sized for the pool (no allocation per reply). */
+    private final LookupDiversity diversity;
     private final PongFlyweight pong = new PongFlyweight();
     private final FindNodeFlyweight findNode = new FindNodeFlyweight();
     private final FindValueFlyweight findValue = new FindValueFlyweight();
@@ -82,8 +82,7 @@ final class KademliaResponder {
         this.closestScratch = new Contact[config.k()];
         this.shares = new RemoteStoreShares(config.remoteStoreSharePerPrefix());
         this.poolScratch = new Contact[POOL_FACTOR * config.k()];
-        this.poolPrefixes = new long[POOL_FACTOR * config.k()];
-        this.poolTiers = new int[POOL_FACTOR * config.k()];
+        this.diversity = new LookupDiversity(POOL_FACTOR * config.k());
     }
 
 
@@ -140,9 +139,9 @@ final class KademliaResponder {
         final Contact[] cs = closestScratch;
         int n = table.closest(tHi, tMid, tLo, config.k(), cs);
         final int perPrefix = config.lookupMaxPerPrefix();
-        if (LookupDiversity.crowded(cs, n, perPrefix, poolPrefixes)) {
+        if (diversity.crowded(cs, n, perPrefix)) {
             final int m = table.closest(tHi, tMid, tLo, poolScratch.length, poolScratch);
-            n = LookupDiversity.chooseInto(poolScratch, m, perPrefix, config.k(), poolPrefixes, poolTiers, cs);
+            n = diversity.chooseInto(poolScratch, m, perPrefix, config.k(), cs);
             counters.increment(CounterId.NODES_REPLIES_DIVERSIFIED);
         }
         int count4 = 0;

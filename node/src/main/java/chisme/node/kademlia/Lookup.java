@@ -20,11 +20,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Consumer;
 
@@ -58,8 +56,8 @@ final class Lookup {
     private final NodeId target;
     private final boolean findValue;
     private final Consumer<Lookup> onDone;
+    /** Every candidate met (but those the per-IP cap left out), nearest to the target first; ids are unique. */
     private final List<Candidate> shortlist = new ArrayList<>();
-    private final Set<NodeId> seen = new HashSet<>();
     /** Candidates per IP (issue 12: 25 ids of one host next to a key must not fill the shortlist). */
     private final Map<InetAddress, int[]> perIp = new HashMap<>();
     private final int k;
@@ -97,9 +95,12 @@ final class Lookup {
     }
 
     void start(final Contact[] initial, final int n) {
-        seen.add(ctx.localId);
         for (int i = 0; i < n; i++) {
-            add(initial[i].id(), initial[i].address(), 1);
+            final Contact c = initial[i];
+            final int at = newPosition(c.hi(), c.mid(), c.lo());
+            if (at >= 0) {
+                add(c.id(), c.address(), LookupDiversity.prefixOf(c.addressBytes()), at, 1);
+            }
         }
         step();
     }
@@ -113,12 +114,32 @@ final class Lookup {
      * of one prefix while other prefixes have answered candidates ({@link LookupDiversity}).
      */
     List<Candidate> answered() {
-        return diverse(c -> c.state == ANSWERED);
+        final int n = diverse(c -> c.state == ANSWERED);
+        final List<Candidate> out = new ArrayList<>(n);
+        for (int j = 0; j < n; j++) {
+            out.add(chosen(j));
+        }
+        return out;
     }
 
-    /** Up to k candidates passing {@code include}, in the diversity rule's order ({@link LookupDiversity}). */
-    private List<Candidate> diverse(final Predicate<Candidate> include) {
-        return LookupDiversity.choose(shortlist, include, c -> c.prefix, ctx.config.lookupMaxPerPrefix(), k);
+    /**
+     * Chooses up to k candidates passing {@code include}, in the diversity rule's order ({@link LookupDiversity});
+     * returns how many, read by {@link #chosen(int)} until the next call. Allocation-free: the predicates are
+     * non-capturing lambdas (one instance each), and the rule's arrays are the context's, shared by every lookup
+     * (each call's result is read within the same callback, before any other lookup chooses).
+     */
+    private int diverse(final Predicate<Candidate> include) {
+        final int n = shortlist.size();
+        final long[] prefixes = ctx.diversity.prefixes(n);
+        for (int i = 0; i < n; i++) {
+            final Candidate c = shortlist.get(i);
+            prefixes[i] = include.test(c) ? c.prefix : LookupDiversity.EXCLUDED;
+        }
+        return ctx.diversity.choose(n, ctx.config.lookupMaxPerPrefix(), k);
+    }
+
+    private Candidate chosen(final int j) {
+        return shortlist.get(ctx.diversity.chosen(j));
     }
 
     LookupResult result() {
@@ -129,10 +150,33 @@ final class Lookup {
         return new LookupResult(target, value, closest, rounds, queried, failed);
     }
 
-    private void add(final NodeId id, final InetSocketAddress address, final int round) {
-        if (seen.contains(id)) {
-            return;
+    /**
+     * Where a contact of id (hi, mid, lo) goes in the shortlist, or -1 when it is ours or already there: a
+     * binary search by distance to the target, so a reply naming known contacts allocates nothing.
+     */
+    private int newPosition(final long hi, final long mid, final int lo) {
+        if (ctx.localId.equals(hi, mid, lo)) {
+            return -1;
         }
+        int low = 0;
+        int high = shortlist.size() - 1;
+        while (low <= high) {
+            final int m = low + high >>> 1;
+            final NodeId at = shortlist.get(m).id;
+            final int c = NodeId.compareDistance(target.hi(), target.mid(), target.lo(), at.hi(), at.mid(), at.lo(), hi, mid, lo);
+            if (c < 0) {
+                low = m + 1;
+            } else if (c > 0) {
+                high = m - 1;
+            } else {
+                return -1; // equal distance: the same id
+            }
+        }
+        return low;
+    }
+
+    /** Adds a new contact at shortlist position {@code at} ({@link #newPosition}) unless its IP has its share. */
+    private void add(final NodeId id, final InetSocketAddress address, final long prefix, final int at, final int round) {
         final InetAddress ip = address.getAddress();
         if (!ContactLimits.sameHost(ip, ctx.localHost)) {
             final int[] n = perIp.computeIfAbsent(ip, x -> new int[1]);
@@ -142,14 +186,7 @@ final class Lookup {
             }
             n[0]++;
         }
-        seen.add(id);
-        final Candidate c = new Candidate(id, address, round,
-            ContactLimits.sameHost(ip, ctx.localHost) ? LookupDiversity.EXEMPT : LookupDiversity.prefixOf(ip));
-        int pos = shortlist.size();
-        while (pos > 0 && target.compareDistance(id, shortlist.get(pos - 1).id) < 0) {
-            pos--;
-        }
-        shortlist.add(pos, c);
+        shortlist.add(at, new Candidate(id, address, round, prefix));
     }
 
     private void step() {
@@ -158,9 +195,11 @@ final class Lookup {
         }
         // The k considered: neither failed nor stalled, chosen by the diversity rule (one prefix cannot take
         // them all while others have candidates); the lookup ends when they have all answered.
-        for (final Candidate c : diverse(c -> c.state != FAILED && !(c.state == WAITING && c.stalled))) {
+        final int considered = diverse(c -> c.state != FAILED && !(c.state == WAITING && c.stalled));
+        for (int j = 0; j < considered; j++) {
+            final Candidate c = chosen(j);
             if (c.state == FRESH && inFlight < alpha) {
-                send(c);
+                send(c); // never re-enters step() or diverse(): a failed call returns at once (id 0)
             }
         }
         if (inFlight == 0) {
@@ -180,8 +219,9 @@ final class Lookup {
 
     /** True while a stalled request is to one of the k closest candidates not known to have failed. */
     private boolean stalledAmongClosest() {
-        for (final Candidate c : diverse(c -> c.state != FAILED)) {
-            if (c.state == WAITING && c.stalled) {
+        final int closest = diverse(c -> c.state != FAILED);
+        for (int j = 0; j < closest; j++) {
+            if (chosen(j).state == WAITING && chosen(j).stalled) {
                 return true;
             }
         }
@@ -235,7 +275,7 @@ final class Lookup {
         }
     }
 
-    /** Adds the contacts of a NODES reply to the shortlist (client side of a lookup: allocates). */
+    /** Adds the contacts of a NODES reply to the shortlist (allocates only for contacts not met before). */
     private void addNodes(final NodesFlyweight nodes, final int round, final boolean fromLoopback) {
         for (int i = 0, n = nodes.count(); i < n; i++) {
             final int port = nodes.contactPort(i);
@@ -246,8 +286,12 @@ final class Lookup {
                 ctx.counters.increment(CounterId.LOOKUP_CONTACTS_UNROUTABLE);
                 continue;
             }
+            final int at = newPosition(nodes.contactIdHi(i), nodes.contactIdMid(i), nodes.contactIdLo(i));
+            if (at < 0) {
+                continue;
+            }
             try {
-                add(nodes.contactIdAsNodeId(i), new InetSocketAddress(InetAddress.getByAddress(ip), port), round);
+                add(nodes.contactIdAsNodeId(i), new InetSocketAddress(InetAddress.getByAddress(ip), port), LookupDiversity.prefixOf(ip), at, round);
             } catch (final UnknownHostException e) {
                 // cannot happen for 4 or 16 raw bytes; skip the contact
             }
@@ -258,7 +302,7 @@ final class Lookup {
         final NodeId id;
         final InetSocketAddress address;
         final int round;
-        /** {@link LookupDiversity#prefixOf}, or EXEMPT for our own host. */
+        /** {@link LookupDiversity#prefixOf} of its address. */
         final long prefix;
         int state = FRESH;
         /** Waiting longer than lookupStallMs: no longer counted in flight nor among the k considered. */

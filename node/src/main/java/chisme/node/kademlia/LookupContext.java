@@ -20,8 +20,8 @@ import java.util.function.IntConsumer;
  * lookup round-trip estimator, the reusable client flyweights, and the two ways a lookup acts back on the
  * node (path caching sends a STORE; a timed-out contact is reported to routing upkeep).
  * <p>
- * The flyweights are shared by every lookup: each is wrapped, used and left within one callback on the
- * node thread, so no two users overlap.
+ * The flyweights and the diversity rule's arrays are shared by every lookup: each is wrapped (or chosen
+ * into), used and left within one callback on the node thread, so no two users overlap.
  */
 final class LookupContext {
     /** Path caching (paper 2.3): a STORE of the found value at a node that answered without it. */
@@ -49,10 +49,15 @@ final class LookupContext {
     final FindValueFlyweight findValueOut = new FindValueFlyweight();
     final NodesFlyweight nodesIn = new NodesFlyweight();
     final ValueFlyweight valueIn = new ValueFlyweight();
+    /** "The k closest" of a lookup, chosen on every reply it merges ({@link LookupDiversity}); grows to the longest shortlist. */
+    final LookupDiversity diversity;
     final StoreSender stores;
     final FailureSink failures;
     /** Our bound IP (wildcard or null possible): candidates at this host are not capped per IP. */
     final InetAddress localHost;
+
+    /** Typical shortlist length in multiples of k (a few rounds of replies). */
+    private static final int SHORTLIST_HINT = 8;
 
     LookupContext(final NodeId localId, final KademliaConfig config, final RpcTracker tracker, final Clock clock,
                   final Scheduler scheduler, final Counters counters, final StoreSender stores, final FailureSink failures,
@@ -66,5 +71,6 @@ final class LookupContext {
         this.stores = stores;
         this.failures = failures;
         this.localHost = localHost;
+        this.diversity = new LookupDiversity(SHORTLIST_HINT * config.k());
     }
 }

@@ -5,6 +5,8 @@ import chisme.node.sharedstate.SharedStateConfig;
 import chisme.node.sharedstate.ShelfConfig;
 import chisme.node.sharedstate.SharedStateException;
 import chisme.node.sharedstate.CanonicalJson;
+import chisme.node.sharedstate.SharedState;
+import chisme.node.sharedstate.WritePolicy;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,5 +121,54 @@ class MultiWriterSimulationTest {
         assertEquals("\"n0\"", entry(sim, 0, "a").get("author"));
         assertTrue(fortune >= 1 && fortune <= 100_000, "fortune as math.random(1, 100000): " + fortune);
         assertThrows(SharedStateException.class, () -> ss.remove("network_nodes", "[\"a\"]"), "the multiwriter has no removal");
+    }
+
+    /**
+     * docs/security.md, "Multiwriter shelves on a hostile network": under the default open writers one entry
+     * at the most changes that fit (2^46 - 1) pins its key on every node; a writers list of the community's
+     * book-signing keys keeps an outsider's entries (signed by another key, or bridged unsigned from a Lua
+     * post) on the outsider's node, while listed nodes still edit each other's keys.
+     */
+    @Test
+    void anEntryAtTheMostChangesPinsItsKeyAndAWritersListKeepsOutsidersOut() {
+        final SharedStateSimulation sim = new SharedStateSimulation(3, SharedStateSimulation.Topology.RING, 23, MultiWriterSimulationTest::config, null);
+        final long most = (1L << 46) - 1;
+        sim.node(0).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-p\": {\"lastModified\": 1, \"changes\": " + most
+            + ", \"fortune\": 131071, \"author\": \"intruder\", \"data\": \"pinned\"}}");
+        assertTrue(sim.runUntil(() -> sim.all(n -> n.sharedState().get("network_nodes").contains("\"pinned\"")), 10, 60_000) >= 0,
+            "open writers: the entry reaches every node");
+        assertThrows(SharedStateException.class, () -> sim.node(1).sharedState().insert("network_nodes", "{\"host-p\": \"mine\"}"),
+            "no edit can count past it");
+        sim.node(2).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-p\": {\"lastModified\": 2, \"changes\": " + (most + 1)
+            + ", \"fortune\": 1, \"author\": \"owner\", \"data\": \"higher\"}}");
+        sim.runFor(5 * SYNC_MS);
+        assertTrue(sim.all(n -> n.sharedState().get("network_nodes").contains("\"pinned\"")), "nor can a larger count be written");
+
+        // Nodes 0 and 1 list their two keys; node 2, the outsider, keeps writing as if the shelf were open.
+        final WritePolicy community = new WritePolicy(WritePolicy.Kind.KEYS,
+            Set.of(sim.node(0).sharedState().signingKeyId(), sim.node(1).sharedState().signingKeyId()));
+        for (final int i : new int[] {0, 1}) {
+            final SharedState ss = sim.node(i).sharedState();
+            ss.config().shelf("network_nodes", ss.config().shelf("network_nodes").writers(community));
+        }
+        sim.node(0).sharedState().insert("network_nodes", "{\"host-a\": \"by n0\"}");
+        assertTrue(sim.runUntil(() -> sim.node(1).sharedState().get("network_nodes").contains("by n0"), 10, 60_000) >= 0);
+        sim.node(1).sharedState().insert("network_nodes", "{\"host-a\": \"gone, said n1\"}");
+        assertTrue(sim.runUntil(() -> sim.node(0).sharedState().get("network_nodes").contains("gone, said n1"), 10, 60_000) >= 0,
+            "a listed node edits a key another listed node wrote (network-nodes' mark_nodes_as_gone)");
+        sim.node(2).sharedState().insert("network_nodes", "{\"host-a\": \"taken\", \"host-o\": \"outsider's\"}");
+        sim.node(2).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-l\": {\"lastModified\": 3, \"changes\": 9, \"fortune\": 5,"
+            + " \"author\": \"lua-post\", \"data\": \"bridged\"}}");
+        // A Lua post to a listed node's bridge: that node takes it (the bridge checks no writers), node 1 does not.
+        sim.node(0).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-m\": {\"lastModified\": 4, \"changes\": 2, \"fortune\": 6,"
+            + " \"author\": \"lua-post\", \"data\": \"posted to n0\"}}");
+        sim.runFor(20 * SYNC_MS);
+        assertTrue(sim.node(0).sharedState().get("network_nodes").contains("posted to n0"));
+        assertFalse(sim.node(1).sharedState().get("network_nodes").contains("posted to n0"), "an unsigned bridged entry spread under a list");
+        for (final int i : new int[] {0, 1}) {
+            final String held = sim.node(i).sharedState().get("network_nodes");
+            assertTrue(held.contains("gone, said n1"), held);
+            assertFalse(held.contains("taken") || held.contains("outsider's") || held.contains("bridged"), "node " + i + " took an outsider's entry: " + held);
+        }
     }
 }
