@@ -37,6 +37,13 @@ step_budget() {
   local left=$((began + quick_s - $(date +%s)))
   [ "$left" -gt 0 ] && echo "$left"
 }
+# setup_s DEFAULT: a setup step's timeout: DEFAULT, in --quick at most what is left of the bound (none left: skip).
+setup_s() {
+  local left
+  if [ "$mode" = full ]; then echo "$1"; return; fi
+  left="$(step_budget)" || out_of_time "setup"
+  echo $(( left < $1 ? left : $1 ))
+}
 out_of_time() { skip "${1:+$1: }not finished within $quick_s s under emulation (CHISME_AARCH64_QUICK_S)"; }
 # run_step NAME COMMAND...: the command under the step's budget. `timeout` signals its whole process group, so
 # Maven's forked test JVM (a qemu process) goes too. In --quick, running out of time is a skip, not a failure:
@@ -56,9 +63,9 @@ qemu="$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)"
 if [ -z "$qemu" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     # A fresh machine's package lists may be missing or stale: update once when the first install fails.
-    { timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1 \
-      || { timeout 300 apt-get update -qq >/dev/null 2>&1 \
-           && timeout 300 env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1; }; } \
+    { timeout "$(setup_s 300)" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1 \
+      || { timeout "$(setup_s 300)" apt-get update -qq >/dev/null 2>&1 \
+           && timeout "$(setup_s 300)" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q qemu-user-static >/dev/null 2>&1; }; } \
       || skip "cannot install qemu-user-static with apt-get"
     qemu="$(command -v qemu-aarch64-static)" || skip "qemu-user-static installed but no qemu-aarch64-static"
   else
@@ -70,7 +77,7 @@ mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || skip "cannot write the cache
 sysroot="$cache/sysroot"
 jdk="$sysroot/usr/lib/jvm/java-25-openjdk-arm64"
 # Any failure here is the machine's (network, apt), not chisme's: a skip with the reason, never a failure.
-rc=0; timeout 600 "$here/sysroot.sh" arm64 "$sysroot" openjdk-25-jre-headless || rc=$?
+rc=0; timeout "$(setup_s 600)" "$here/sysroot.sh" arm64 "$sysroot" openjdk-25-jre-headless || rc=$?
 [ "$rc" = 0 ] || skip "no aarch64 JDK 25 from Debian trixie (sysroot.sh exit $rc; see the line above)"
 
 # A JAVA_HOME whose bin/java runs the aarch64 java under qemu (surefire's -Djvm and the steps below use it).
