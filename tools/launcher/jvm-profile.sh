@@ -29,10 +29,13 @@
 #                          idle and loaded; MALLOC_ARENA_MAX=2 instead gave nothing (docs/benchmarks.md, session 6)
 #   -XX:StringTableSize=4096  the interned-string table starts at 4,096 buckets, not 65,536 (512 KiB of bucket
 #                          array touched at start); a node interns few strings and the table grows itself: -0.5 MiB
-#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (aarch64 only; diagnostic flag there) the aarch64 JDK 25 C1 build crashed in
-#                          StubRoutines::updateBytesCRC32C under qemu (issue 16); the store checksums
-#                          every record with CRC32C
-# server: the JVM's own ergonomics (nothing added).
+# both profiles, aarch64 only:
+#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (a diagnostic flag there) HotSpot's C1 on aarch64 adds a
+#                          constant offset to the CRC32C buffer address with 32 undefined upper bits
+#                          (c1_LIRGenerator_aarch64.cpp do_update_CRC32C; tools/aarch64/crc32c/README.md): a
+#                          SIGSEGV in StubRoutines::updateBytesCRC32C. The store checksums every record with
+#                          CRC32C, and the server profile's tiered JIT runs the same C1 code at tiers 2-3.
+# server: the JVM's own ergonomics (nothing added but the aarch64 line above).
 set -eu
 profile="${1:-${CHISME_PROFILE:-auto}}"
 
@@ -53,6 +56,8 @@ mem=$(mem_kib)
 if [ "$profile" = auto ]; then
   if [ "$mem" -le 1048576 ]; then profile=router; else profile=server; fi
 fi
+arch_opts=""
+case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) arch_opts=" -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
 case "$profile" in
   router)
     heap=$((mem / 16 / 1024))
@@ -62,9 +67,8 @@ case "$profile" in
     opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
     opts="$opts -XX:TrimNativeHeapInterval=5000 -XX:StringTableSize=4096 -XX:CompileThresholdScaling=8"
     [ -z "${CHISME_AOT_CACHE:-}" ] && opts="$opts -Xshare:off"
-    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
-    echo "$opts"
+    echo "$opts$arch_opts"
     ;;
-  server) echo "" ;;
+  server) echo "${arch_opts# }" ;;
   *) echo "jvm-profile.sh: profile must be auto, router or server, got: $profile" >&2; exit 2 ;;
 esac
