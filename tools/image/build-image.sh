@@ -15,6 +15,10 @@
 #                                  it exists, else a placeholder
 #   /lib/systemd/system/chisme.service  packaging/systemd/chisme.service (issue 14), when it exists
 # Usage: tools/image/build-image.sh TOOLS_TARGET_DIR OUT_DIR      (run by: ./mvnw -Pimage -pl tools -am package)
+#        CHISME_IMAGE_ARCH=aarch64 tools/image/build-image.sh ...   (or CHISME_IMAGE_ARCH=aarch64 ./mvnw -Pimage ...)
+# builds chisme-image-linux-aarch64.tar.xz on an x86-64 host: the host's jlink links Debian 13's arm64 jmods
+# (openjdk-25-jdk-headless:arm64, fetched by tools/aarch64/sysroot.sh into CHISME_AARCH64_CACHE), and the
+# training runs (class list, AOT cache) run the new aarch64 runtime under qemu-user (qemu-aarch64-static).
 # Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
 # instead of the nojavac stand-in, CHISME_IMAGE_AOT=1 adds the AOT cache (start CPU 1.3 -> 0.6 s, +28 MB on disk,
 # +3 MiB RSS), CHISME_IMAGE_TRAIN_S (seconds a training node runs after its start line, default 5).
@@ -25,6 +29,29 @@ target="$(cd "$1" && pwd)"
 out="$2"
 jdk="${CHISME_JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}"
 [ -x "$jdk/bin/jlink" ] || { echo "build-image: no JDK 25 with jlink (set CHISME_JAVA_HOME)" >&2; exit 2; }
+arch="$(uname -m)"
+# Cross-linking (issue 16): jlink links whatever platform its --module-path's java.base is for; the jmods must be
+# of the same feature release as the running jlink (checked by jlink; 25.0.3 linked Debian's 25.0.5 jmods, and
+# the result ran). Programs of the new runtime run through $run (qemu-user when the platform is not the host's).
+jmods=() run=() strip_tool=strip strip_opt=--strip-debug
+if [ -n "${CHISME_IMAGE_ARCH:-}" ] && [ "${CHISME_IMAGE_ARCH}" != "$arch" ]; then
+  case "$CHISME_IMAGE_ARCH" in aarch64|arm64) ;; *) echo "build-image: CHISME_IMAGE_ARCH must be aarch64 (or the host's $arch)" >&2; exit 2 ;; esac
+  arch=aarch64
+  sysroot="${CHISME_AARCH64_CACHE:-${HOME:-/tmp}/.cache/chisme-aarch64}/sysroot"
+  "$root/tools/aarch64/sysroot.sh" arm64 "$sysroot" openjdk-25-jdk-headless \
+    || { echo "build-image: cannot fetch Debian's openjdk-25-jdk-headless:arm64 (its arm64 jmods)" >&2; exit 2; }
+  qemu="$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)"
+  [ -n "$qemu" ] || { echo "build-image: an aarch64 image needs qemu-aarch64-static (Debian qemu-user-static) for its training run" >&2; exit 2; }
+  jmods=(--module-path "$sysroot/usr/lib/jvm/java-25-openjdk-arm64/jmods" --exclude-files='**.debuginfo')
+  run=("$qemu" -L "$sysroot")
+  # Debian's jmods carry unstripped libraries (libjvm.so 28 MB; its debug info is in the excluded .debuginfo
+  # files); the host's strip knows x86 only.
+  strip_tool="$(command -v aarch64-linux-gnu-strip || true)"
+  # --strip-debug includes jlink's native stripping, which runs the host's objcopy (x86 only: an error per library).
+  strip_opt=--strip-java-debug-attributes
+  [ -n "$strip_tool" ] || echo "build-image: no aarch64-linux-gnu-strip (Debian binutils-aarch64-linux-gnu): libraries left unstripped (+~4 MB)" >&2
+  export CHISME_ARCH=aarch64 # jvm-profile.sh: the aarch64 options (CRC32C intrinsic off) for the training runs
+fi
 jar="$(ls "$target"/chisme-tools-*.jar | grep -v -- '-sources\|-tests' | head -1)"
 [ -f "$jar" ] && [ -d "$target/lib" ] || { echo "build-image: build the tools module first (no $target/lib)" >&2; exit 2; }
 
@@ -44,10 +71,10 @@ fi
 # than the classes it holds) or with the AOT cache made below, which holds the JDK's classes too.
 jlink_image() { # jlink_image OUT [extra jlink options...]
   local o="$1"; shift
-  "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages "$@" --output "$o"
-  # jlink leaves the JDK's symbol tables in libjvm.so (29 -> 24.8 MB stripped); strip the host's binaries only.
-  if command -v strip >/dev/null && [ -z "${CHISME_IMAGE_CROSS:-}" ]; then
-    find "$o" -name '*.so' -exec strip --strip-unneeded {} +
+  "$jdk/bin/jlink" "${jmods[@]}" --add-modules "$modules" "$strip_opt" --no-header-files --no-man-pages "$@" --output "$o"
+  # jlink leaves the JDK's symbol tables in libjvm.so (29 -> 24.8 MB stripped).
+  if [ -n "$strip_tool" ] && command -v "$strip_tool" >/dev/null; then
+    find "$o" -name '*.so' -exec "$strip_tool" --strip-unneeded {} +
   fi
 }
 # The modules file, in two passes. A compressed (zip-6) modules file kept ~9.6 MiB of itself resident and
@@ -74,7 +101,8 @@ if [ -z "${CHISME_IMAGE_COMPILER:-}" ]; then
     "$here/nojavac/com/sun/tools/javac/api/JavacTool.java"
   "$jdk/bin/jar" --create --file "$lib/lib/nojavac.jar" -C "$out/nojavac" .
 fi
-if [ -x "$target/native/chisme-client" ]; then
+# The native admin client is built for the host by the tools module: not copied into an image for another platform.
+if [ -x "$target/native/chisme-client" ] && [ ${#run[@]} = 0 ]; then
   mkdir -p "$lib/native" && cp "$target/native/chisme-client" "$lib/native/"
 fi
 # A fixed class path (not lib/*: a wildcard's order is the directory's, and the AOT cache checks the path).
@@ -98,12 +126,12 @@ train_node() { # train_node JAVA LOG [jvm options...]
   opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
   cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
   # shellcheck disable=SC2086
-  "$java" $opts $(CHISME_AOT_CACHE="${CHISME_IMAGE_AOT:-}" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
+  "${run[@]}" "$java" $opts $(CHISME_AOT_CACHE="${CHISME_IMAGE_AOT:-}" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
     chisme.tools.Chisme node --data "$dir/data" --bind 127.0.0.1 --port 0 > "$log" 2>&1 &
   pid=$!
   # Wait for the node's start line (a loaded build machine can take many seconds), then let it run: a SIGTERM
   # during JVM initialisation aborts it ("Bad level") and no AOT cache is written.
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 "${CHISME_IMAGE_START_S:-300}"); do
     grep -q ' on udp ' "$log" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 1
@@ -166,12 +194,22 @@ chmod +x "$stage/etc/init.d/chisme"
 # AOT cache (JEP 514 one-step), only with CHISME_IMAGE_AOT=1: train with the router profile on a node with the
 # persistent Chronicle stores, up and answering for a few seconds, then SIGTERM (the cache is written as the JVM
 # exits). It holds every class the node loaded (~3,500, JDK's and chisme's): 28 MB, start CPU 1.3 -> 0.6 s.
-if [ -n "${CHISME_IMAGE_AOT:-}" ]; then
+if [ -n "${CHISME_IMAGE_AOT:-}" ] && [ ${#run[@]} = 0 ]; then
   train_node "$lib/jre/bin/java" "$out/training.log" -XX:AOTCacheOutput="$lib/chisme.aot"
+elif [ -n "${CHISME_IMAGE_AOT:-}" ]; then
+  # Under qemu the one-step form fails: the training JVM execs bin/java to assemble the cache, and an aarch64 binary
+  # cannot be exec'd without binfmt_misc. So the two-step form (JEP 483): record a configuration, then create the
+  # cache in a second JVM started through qemu, with the same options and class path.
+  train_node "$lib/jre/bin/java" "$out/training.log" -XX:AOTMode=record -XX:AOTConfiguration="$out/chisme.aotconf"
+  [ -s "$out/chisme.aotconf" ] || { echo "build-image: no AOT configuration recorded; see $out/training.log" >&2; exit 1; }
+  # shellcheck disable=SC2046
+  "${run[@]}" "$lib/jre/bin/java" $(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options") \
+    $(CHISME_AOT_CACHE=1 sh "$lib/jvm-profile.sh" router) -XX:AOTMode=create -XX:AOTConfiguration="$out/chisme.aotconf" \
+    -XX:AOTCache="$lib/chisme.aot" -cp "$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")" > "$out/aot-create.log" 2>&1 \
+    || { echo "build-image: creating the AOT cache failed; see $out/aot-create.log" >&2; tail -5 "$out/aot-create.log" >&2; exit 1; }
   [ -s "$lib/chisme.aot" ] || { echo "build-image: no AOT cache written; see $out/training.log" >&2; tail -5 "$out/training.log" >&2; exit 1; }
 fi
 
-arch="$(uname -m)"
 tarball="$out/chisme-image-linux-$arch.tar.xz"
 tar -C "$stage" -cJf "$tarball" $(cd "$stage" && ls -d usr etc lib 2>/dev/null)
 echo "image: $(du -sk "$stage/usr/lib/chisme" | cut -f1) KiB on disk (runtime $(du -sk "$lib/jre" | cut -f1) KiB," \

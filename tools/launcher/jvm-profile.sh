@@ -20,12 +20,22 @@
 #                          so all of its 13.9 MB become resident and private, more than the ~2,000 JDK classes
 #                          a node loads take in metaspace: -2.7 MiB idle RSS, +0-0.3 s start CPU. Left out when
 #                          CHISME_AOT_CACHE is set (a runtime image built with its AOT cache, which needs sharing).
-#   -XX:CompileThresholdScaling=4  C1 compiles a method after 4x the usual calls: start-up code that runs a few
-#                          hundred times stays interpreted (-1.4 MiB code and compiler memory, -0.1-0.2 s start CPU)
-#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (aarch64 only; diagnostic flag there) the aarch64 JDK 25 C1 build crashed in
-#                          StubRoutines::updateBytesCRC32C under qemu (issue 16); the store checksums
-#                          every record with CRC32C
-# server: the JVM's own ergonomics (nothing added).
+#   -XX:CompileThresholdScaling=8  C1 compiles a method after 8x the usual calls: start-up code that runs a few
+#                          hundred times stays interpreted (4: -1.4 MiB code and compiler memory, -0.1-0.2 s start
+#                          CPU; 8: -0.7 MiB more idle, session 6); a hot request path still passes it in seconds
+#   -XX:TrimNativeHeapInterval=5000  every 5 s glibc's free memory goes back to the kernel (malloc_trim): the
+#                          compiler's and class parser's arena chunks (~5.5 MiB at start, freed to malloc by
+#                          HotSpot's chunk pool every 5 s) otherwise stay resident for the process's life: -5 MiB
+#                          idle and loaded; MALLOC_ARENA_MAX=2 instead gave nothing (docs/benchmarks.md, session 6)
+#   -XX:StringTableSize=4096  the interned-string table starts at 4,096 buckets, not 65,536 (512 KiB of bucket
+#                          array touched at start); a node interns few strings and the table grows itself: -0.5 MiB
+# both profiles, aarch64 only:
+#   -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics (a diagnostic flag there) HotSpot's C1 on aarch64 adds a
+#                          constant offset to the CRC32C buffer address with 32 undefined upper bits
+#                          (c1_LIRGenerator_aarch64.cpp do_update_CRC32C; tools/aarch64/crc32c/README.md): a
+#                          SIGSEGV in StubRoutines::updateBytesCRC32C. The store checksums every record with
+#                          CRC32C, and the server profile's tiered JIT runs the same C1 code at tiers 2-3.
+# server: the JVM's own ergonomics (nothing added but the aarch64 line above).
 set -eu
 profile="${1:-${CHISME_PROFILE:-auto}}"
 
@@ -46,17 +56,19 @@ mem=$(mem_kib)
 if [ "$profile" = auto ]; then
   if [ "$mem" -le 1048576 ]; then profile=router; else profile=server; fi
 fi
+arch_opts=""
+case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) arch_opts=" -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
 case "$profile" in
   router)
     heap=$((mem / 16 / 1024))
     [ "$heap" -lt 24 ] && heap=24
     [ "$heap" -gt 64 ] && heap=64
     opts="-XX:+UseSerialGC -Xms8m -Xmx${heap}m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
-    opts="$opts -XX:ReservedCodeCacheSize=16m -XX:CompileThresholdScaling=4 -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
+    opts="$opts -XX:ReservedCodeCacheSize=16m -Xss256k -XX:MaxDirectMemorySize=16m -XX:-UsePerfData"
+    opts="$opts -XX:TrimNativeHeapInterval=5000 -XX:StringTableSize=4096 -XX:CompileThresholdScaling=8"
     [ -z "${CHISME_AOT_CACHE:-}" ] && opts="$opts -Xshare:off"
-    case "${CHISME_ARCH:-$(uname -m)}" in aarch64|arm64) opts="$opts -XX:+UnlockDiagnosticVMOptions -XX:-UseCRC32CIntrinsics" ;; esac
-    echo "$opts"
+    echo "$opts$arch_opts"
     ;;
-  server) echo "" ;;
+  server) echo "${arch_opts# }" ;;
   *) echo "jvm-profile.sh: profile must be auto, router or server, got: $profile" >&2; exit 2 ;;
 esac

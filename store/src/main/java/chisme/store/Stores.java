@@ -196,35 +196,10 @@ public final class Stores implements AutoCloseable {
         try {
             return recover ? builder.recoverPersistedTo(file.toFile(), true) : builder.createPersistedTo(file.toFile());
         } catch (final IOException | RuntimeException e) {
-            throw new StoreException(file, (recover ? "cannot recover map: " : "cannot open map: ") + oneLine(e), e);
+            throw new StoreException(file, (recover ? "cannot recover map: " : "cannot open map: ") + MapOpenFault.oneLine(e), e);
         } catch (final Error e) {
-            // Chronicle reports some header corruption as an AssertionError / InternalError. A file created by
-            // this open cannot be corrupt, and a class that fails to load or initialise (e.g. a runtime without
-            // jdk.compiler) or a JVM out of memory (OutOfMemoryError: Metaspace) is not the file's fault.
-            final boolean runtimeFault = !existed || e instanceof LinkageError || e instanceof VirtualMachineError
-                || innermost(e) instanceof ClassNotFoundException;
-            throw new StoreException(file, (runtimeFault ? "cannot open map (Java runtime error, not a damaged file): "
-                : "corrupt map file: ") + oneLine(e) + rootCause(e), e);
+            throw new StoreException(file, MapOpenFault.describe(e, existed), e);
         }
-    }
-
-    private static String oneLine(final Throwable e) {
-        final String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
-    }
-
-    /** " (cause: ...)" naming the innermost cause, or "" when there is none (ExceptionInInitializerError has no message). */
-    private static String rootCause(final Throwable e) {
-        final Throwable c = innermost(e);
-        return c == e ? "" : " (cause: " + oneLine(c) + ")";
-    }
-
-    private static Throwable innermost(final Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c;
     }
 
     private static void closeQuietly(final FileChannel channel) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * Footprint of a real daemon in its own JVM ({@link FootprintNode}), one child per start, for each profile of
  * {@code --profiles} ({@link FootprintProfile}): start-up time from process start to the first answered PING
  * (the harness PINGs every 2 ms), the child's CPU time and peak RSS (VmHWM) at that moment, then VmRSS, heap
- * after a GC and classes loaded idle, holding N values, and holding N values + N books. Each profile is
+ * after a GC and classes loaded idle (2 s and 20 s after the node's ready line), holding N values, and holding
+ * N values + N books. Each profile is
  * started {@code --starts} times without native memory tracking (start-up and RSS figures), then once more
  * with {@code -XX:NativeMemoryTracking=summary} for the JVM's own breakdown (heap, metaspace, code cache,
  * direct buffers "Other", thread stacks, GC, CDS/AOT archive); NMT costs some memory itself, so RSS
@@ -37,6 +38,10 @@ import java.util.stream.Stream;
 final class Footprint {
     private static final String[] NMT_CATEGORIES = {"Java Heap", "Metaspace", "Class", "Code", "Other", "Thread", "GC",
         "Shared class space", "Total"};
+
+    /** State name of the second idle sample, {@link #SETTLED_MS} after the node's ready line. */
+    static final String SETTLED = "idle 20 s";
+    private static final long SETTLED_MS = 20_000;
 
     private Footprint() {
     }
@@ -96,6 +101,10 @@ final class Footprint {
             final Start start = new Start(profile.name(), s, nmt, startMs, cpuMs, hwm, p, dir, in, out);
             Thread.sleep(2_000); // idle: let the start-up work (joins, first timers, JIT) settle
             sample(csv, start, "idle");
+            // Settled: HotSpot's chunk pool gives the compiler's and class parser's arena chunks back to malloc
+            // every 5 s, and the router profile's -XX:TrimNativeHeapInterval=5000 then returns them to the kernel.
+            Thread.sleep(SETTLED_MS - 2_000);
+            sample(csv, start, SETTLED);
             if (fill && !FootprintProfile.BARE.equals(profile.store())) {
                 command(in, out, "values " + items, "values " + items);
                 Thread.sleep(1_000);

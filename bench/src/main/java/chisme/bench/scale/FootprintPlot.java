@@ -15,7 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Bar chart of footprint.csv: per profile, median RSS idle, at the first answer (VmHWM) and loaded, against the goals of issue 16. */
+/** Bar chart of footprint.csv: per profile, median RSS idle (2 s and 20 s), at the first answer (VmHWM) and loaded, against the goals of issue 16. */
 final class FootprintPlot {
     static final String PNG = "footprint.png";
 
@@ -25,6 +25,7 @@ final class FootprintPlot {
     static void draw(final Csv csv, final Path png) {
         final Map<String, List<Double>> idle = new LinkedHashMap<>();
         final Map<String, List<Double>> hwm = new LinkedHashMap<>();
+        final Map<String, List<Double>> settled = new LinkedHashMap<>();
         final Map<String, List<Double>> loaded = new LinkedHashMap<>();
         final List<String> header = Arrays.asList(csv.columns());
         final int profile = header.indexOf("profile");
@@ -40,6 +41,8 @@ final class FootprintPlot {
             if (r[state].equals("idle")) {
                 idle.computeIfAbsent(r[profile], k -> new ArrayList<>()).add(mib);
                 hwm.computeIfAbsent(r[profile], k -> new ArrayList<>()).add(Double.parseDouble(r[peak]) / 1024);
+            } else if (r[state].equals(Footprint.SETTLED)) {
+                settled.computeIfAbsent(r[profile], k -> new ArrayList<>()).add(mib);
             } else if (r[state].contains("books")) {
                 loaded.computeIfAbsent(r[profile], k -> new ArrayList<>()).add(mib);
             }
@@ -49,7 +52,8 @@ final class FootprintPlot {
         final CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
             .title("chisme node RSS by JVM profile (goal: idle <= 64 MB, loaded <= 96 MB)").xAxisTitle("profile").yAxisTitle("MiB").build();
         chart.addSeries("VmHWM at first answer", profiles, medians(profiles, hwm));
-        chart.addSeries("VmRSS idle", profiles, medians(profiles, idle));
+        chart.addSeries("VmRSS idle 2 s", profiles, medians(profiles, idle));
+        chart.addSeries("VmRSS idle 20 s", profiles, medians(profiles, settled));
         chart.addSeries("VmRSS, 10k values + 10k books", profiles, medians(profiles, loaded));
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
