@@ -39,6 +39,7 @@ MK
 make -s -C "$src/packaging/openwrt/chisme" -f Makefile TOPDIR="$work/top" CHISME_SRC="$src" \
 	CHECK_BUILD="$work/build" CHECK_ROOT="$work/root" check
 for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/shared-state-multiwriter usr/bin/chisme-client-path \
+	usr/bin/shared-state-publish-all usr/bin/shared-state-async-publish-all \
 	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state \
 	www/cgi-bin/shared-state-multiwriter usr/libexec/rpcd/shared-state-async usr/share/rpcd/acl.d/shared-state-async.json; do
 	[ -s "$work/root/$f" ] || { echo "check-makefile: $f missing or empty in the install tree" >&2; exit 1; }
@@ -47,6 +48,19 @@ done
 "$work/root/usr/bin/chisme-client" --admin "$work/none.sock" status >/dev/null 2>&1 && rc=0 || rc=$?
 [ "$rc" = 3 ] || { echo "check-makefile: the built client answered $rc for no node (expected 3)" >&2; exit 1; }
 [ -x "$work/root/usr/libexec/rpcd/shared-state-async" ] || { echo "check-makefile: the rpcd object is not executable" >&2; exit 1; }
+for f in shared-state-publish-all shared-state-async-publish-all; do
+	[ -x "$work/root/usr/bin/$f" ] || { echo "check-makefile: $f is not executable" >&2; exit 1; }
+done
+# The cron lines call both by name; the name picks the folder. Under a root with one publisher per folder, each
+# command must run its own folder's publisher and exit with its status (LibreMesh's: the last entry's).
+mkdir -p "$work/pub/etc/shared-state/publishers" "$work/pub/usr/share/shared-state/publishers"
+printf '#!/bin/sh\nexit 3\n' > "$work/pub/etc/shared-state/publishers/p"
+printf '#!/bin/sh\nexit 4\n' > "$work/pub/usr/share/shared-state/publishers/p"
+chmod +x "$work/pub/etc/shared-state/publishers/p" "$work/pub/usr/share/shared-state/publishers/p"
+for f in shared-state-publish-all:3 shared-state-async-publish-all:4; do
+	IPKG_INSTROOT="$work/pub" "$work/root/usr/bin/${f%:*}" && rc=0 || rc=$?
+	[ "$rc" = "${f#*:}" ] || { echo "check-makefile: ${f%:*} exited $rc, not its publisher's ${f#*:}" >&2; exit 1; }
+done
 # rpcd reads the signature with `OBJECT list` under /bin/sh, busybox ash on OpenWrt: it must be one JSON object.
 if command -v busybox >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 	busybox sh "$work/root/usr/libexec/rpcd/shared-state-async" list | jq -e 'type == "object"' >/dev/null \

@@ -162,6 +162,9 @@ class LibremeshScriptsTest {
         Files.createSymbolicLink(usr.resolve("bin/shared-state"), bin.resolve("shared-state"));
         Files.createSymbolicLink(usr.resolve("bin/shared-state-async"), bin.resolve("shared-state-async"));
         Files.createSymbolicLink(usr.resolve("bin/shared-state-multiwriter"), bin.resolve("shared-state-multiwriter"));
+        // The package's publish-all commands (one script; the name picks the folder), which the cron lines call.
+        Files.createSymbolicLink(usr.resolve("bin/shared-state-publish-all"), bin.resolve("shared-state-publish-all"));
+        Files.createSymbolicLink(usr.resolve("bin/shared-state-async-publish-all"), bin.resolve("shared-state-publish-all"));
         // The OpenWrt package's CGI bridge, under the name a Lua multiwriter node posts to (for the mixed-network check).
         Files.createDirectories(r.resolve("www/cgi-bin"));
         Files.createSymbolicLink(r.resolve("www/cgi-bin/shared-state-multiwriter"),
@@ -425,8 +428,8 @@ class LibremeshScriptsTest {
      * chisme's rpcd object (packaging/openwrt/chisme/files/shared-state-async.rpcd), under busybox ash when
      * installed (OpenWrt's /bin/sh; else sh), gives the replies LibreMesh's object gives under bash, call by
      * call on the same node: list, get (kept data, an unknown type, no type), insert (a new key, no json),
-     * sync (no peers, an array, a string), publish (a real publisher, a missing one). publish_all differs by
-     * design: LibreMesh's object runs shared-state-async-publish-all, which belongs to the replaced package.
+     * sync (no peers, an array, a string), publish (a real publisher, a missing one), publish_all (both objects
+     * run the package's shared-state-async-publish-all, which replaces the command of the removed package).
      */
     private void chismeRpcdObjectRepliesAsLibremeshs() throws Exception {
         final String real = "bash /usr/libexec/rpcd/shared-state-async";
@@ -444,6 +447,7 @@ class LibremeshScriptsTest {
         calls.add(new String[] {"1", "sync", "{\"data_type\": \"bat-hosts\", \"peers_ip\": \"127.0.0.1\"}"});
         calls.add(new String[] {"0", "publish", "{\"data_type\": \"bat_hosts\"}"});
         calls.add(new String[] {"0", "publish", "{\"data_type\": \"no-such-publisher\"}"});
+        calls.add(new String[] {"0", "publish_all", "{}"});
         for (final String[] c : calls) {
             final int i = Integer.parseInt(c[0]);
             final String call = " call " + c[1] + " 2>/dev/null";
@@ -462,8 +466,10 @@ class LibremeshScriptsTest {
                 return "por_lime".equals(data.get("02:cc:00:00:00:0b")) && "por_chisme".equals(data.get("02:cc:00:00:00:0c"));
             });
         }
-        System.out.println("LibremeshScriptsTest: publish_all, LibreMesh's object: " + inNode(0, "echo '{}' | " + real + " call publish_all 2>/dev/null").strip()
-            + "; chisme's: " + inNode(0, "echo '{}' | " + ours + " call publish_all 2>/dev/null").strip());
+        // The cron lines' commands, as cron runs them (no environment): both folders' real publishers succeed last.
+        for (final String command : List.of("shared-state-publish-all", "shared-state-async-publish-all")) {
+            assertEquals("0", inNode(1, command + " >/dev/null 2>&1; echo -n $?").strip(), command);
+        }
     }
 
     /** Runs {@code command} in node i until its output satisfies {@code ok} (bounded by CONVERGE_MS). */

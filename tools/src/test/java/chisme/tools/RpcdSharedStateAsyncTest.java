@@ -35,6 +35,7 @@ class RpcdSharedStateAsyncTest {
     static final Path OBJECT = Path.of("..", "packaging", "openwrt", "chisme", "files", "shared-state-async.rpcd").toAbsolutePath().normalize();
     static final Path HARNESS = Path.of("src", "test", "resources", "libremesh-harness").toAbsolutePath();
     private static final long CALL_S = 60;
+    private static final List<String> PUBLISH_ALL = List.of("shared-state-publish-all", "shared-state-async-publish-all");
 
     private Path dir;
     private Path root;
@@ -64,6 +65,10 @@ class RpcdSharedStateAsyncTest {
         Files.createDirectories(bin);
         Files.createSymbolicLink(bin.resolve("jsonfilter"), HARNESS.resolve("bin/jsonfilter"));
         Files.createSymbolicLink(bin.resolve("shared-state-async"), Path.of("..", "bin", "shared-state-async").toAbsolutePath().normalize());
+        // The package's publish-all command under both names (one script; the name picks the folder).
+        for (final String name : PUBLISH_ALL) {
+            Files.createSymbolicLink(bin.resolve(name), Path.of("..", "bin", "shared-state-publish-all").toAbsolutePath().normalize());
+        }
         final Path publishers = root.resolve("usr/share/shared-state/publishers");
         Files.createDirectories(publishers);
         // A publisher that inserts (as LibreMesh's do), one that fails, and a file that is not executable.
@@ -71,6 +76,16 @@ class RpcdSharedStateAsyncTest {
             "echo '{\"02:00:00:00:00:aa\": \"published\"}' | shared-state-async insert bat-hosts\necho ran >> " + dir.resolve("ran-ok") + "\n");
         script(publishers.resolve("shared-state-publish_fails"), "echo ran >> " + dir.resolve("ran-fails") + "\nexit 7\n");
         Files.writeString(publishers.resolve("README"), "not a publisher\n");
+        // The Lua package's folder: a failing publisher, then one that succeeds and prints.
+        final Path lua = root.resolve("etc/shared-state/publishers");
+        Files.createDirectories(lua);
+        script(lua.resolve("a-fails"), "echo ran >> " + dir.resolve("ran-lua-fails") + "\nexit 5\n");
+        script(lua.resolve("b-ok"), "echo ran >> " + dir.resolve("ran-lua-ok") + "\necho published-b\n");
+        // A root whose Lua folder ends with a file that is not executable, and one with neither folder.
+        Files.createDirectories(dir.resolve("notes-root/etc/shared-state/publishers"));
+        script(dir.resolve("notes-root/etc/shared-state/publishers/a-ok"), "exit 0\n");
+        Files.writeString(dir.resolve("notes-root/etc/shared-state/publishers/z-notes"), "not a publisher\n");
+        Files.createDirectories(dir.resolve("empty-root"));
     }
 
     private static String whyNot() {
@@ -190,8 +205,51 @@ class RpcdSharedStateAsyncTest {
         assertEquals(7, error(call("publish", "{\"data_type\": \"fails\"}")), "the publisher's status");
         assertEquals(127, error(call("publish", "{\"data_type\": \"none\"}")), "no such publisher");
         assertEquals(127, error(call("publish", "{\"data_type\": \"../publishers/shared-state-publish_fails\"}")), "a path is no type");
-        assertEquals(7, error(call("publish_all", "{}")), "the failing publisher's status");
-        assertEquals(List.of("ran", "ran"), Files.readAllLines(dir.resolve("ran-ok")), "publish_all ran every executable publisher");
-        assertEquals(List.of("ran", "ran"), Files.readAllLines(dir.resolve("ran-fails")));
+        final long okBefore = runs("ran-ok");
+        final long failsBefore = runs("ran-fails");
+        assertEquals(7, error(call("publish_all", "{}")), "the last (failing) publisher's status, as shared-state-async-publish-all's");
+        assertEquals(okBefore + 1, runs("ran-ok"), "publish_all ran every executable publisher");
+        assertEquals(failsBefore + 1, runs("ran-fails"));
+    }
+
+    /** How many times a test publisher recorded a run in FILE. */
+    private long runs(final String file) throws IOException {
+        final Path f = dir.resolve(file);
+        return Files.exists(f) ? Files.readAllLines(f).size() : 0;
+    }
+
+    /** `busybox sh BIN/NAME` (a cron line's call) under IPKG_INSTROOT=root; its exit status and stdout. */
+    private CliRunner.Result publishAll(final String name, final Path instRoot) throws Exception {
+        final ProcessBuilder pb = new ProcessBuilder("busybox", "sh", bin.resolve(name).toString()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("IPKG_INSTROOT", instRoot.toString());
+        pb.environment().put("CHISME_ADMIN", sock);
+        final Process p = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(CALL_S, TimeUnit.SECONDS), name + " did not finish");
+        return new CliRunner.Result(p.exitValue(), out, "");
+    }
+
+    @Test
+    void shouldPublishAllWithLibremeshsExitStatus() throws Exception {
+        Assumptions.assumeTrue(skip == null, skip);
+        // The async command runs /usr/share/shared-state/publishers: the last entry (the failing one) gives the status.
+        // (shouldRunPublishers runs the same publishers, in either order: count this command's runs.)
+        final long okBefore = runs("ran-ok");
+        final long failsBefore = runs("ran-fails");
+        assertEquals(7, publishAll("shared-state-async-publish-all", root).code(), "the last publisher's status");
+        assertEquals(failsBefore + 1, runs("ran-fails"));
+        assertEquals(okBefore + 1, runs("ran-ok"));
+        assertEquals("published", JsonTree.object(daemon.sharedState().get("bat-hosts")).get("02:00:00:00:00:aa"), "the publisher inserted");
+        // The Lua command runs /etc/shared-state/publishers: an earlier failure does not show, as in LibreMesh.
+        final CliRunner.Result lua = publishAll("shared-state-publish-all", root);
+        assertEquals(0, lua.code(), "the last publisher succeeded");
+        assertEquals("published-b", lua.out().strip(), "a publisher's output passes through (cron discards it)");
+        assertEquals(List.of("ran"), Files.readAllLines(dir.resolve("ran-lua-fails")), "the failing one ran too");
+        assertEquals(List.of("ran"), Files.readAllLines(dir.resolve("ran-lua-ok")));
+        assertEquals(1, publishAll("shared-state-publish-all", dir.resolve("notes-root")).code(), "last entry not executable: `[ -x ]` fails");
+        for (final String name : PUBLISH_ALL) {
+            assertEquals(1, publishAll(name, dir.resolve("empty-root")).code(), name + ": a missing folder (the unexpanded pattern)");
+        }
     }
 }
