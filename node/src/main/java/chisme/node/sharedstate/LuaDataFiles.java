@@ -41,6 +41,12 @@ final class LuaDataFiles {
         }
     }
 
+    /**
+     * The largest file {@link #mergeThenWrite} reads: a node's heap is 24-64 MiB (router profile) and a map of
+     * a hundred nodes' entries is tens of KiB, so a bigger file is not the library's and must not exhaust the heap.
+     */
+    static final int MAX_READ_BYTES = 2 << 20;
+
     LuaDataFiles(final Path dir) {
         this.dir = dir;
     }
@@ -76,8 +82,10 @@ final class LuaDataFiles {
         Files.createDirectories(dir);
         final Path p = dir.resolve(ShelfNames.require(shelf) + ".json");
         try (FileChannel ch = FileChannel.open(p, READ, WRITE, CREATE); FileLock ignored = ch.lock()) {
-            if (!Objects.equals(Stamp.of(p), seen.get(shelf)) && ch.size() > 0) {
-                final ByteBuffer buf = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, ch.size()));
+            final long size = ch.size();
+            final boolean oversize = size > MAX_READ_BYTES;
+            if (!Objects.equals(Stamp.of(p), seen.get(shelf)) && size > 0 && !oversize) {
+                final ByteBuffer buf = ByteBuffer.allocate((int) size);
                 while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
                     // read it all
                 }
@@ -92,6 +100,10 @@ final class LuaDataFiles {
                 }
             }
             seen.put(shelf, Stamp.of(p));
+            if (oversize) {
+                throw new IOException(p + " is " + size + " bytes, over the " + MAX_READ_BYTES + "-byte limit: not merged"
+                    + (out != null ? ", replaced by this node's state" : ""));
+            }
         }
     }
 
