@@ -1,6 +1,7 @@
 package chisme.node.sharedstate;
 
 import chisme.node.event.EventLog;
+import chisme.node.event.EventType;
 import chisme.node.host.NodeCallException;
 import chisme.node.host.NodeHost;
 import chisme.node.rpc.Dispatcher;
@@ -14,7 +15,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,9 +216,17 @@ public final class SharedState implements AutoCloseable {
      */
     public String reqsyncMultiWriter(final String shelf, final String luaMap) {
         multiWriter(shelf);
-        final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(luaMap, new int[1]);
+        final List<Map.Entry<String, MultiWriterEntry>> entries = parseLuaMap(luaMap);
         onNode(() -> engine.bridgeMultiWriter(shelf, entries));
         return get(shelf);
+    }
+
+    /** A Lua multiwriter map's well-formed entries; each malformed one is skipped and counted (REQSYNC_DROPPED). */
+    private List<Map.Entry<String, MultiWriterEntry>> parseLuaMap(final String luaMap) {
+        final int[] skipped = new int[1];
+        final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(luaMap, skipped);
+        counters.add(SharedStateCounter.REQSYNC_DROPPED, skipped[0]);
+        return entries;
     }
 
     /**
@@ -222,17 +236,17 @@ public final class SharedState implements AutoCloseable {
      */
     private void pollMultiWriterFiles() {
         final LuaDataFiles files = hooks.multiWriterFiles();
-        try (java.nio.file.DirectoryStream<java.nio.file.Path> ds = java.nio.file.Files.newDirectoryStream(files.dir(), "*.json")) {
-            for (final java.nio.file.Path p : ds) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(files.dir(), "*.json")) {
+            for (final Path p : ds) {
                 final String name = p.getFileName().toString();
                 final String shelf = name.substring(0, name.length() - ".json".length());
                 if (ShelfNames.valid(shelf)) {
                     mergeMultiWriterFile(files, shelf);
                 }
             }
-        } catch (final java.nio.file.NoSuchFileException e) {
+        } catch (final NoSuchFileException e) {
             // Nothing written yet: the Lua library creates the directory on its first write.
-        } catch (final java.io.IOException | RuntimeException e) {
+        } catch (final IOException | RuntimeException e) {
             counters.increment(SharedStateCounter.HOOK_FAILURES);
             logError("cannot read the multiwriter files in " + files.dir() + ": " + e.getMessage());
         }
@@ -243,7 +257,7 @@ public final class SharedState implements AutoCloseable {
         });
     }
 
-    private void mergeMultiWriterFile(final LuaDataFiles files, final String shelf) throws java.io.IOException {
+    private void mergeMultiWriterFile(final LuaDataFiles files, final String shelf) throws IOException {
         if (!files.changed(shelf)) {
             return;
         }
@@ -257,7 +271,7 @@ public final class SharedState implements AutoCloseable {
             // json-c's spelling of it): our state is a superset by the merge rule, so it goes back in place. A
             // change instead triggers the shelf's hooks, which rewrite the file.
             final byte[] ours = get(shelf).getBytes(StandardCharsets.UTF_8);
-            return changed[0] == 0 && read[0] != null && !java.util.Arrays.equals(read[0], ours) ? ours : null;
+            return changed[0] == 0 && read[0] != null && !Arrays.equals(read[0], ours) ? ours : null;
         });
     }
 
@@ -265,7 +279,7 @@ public final class SharedState implements AutoCloseable {
     private int mergeMultiWriterText(final String shelf, final byte[] text) {
         try {
             multiWriter(shelf);
-            final List<Map.Entry<String, MultiWriterEntry>> entries = MultiWriterEntry.parseMap(new String(text, StandardCharsets.UTF_8), new int[1]);
+            final List<Map.Entry<String, MultiWriterEntry>> entries = parseLuaMap(new String(text, StandardCharsets.UTF_8));
             return onNode(() -> engine.bridgeMultiWriter(shelf, entries));
         } catch (final SharedStateException e) {
             // A half-written file (the library truncates, then writes) is read again on its next change.
@@ -421,7 +435,7 @@ public final class SharedState implements AutoCloseable {
 
     private void logError(final String message) {
         if (eventLog != null) {
-            eventLog.record(clock.nowMs(), chisme.node.event.EventType.ERROR, "shared-state " + message);
+            eventLog.record(clock.nowMs(), EventType.ERROR, "shared-state " + message);
         }
     }
 

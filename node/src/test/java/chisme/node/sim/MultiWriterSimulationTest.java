@@ -113,6 +113,7 @@ class MultiWriterSimulationTest {
             + " \"author\": \"lua-node\", \"data\": \"x\"}, \"c\": {\"changes\": \"many\"}}");
         assertEquals("{\"a\":{\"lastModified\":1700000000,\"changes\":4,\"fortune\":7,\"author\":\"lua-node\",\"data\":{\"v\":2}},"
             + "\"b\":{\"lastModified\":1700000001,\"changes\":0,\"fortune\":99999,\"author\":\"lua-node\",\"data\":\"x\"}}", merged);
+        assertEquals(1, ss.counters().get(chisme.node.sharedstate.SharedStateCounter.REQSYNC_DROPPED), "the malformed 'c' is counted");
         // An older entry (fewer changes) from Lua changes nothing; our next edit counts on from the Lua one.
         ss.reqsyncMultiWriter("network_nodes", "{\"a\": {\"lastModified\": 1, \"changes\": 3, \"fortune\": 100000, \"author\": \"old\", \"data\": 0}}");
         assertEquals(4, changes(entry(sim, 0, "a")));
