@@ -3,6 +3,7 @@
 # Run from a repo root (worktree):
 #   bench/startcpu.sh N            # N starts of ./chisme node, fresh data dir each time
 #   KEEP=1 bench/startcpu.sh N     # same data dir for all N (restart case: existing map files, node id)
+#   KEEP=/some/dir bench/startcpu.sh N  # that data dir, kept (restart figures alternated between variants)
 #   LAUNCH=/path/to/launcher PROF=router  # another launcher (e.g. a runtime image's usr/bin/chisme with CHISME_PREFIX)
 #   CHISME_JAVA_OPTS=...           # extra JVM options, passed through to the launcher
 # Prints wall ms from exec to the node's start line (" on udp ": transport bound, stores open, admin socket up),
@@ -10,6 +11,7 @@
 # of it the main thread's and the C1 compiler's, VmRSS then, and the 1-minute load average.
 tck=$(getconf CLK_TCK)
 keep=""; [ -n "${KEEP:-}" ] && keep=$(mktemp -d /tmp/startcpu.XXXX)
+case "${KEEP:-}" in /*) rmdir "$keep"; keep=$KEEP; mkdir -p "$keep" ;; esac
 for i in $(seq 1 ${1:-3}); do
   d=${keep:-$(mktemp -d /tmp/startcpu.XXXX)}
   t0=$(date +%s%N)
@@ -30,5 +32,5 @@ for i in $(seq 1 ${1:-3}); do
   kill $pid; wait $pid 2>/dev/null
   [ -z "$keep" ] && rm -rf $d
 done
-[ -n "$keep" ] && rm -rf $keep
+case "${KEEP:-}" in /*) ;; *) [ -n "$keep" ] && rm -rf $keep ;; esac
 exit 0
