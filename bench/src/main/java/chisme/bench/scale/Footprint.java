@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * the child's CPU time and peak RSS (VmHWM) at that moment, then VmRSS, heap after a GC and classes loaded idle
  * (2 s and 20 s after the first answer), holding N values, and holding N values + N books. Values and books go in
  * through the node's admin socket ({@link FootprintLoad}, the CLI's requests), heap and classes are read with jcmd
- * ({@link JvmProbe}) after VmRSS is read. Each profile is started {@code --starts} times without native memory
+ * ({@link JvmProbe}) after VmRSS is read. The profiles take turns: each is started {@code --starts} times without native memory
  * tracking (start-up and RSS figures), then once more with {@code -XX:NativeMemoryTracking=summary} for the JVM's
  * own breakdown (heap, metaspace, code cache, direct buffers "Other", thread stacks, GC, CDS/AOT archive); NMT
  * costs some memory itself, so RSS figures come from the runs without it.
@@ -58,8 +58,9 @@ final class Footprint {
         for (final String name : profiles) {
             measured.add(FootprintProfile.of(name.trim(), args));
         }
-        for (final FootprintProfile profile : measured) {
-            for (int s = 0; s < starts + (nmt ? 1 : 0); s++) {
+        // Profiles alternate start by start, so a change of the machine's load touches every profile alike.
+        for (int s = 0; s < starts + (nmt ? 1 : 0); s++) {
+            for (final FootprintProfile profile : measured) {
                 measure(csv, profile, s, s == starts, items, s == 0 || s == starts);
             }
         }

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  *       (the machine's own ergonomics: G1 here) and {@code CHISME_JAVA_OPTS=-Xmx64m} (--xmx)</li>
  *   <li>{@code router}, {@code router-memory}: {@code ./chisme node} with {@code CHISME_PROFILE=router} sized as on a
  *       router with {@code --router-mem-mib} of memory ({@code CHISME_MEM_KIB}, read by tools/launcher/jvm-profile.sh)</li>
+ *   <li>{@code router-jdk}: the same with {@code CHISME_ALL_MODULES=1}: the whole JDK's modules, jdk.compiler included
+ *       (./chisme before session 7)</li>
  *   <li>{@code image}, {@code image-memory}: the runtime image's own launcher {@code usr/bin/chisme node} unpacked under
  *       {@code --image} ({@code CHISME_PREFIX}), router profile; it uses the image's AOT cache if it has one</li>
  *   <li>{@code image-aot}: the same for a second image, {@code --image-aot} (one built with {@code CHISME_IMAGE_AOT=1}), so both
@@ -44,8 +46,11 @@ record FootprintProfile(String name, List<String> launcher, Map<String, String> 
                 env.put("CHISME_JAVA_OPTS", "-Xmx" + args.string("xmx", "64m"));
                 yield new FootprintProfile(name, List.of(Path.of("chisme").toAbsolutePath().toString()), env, store);
             }
-            case "router", "router-memory" -> {
+            case "router", "router-memory", "router-jdk" -> {
                 env.put("CHISME_PROFILE", "router");
+                if (name.equals("router-jdk")) {
+                    env.put("CHISME_ALL_MODULES", "1");
+                }
                 yield new FootprintProfile(name, List.of(Path.of("chisme").toAbsolutePath().toString()), env, store);
             }
             case "image", "image-memory", "image-aot" -> {
@@ -68,7 +73,8 @@ record FootprintProfile(String name, List<String> launcher, Map<String, String> 
                 cmd.add(BareNode.class.getName());
                 yield new FootprintProfile(name, List.copyOf(cmd), Map.of(), BARE);
             }
-            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, image, image-memory, image-aot"
+            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-jdk, image, image-memory,"
+                + " image-aot"
                 + " or bare, got " + name);
         };
     }
@@ -95,7 +101,8 @@ record FootprintProfile(String name, List<String> launcher, Map<String, String> 
 
     /** The child's environment on top of the harness's: the launcher's knobs; no system config file. */
     void environment(final Map<String, String> target, final Path dir, final boolean nmt) {
-        for (final String k : List.of("CHISME_PROFILE", "CHISME_JAVA_OPTS", "CHISME_PREFIX", "CHISME_AOT_CACHE", "CHISME_DATA", "CHISME_ADMIN")) {
+        for (final String k : List.of("CHISME_PROFILE", "CHISME_JAVA_OPTS", "CHISME_PREFIX", "CHISME_AOT_CACHE", "CHISME_DATA", "CHISME_ADMIN",
+            "CHISME_ALL_MODULES")) {
             target.remove(k);
         }
         target.putAll(env);
