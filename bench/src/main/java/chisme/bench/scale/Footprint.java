@@ -98,7 +98,7 @@ final class Footprint {
             // every 5 s, and the router profile's -XX:TrimNativeHeapInterval=5000 then returns them to the kernel.
             Thread.sleep(SETTLED_MS - 2_000);
             sample(csv, start, SETTLED);
-            if (fill && profile.node()) {
+            if (fill && profile.node() && items > 0) {
                 expect(items + " values", load.values(items), items);
                 Thread.sleep(1_000);
                 sample(csv, start, items + " values");

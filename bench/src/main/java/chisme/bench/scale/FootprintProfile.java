@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code --image} ({@code CHISME_PREFIX}), router profile; it uses the image's AOT cache if it has one</li>
  *   <li>{@code image-aot}: the same for a second image, {@code --image-aot} (one built with {@code CHISME_IMAGE_AOT=1}), so both
  *       are measured in one run</li>
+ *   <li>any NAME of {@code --images=NAME=DIR,...}: the same for each of those images</li>
  *   <li>{@code bare}: no chisme: the router profile's JVM running {@link BareNode} (a PING responder): the baseline</li>
  * </ul>
  * "-memory" profiles run the node with {@code --store memory}; the others with the persistent Chronicle stores.
@@ -54,14 +55,8 @@ record FootprintProfile(String name, List<String> launcher, Map<String, String> 
                 yield new FootprintProfile(name, List.of(Path.of("chisme").toAbsolutePath().toString()), env, store);
             }
             case "image", "image-memory", "image-aot" -> {
-                final Path root = Path.of(required(args, name.equals("image-aot") ? "image-aot" : "image")).toAbsolutePath();
-                if (!Files.isExecutable(root.resolve("usr/bin/chisme"))) {
-                    throw new IllegalArgumentException("--image=" + root + " holds no usr/bin/chisme (the image's stage directory, "
-                        + "tools/target/image/root)");
-                }
                 env.put("CHISME_PROFILE", "router");
-                env.put("CHISME_PREFIX", root.toString());
-                yield new FootprintProfile(name, List.of(root.resolve("usr/bin/chisme").toString()), env, store);
+                yield image(name, Path.of(required(args, name.equals("image-aot") ? "image-aot" : "image")), env, store);
             }
             case "bare" -> {
                 final List<String> cmd = new ArrayList<>();
@@ -73,10 +68,38 @@ record FootprintProfile(String name, List<String> launcher, Map<String, String> 
                 cmd.add(BareNode.class.getName());
                 yield new FootprintProfile(name, List.copyOf(cmd), Map.of(), BARE);
             }
-            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-jdk, image, image-memory,"
-                + " image-aot"
-                + " or bare, got " + name);
+            default -> {
+                final String root = namedImages(args).get(name);
+                if (root == null) {
+                    throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-jdk, image, image-memory,"
+                        + " image-aot, bare or a NAME of --images=NAME=DIR,..., got " + name);
+                }
+                env.put("CHISME_PROFILE", "router");
+                yield image(name, Path.of(root), env, store);
+            }
         };
+    }
+
+    private static FootprintProfile image(final String name, final Path dir, final Map<String, String> env, final String store) {
+        final Path root = dir.toAbsolutePath();
+        if (!Files.isExecutable(root.resolve("usr/bin/chisme"))) {
+            throw new IllegalArgumentException(name + ": " + root + " holds no usr/bin/chisme (the image's stage directory, "
+                + "tools/target/image/root)");
+        }
+        env.put("CHISME_PREFIX", root.toString());
+        return new FootprintProfile(name, List.of(root.resolve("usr/bin/chisme").toString()), env, store);
+    }
+
+    /** {@code --images=NAME=DIR,...}: more runtime images to compare, each a profile of its own NAME (router profile, Chronicle). */
+    private static Map<String, String> namedImages(final Args args) {
+        final Map<String, String> out = new HashMap<>();
+        for (final String entry : args.string("images", "").split(",")) {
+            final int eq = entry.indexOf('=');
+            if (eq > 0) {
+                out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
+        }
+        return out;
     }
 
     /** True for the profiles that run a real node (every profile but {@code bare}). */
