@@ -7,8 +7,8 @@
 #   /usr/lib/chisme/classpath      the class path, in the order the AOT cache was made with
 #   /usr/lib/chisme/jvm.options    library flags (parent pom chisme.jvm.flags) + -XX:AOTCache
 #   /usr/lib/chisme/jvm-profile.sh the router/server JVM profile (tools/launcher/jvm-profile.sh)
-#   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores; only
-#                                  with CHISME_IMAGE_AOT=1 (28 MB: the image would be 80 MB, goal 60; see below)
+#   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores; left out
+#                                  with CHISME_IMAGE_AOT=0 (28 MB unpacked, 5.3 MB on squashfs-xz; docs/router.md)
 #   /usr/bin/chisme                launcher
 #   /etc/chisme/chisme.conf        default config (packaging/ of issue 14 owns the real default, if present)
 #   /etc/init.d/chisme             procd init script: packaging/openwrt/chisme/files/chisme.init (issue 14) when
@@ -20,11 +20,13 @@
 # (openjdk-25-jdk-headless:arm64, fetched by tools/aarch64/sysroot.sh into CHISME_AARCH64_CACHE), and the
 # training runs (class list, AOT cache) run the new aarch64 runtime under qemu-user (qemu-aarch64-static).
 # Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
-# instead of the nojavac stand-in, CHISME_IMAGE_AOT=1 adds the AOT cache (start CPU 1.3 -> 0.6 s, +28 MB on disk,
-# +3 MiB RSS), CHISME_IMAGE_TRAIN_S (seconds a training node runs after its start line, default 5),
+# instead of the nojavac stand-in, CHISME_IMAGE_AOT=0 leaves the AOT cache out (the default since session 7: start
+# CPU 1.5 -> 0.7 s, +28 MB unpacked but +5.3 MB on squashfs, +9.4 MB on JFFS2, +1 MiB idle RSS), CHISME_IMAGE_TRAIN_S (seconds a training node runs after its start line, default 5),
 # CHISME_IMAGE_AOT_OPTS (extra JVM options of the AOT training run, e.g. -XX:-AOTClassLinking),
 # CHISME_IMAGE_MODULES=hot|zip|plain (how lib/modules is compressed, see pass 2 below).
 set -euo pipefail
+aot="${CHISME_IMAGE_AOT:-1}"
+[ "$aot" = 0 ] && aot=""
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="$(cd "$1" && pwd)"
@@ -126,7 +128,7 @@ train_node() { # train_node JAVA LOG [jvm options...]
   opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
   cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
   # shellcheck disable=SC2086
-  "${run[@]}" "$java" $opts $(CHISME_AOT_CACHE="${CHISME_IMAGE_AOT:-}" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
+  "${run[@]}" "$java" $opts $(CHISME_AOT_CACHE="$aot" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
     chisme.tools.Chisme node --data "$dir/data" --bind 127.0.0.1 --port 0 > "$log" 2>&1 &
   pid=$!
   # Wait for the node's start line (a loaded build machine can take many seconds), then let it run: a SIGTERM
@@ -171,7 +173,7 @@ prefix="${CHISME_PREFIX:-}"
 lib="$prefix/usr/lib/chisme"
 opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
 cp="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
-# An image built with its AOT cache (CHISME_IMAGE_AOT=1) uses it; the profile then keeps class data sharing on.
+# An image built with its AOT cache (the default; not with CHISME_IMAGE_AOT=0) uses it; the profile then keeps class data sharing on.
 if [ -f "$lib/chisme.aot" ]; then
   opts="$opts -XX:AOTCache=$lib/chisme.aot"; export CHISME_AOT_CACHE="$lib/chisme.aot"
 fi
@@ -201,13 +203,13 @@ if [ -f "$pkg/systemd/chisme.service" ]; then
 fi
 chmod +x "$stage/etc/init.d/chisme"
 
-# AOT cache (JEP 514 one-step), only with CHISME_IMAGE_AOT=1: train with the router profile on a node with the
+# AOT cache (JEP 514 one-step), unless CHISME_IMAGE_AOT=0: train with the router profile on a node with the
 # persistent Chronicle stores, up and answering for a few seconds, then SIGTERM (the cache is written as the JVM
 # exits). It holds every class the node loaded (~3,500, JDK's and chisme's): 28 MB, start CPU 1.3 -> 0.6 s.
-if [ -n "${CHISME_IMAGE_AOT:-}" ] && [ ${#run[@]} = 0 ]; then
+if [ -n "$aot" ] && [ ${#run[@]} = 0 ]; then
   # shellcheck disable=SC2086
   train_node "$lib/jre/bin/java" "$out/training.log" -XX:AOTCacheOutput="$lib/chisme.aot" ${CHISME_IMAGE_AOT_OPTS:-}
-elif [ -n "${CHISME_IMAGE_AOT:-}" ]; then
+elif [ -n "$aot" ]; then
   # Under qemu the one-step form fails: the training JVM execs bin/java to assemble the cache, and an aarch64 binary
   # cannot be exec'd without binfmt_misc. So the two-step form (JEP 483): record a configuration, then create the
   # cache in a second JVM started through qemu, with the same options and class path.

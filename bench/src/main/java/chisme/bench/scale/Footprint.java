@@ -24,10 +24,11 @@ import java.util.stream.Stream;
  * Footprint of the real {@code chisme node} started the way a user starts it ({@link FootprintProfile}: the repository
  * launcher {@code ./chisme node} or the runtime image's {@code usr/bin/chisme node}), one child per start, for each
  * profile of {@code --profiles}: start-up time from exec to the first answered PING (the harness PINGs every 2 ms),
- * the child's CPU time and peak RSS (VmHWM) at that moment, then VmRSS (and in the NMT start heap after a GC, classes loaded) idle
- * (2 s and 20 s after the first answer), holding N values, and holding N values + N books. Values and books go in
- * through the node's admin socket ({@link FootprintLoad}, the CLI's requests); heap, classes and native memory are
- * read with jcmd ({@link JvmProbe}) in the NMT start only, so nothing of the harness's is in the other starts' RSS. The profiles take turns: each is started {@code --starts} times without native memory
+ * the child's CPU time and peak RSS (VmHWM) at that moment, then VmRSS (and in the NMT start heap after a GC and
+ * classes loaded) idle (2 s and 20 s after the first answer), holding N values, and holding N values + N books.
+ * Values and books go in through the node's admin socket ({@link FootprintLoad}, the CLI's requests); heap, classes
+ * and native memory are read with jcmd ({@link JvmProbe}) in the NMT start only, so nothing of the harness's is in
+ * the other starts' RSS. The profiles take turns: each is started {@code --starts} times without native memory
  * tracking (start-up and RSS figures), then once more with {@code -XX:NativeMemoryTracking=summary} for the JVM's
  * own breakdown (heap, metaspace, code cache, direct buffers "Other", thread stacks, GC, CDS/AOT archive); NMT
  * costs some memory itself, so RSS figures come from the runs without it.
