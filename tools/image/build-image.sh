@@ -8,7 +8,7 @@
 #   /usr/lib/chisme/jvm.options    library flags (parent pom chisme.jvm.flags) + -XX:AOTCache
 #   /usr/lib/chisme/jvm-profile.sh the router/server JVM profile (tools/launcher/jvm-profile.sh)
 #   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores; left out
-#                                  with CHISME_IMAGE_AOT=0 (28 MB unpacked, 5.3 MB on squashfs-xz; docs/router.md)
+#                                  with CHISME_IMAGE_AOT=0 (28 MB unpacked, 5.5 MB on squashfs-xz; docs/router.md)
 #   /usr/bin/chisme                launcher
 #   /etc/chisme/chisme.conf        default config (packaging/ of issue 14 owns the real default, if present)
 #   /etc/init.d/chisme             procd init script: packaging/openwrt/chisme/files/chisme.init (issue 14) when
@@ -173,7 +173,8 @@ prefix="${CHISME_PREFIX:-}"
 lib="$prefix/usr/lib/chisme"
 opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
 cp="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
-# An image built with its AOT cache (the default; not with CHISME_IMAGE_AOT=0) uses it; the profile then keeps class data sharing on.
+# An image built with its AOT cache (the default; not with CHISME_IMAGE_AOT=0) uses it; the profile then keeps
+# class data sharing on.
 if [ -f "$lib/chisme.aot" ]; then
   opts="$opts -XX:AOTCache=$lib/chisme.aot"; export CHISME_AOT_CACHE="$lib/chisme.aot"
 fi
