@@ -7,8 +7,8 @@
 #   /usr/lib/chisme/classpath      the class path, in the order the AOT cache was made with
 #   /usr/lib/chisme/jvm.options    library flags (parent pom chisme.jvm.flags) + -XX:AOTCache
 #   /usr/lib/chisme/jvm-profile.sh the router/server JVM profile (tools/launcher/jvm-profile.sh)
-#   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores; only
-#                                  with CHISME_IMAGE_AOT=1 (28 MB: the image would be 80 MB, goal 60; see below)
+#   /usr/lib/chisme/chisme.aot     AOT cache (JEP 483/514), trained by running a node with Chronicle stores; left out
+#                                  with CHISME_IMAGE_AOT=0 (28 MB unpacked, 5.5 MB on squashfs-xz; docs/router.md)
 #   /usr/bin/chisme                launcher
 #   /etc/chisme/chisme.conf        default config (packaging/ of issue 14 owns the real default, if present)
 #   /etc/init.d/chisme             procd init script: packaging/openwrt/chisme/files/chisme.init (issue 14) when
@@ -20,9 +20,13 @@
 # (openjdk-25-jdk-headless:arm64, fetched by tools/aarch64/sysroot.sh into CHISME_AARCH64_CACHE), and the
 # training runs (class list, AOT cache) run the new aarch64 runtime under qemu-user (qemu-aarch64-static).
 # Env: CHISME_JAVA_HOME (JDK 25 with jmods or a jlink-able runtime), CHISME_IMAGE_COMPILER=1 keeps jdk.compiler
-# instead of the nojavac stand-in, CHISME_IMAGE_AOT=1 adds the AOT cache (start CPU 1.3 -> 0.6 s, +28 MB on disk,
-# +3 MiB RSS), CHISME_IMAGE_TRAIN_S (seconds a training node runs after its start line, default 5).
+# instead of the nojavac stand-in, CHISME_IMAGE_AOT=0 leaves the AOT cache out (the default since session 7: start
+# CPU 1.5 -> 0.7 s, +28 MB unpacked but +5.3 MB on squashfs, +9.4 MB on JFFS2, +1 MiB idle RSS), CHISME_IMAGE_TRAIN_S (seconds a training node runs after its start line, default 5),
+# CHISME_IMAGE_AOT_OPTS (extra JVM options of the AOT training run, e.g. -XX:-AOTClassLinking),
+# CHISME_IMAGE_MODULES=hot|zip|plain (how lib/modules is compressed, see pass 2 below).
 set -euo pipefail
+aot="${CHISME_IMAGE_AOT:-1}"
+[ "$aot" = 0 ] && aot=""
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="$(cd "$1" && pwd)"
@@ -63,7 +67,8 @@ rm -rf "$out" && mkdir -p "$lib/lib" "$stage/usr/bin" "$stage/etc/chisme" "$stag
 # (sun.misc.Unsafe: Chronicle, Agrona); java.management (Chronicle reads JVM facts through it); jdk.net
 # (socket options); java.naming (Chronicle's host-name helpers). jdeps also lists java.desktop and java.sql
 # (optional Chronicle and jline paths): not needed, measured by running a node without them.
-modules="java.base,java.compiler,jdk.unsupported,java.management,jdk.net,java.naming"
+# The list is tools/image/modules (./chisme runs a full JDK limited to the same modules).
+modules="$(cat "$here/modules")"
 if [ -n "${CHISME_IMAGE_COMPILER:-}" ]; then
   modules="$modules,jdk.compiler"
 fi
@@ -96,10 +101,7 @@ for f in "$target"/lib/*.jar; do
 done
 if [ -z "${CHISME_IMAGE_COMPILER:-}" ]; then
   # Stand-in for javac's JavacTool so Chronicle initialises without jdk.compiler (see its javadoc).
-  mkdir -p "$out/nojavac"
-  "$jdk/bin/javac" --release 25 --limit-modules java.base,java.compiler -d "$out/nojavac" \
-    "$here/nojavac/com/sun/tools/javac/api/JavacTool.java"
-  "$jdk/bin/jar" --create --file "$lib/lib/nojavac.jar" -C "$out/nojavac" .
+  "$here/nojavac.sh" "$jdk" "$lib/lib/nojavac.jar"
 fi
 # The native admin client is built for the host by the tools module: not copied into an image for another platform.
 if [ -x "$target/native/chisme-client" ] && [ ${#run[@]} = 0 ]; then
@@ -126,7 +128,7 @@ train_node() { # train_node JAVA LOG [jvm options...]
   opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
   cpath="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
   # shellcheck disable=SC2086
-  "${run[@]}" "$java" $opts $(CHISME_AOT_CACHE="${CHISME_IMAGE_AOT:-}" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
+  "${run[@]}" "$java" $opts $(CHISME_AOT_CACHE="$aot" sh "$lib/jvm-profile.sh" router) "$@" -cp "$cpath" \
     chisme.tools.Chisme node --data "$dir/data" --bind 127.0.0.1 --port 0 > "$log" 2>&1 &
   pid=$!
   # Wait for the node's start line (a loaded build machine can take many seconds), then let it run: a SIGTERM
@@ -149,8 +151,18 @@ grep -o '[^ ]* source: jrt:/[a-z.]*' "$out/classload.log" \
 [ "$(wc -l < "$out/hot-classes")" -gt 500 ] || { echo "build-image: the class-list run loaded too few JDK classes; see $out/classlist.log" >&2; exit 1; }
 "$jdk/bin/jimage" list "$out/jre-plain/lib/modules" | awk '/^Module: /{m=$2; next} NF==1 {print "/"m"/"$1}' | sort > "$out/all-resources"
 sort "$out/hot-classes" | comm -23 "$out/all-resources" - > "$out/cold-resources"
-# Pass 2: the image's runtime.
-jlink_image "$lib/jre" --order-resources=@"$out/hot-classes" --compress=zip-6:filter=@"$out/cold-resources"
+# Pass 2: the image's runtime. CHISME_IMAGE_MODULES (issue 16, session 7; figures in docs/router.md) chooses how:
+#   hot (default)  hot classes first and uncompressed, the rest zip-6 (the RSS reason above)
+#   zip            everything zip-6: smallest unpacked; with an AOT cache the hot classes come from the cache, not
+#                  from lib/modules, so their compression costs no start time there
+#   plain          nothing compressed: largest unpacked, but smallest on a compressing filesystem (squashfs, JFFS2,
+#                  UBIFS), where zip-6 inside the file keeps xz/zlib from compressing it better
+case "${CHISME_IMAGE_MODULES:-hot}" in
+  hot) jlink_image "$lib/jre" --order-resources=@"$out/hot-classes" --compress=zip-6:filter=@"$out/cold-resources" ;;
+  zip) jlink_image "$lib/jre" --order-resources=@"$out/hot-classes" --compress=zip-6 ;;
+  plain) jlink_image "$lib/jre" --order-resources=@"$out/hot-classes" ;;
+  *) echo "build-image: CHISME_IMAGE_MODULES must be hot, zip or plain" >&2; exit 2 ;;
+esac
 rm -rf "$out/jre-plain"
 
 cat > "$stage/usr/bin/chisme" <<'LAUNCHER'
@@ -161,7 +173,8 @@ prefix="${CHISME_PREFIX:-}"
 lib="$prefix/usr/lib/chisme"
 opts="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/jvm.options")"
 cp="$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")"
-# An image built with its AOT cache (CHISME_IMAGE_AOT=1) uses it; the profile then keeps class data sharing on.
+# An image built with its AOT cache (the default; not with CHISME_IMAGE_AOT=0) uses it; the profile then keeps
+# class data sharing on.
 if [ -f "$lib/chisme.aot" ]; then
   opts="$opts -XX:AOTCache=$lib/chisme.aot"; export CHISME_AOT_CACHE="$lib/chisme.aot"
 fi
@@ -191,12 +204,13 @@ if [ -f "$pkg/systemd/chisme.service" ]; then
 fi
 chmod +x "$stage/etc/init.d/chisme"
 
-# AOT cache (JEP 514 one-step), only with CHISME_IMAGE_AOT=1: train with the router profile on a node with the
+# AOT cache (JEP 514 one-step), unless CHISME_IMAGE_AOT=0: train with the router profile on a node with the
 # persistent Chronicle stores, up and answering for a few seconds, then SIGTERM (the cache is written as the JVM
 # exits). It holds every class the node loaded (~3,500, JDK's and chisme's): 28 MB, start CPU 1.3 -> 0.6 s.
-if [ -n "${CHISME_IMAGE_AOT:-}" ] && [ ${#run[@]} = 0 ]; then
-  train_node "$lib/jre/bin/java" "$out/training.log" -XX:AOTCacheOutput="$lib/chisme.aot"
-elif [ -n "${CHISME_IMAGE_AOT:-}" ]; then
+if [ -n "$aot" ] && [ ${#run[@]} = 0 ]; then
+  # shellcheck disable=SC2086
+  train_node "$lib/jre/bin/java" "$out/training.log" -XX:AOTCacheOutput="$lib/chisme.aot" ${CHISME_IMAGE_AOT_OPTS:-}
+elif [ -n "$aot" ]; then
   # Under qemu the one-step form fails: the training JVM execs bin/java to assemble the cache, and an aarch64 binary
   # cannot be exec'd without binfmt_misc. So the two-step form (JEP 483): record a configuration, then create the
   # cache in a second JVM started through qemu, with the same options and class path.

@@ -45,6 +45,7 @@ class LibremeshCommandsTest {
         for (final String shelf : List.of("x", "empty-later", "native", "order", "registered-empty")) {
             c.shelfSetting(shelf + ".ttl-s=3600");
         }
+        c.shelfSetting("bridge.writers=open"); // a Lua post is unsigned: taken only where the shelf is open
         daemon = NodeDaemon.start(c, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         daemon.extraOps(new CliOp(c.adminSocket()));
         sock = c.adminSocket().toString();
@@ -198,6 +199,11 @@ class LibremeshCommandsTest {
         final CliRunner.Result req = run("{\"k\": {\"bleachTTL\": 12, \"author\": \"lua-b\", \"data\": 7}, \"z\": {\"bleachTTL\": 0, \"author\": \"lua-b\", \"data\": 1}}",
             "shared-state", "reqsync", "bridge");
         assertEquals("{\"k\":{\"bleachTTL\":12,\"author\":\"lua-b\",\"data\":7}}\n", req.out(), req.toString());
+        // Under the lww default (writers author, signing on) a post is refused and counted; the answer is our shelf.
+        final CliRunner.Result refused = run("{\"k\": {\"bleachTTL\": 12, \"author\": \"lua-b\", \"data\": 7}}", "shared-state", "reqsync", "bridge_signed");
+        assertEquals(0, refused.code(), refused.toString());
+        assertEquals("[]\n", refused.out(), refused.toString());
+        assertTrue(daemon.sharedState().counters().get(chisme.node.sharedstate.SharedStateCounter.LUA_REFUSED_UNSIGNED) >= 1);
     }
 
     @Test

@@ -102,4 +102,33 @@ class MultiWriterProcessTest {
         System.out.printf("multiwriter processes: 3 daemons, concurrent writes of one key on two nodes converged %d ms after both "
             + "returned; kept across a restart%n", convergedMs);
     }
+
+    /**
+     * A type made multiwriter only by a command (no chisme.conf line, no Lua file) stays multiwriter after a
+     * restart (DATA/multiwriter-shelves): the Lua-compatible {@code shared-state insert} after the restart
+     * edits the entry (changes 1), where a shelf fallen back to lww would store a plain book and the next
+     * {@code shared-state-multiwriter} call would be refused.
+     */
+    @Test
+    void aTypeNamedOnlyByACommandStaysMultiwriterAfterARestart() throws Exception {
+        root = Files.createTempDirectory("chisme-mw-mode-");
+        final int port = DaemonProcess.freePort();
+        final List<String> plain = List.of("--sync-interval-s", "1", "--name", "node-a");
+        final DaemonProcess d = new DaemonProcess(root.resolve("a"), port, plain);
+        all.add(d);
+        d.start().awaitReady(READY_MS);
+        assertEquals(0, mw(d, "{\"node-y\": {\"v\": 1}}", "insert", "runtime_type").code());
+        assertEquals(0, d.terminate(30_000), d.logText());
+
+        final DaemonProcess again = new DaemonProcess(root.resolve("a"), port, plain);
+        all.set(0, again);
+        again.start().awaitReady(READY_MS);
+        final CliRunner.Result insert = CliRunner.runWithStdin("{\"node-y\": {\"v\": 2}}", "shared-state", "--admin",
+            again.dataDir.resolve("admin.sock").toString(), "insert", "runtime_type");
+        assertEquals(0, insert.code(), insert.toString());
+        final CliRunner.Result get = mw(again, "", "get", "runtime_type");
+        assertEquals(0, get.code(), "the type is still multiwriter: " + get);
+        assertTrue(get.out().matches("\\{\"node-y\":\\{\"lastModified\":\\d+,\"changes\":1,\"fortune\":\\d+,\"author\":\"node-a\",\"data\":\\{\"v\":2}}}\n"),
+            get.out());
+    }
 }

@@ -5,8 +5,6 @@ import chisme.wire.MessageType;
 import chisme.wire.NodeId;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,10 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * The baseline child of {@link Footprint} ({@code --profiles=bare}): the same JVM with nothing of chisme but a
- * platform thread answering PING with PONG on 127.0.0.1, and the same stdin protocol as {@link FootprintNode}
- * ({@code heap}, {@code quit}; no stores, so no {@code values}/{@code books}). What a JVM that answers one
- * datagram costs with the same flags: the floor every daemon figure is divided by.
- * <pre>java $FLAGS -cp benchmarks.jar chisme.bench.scale.BareNode DATA_DIR PORT [ignored]</pre>
+ * platform thread answering PING with PONG on 127.0.0.1 until its stdin closes. What a JVM that answers one
+ * datagram costs with the same flags: the floor every node figure is compared with. The harness reads its heap,
+ * classes and native memory with jcmd, as for a node.
+ * <pre>java $FLAGS -cp benchmarks.jar chisme.bench.scale.BareNode PORT</pre>
  */
 public final class BareNode {
     private BareNode() {
@@ -27,19 +25,13 @@ public final class BareNode {
 
     public static void main(final String[] args) throws Exception {
         final DatagramChannel channel = DatagramChannel.open();
-        channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), Integer.parseInt(args[1])));
+        channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), Integer.parseInt(args[0])));
         final Thread responder = new Thread(() -> answer(channel), "bare-responder");
         responder.setDaemon(true);
         responder.start();
-        System.out.println("ready " + Integer.parseInt(args[1]));
-        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.equals("heap")) {
-                System.out.println(FootprintNode.heapLine());
-            } else if (line.equals("quit")) {
-                break;
-            }
+        // Runs until the harness closes stdin (or ends the process).
+        while (System.in.read() >= 0) {
+            continue;
         }
         System.exit(0);
     }

@@ -1,6 +1,5 @@
 package chisme.bench.scale;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -8,69 +7,133 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
- * How {@link Footprint} starts one child JVM: which java, which options, which class path, which store.
+ * How {@link Footprint} starts one child: the real {@code chisme node} through a launcher, as a user starts it
+ * (issue 16, session 7: the CLI, picocli, config parsing and the launcher's own work are in every figure).
  * <ul>
- *   <li>{@code default}, {@code memory}: this JVM's flags plus {@code -Xmx} (the machine's own ergonomics: G1 here)</li>
- *   <li>{@code router}, {@code router-memory}: plus the launcher's router profile ({@code tools/launcher/jvm-profile.sh
- *       router}) sized as on a router with {@code --router-mem-mib} of memory</li>
- *   <li>{@code router-javac}: the router profile on a copy of the harness jar without the Chronicle class the store
- *       module ships (Chronicle then compiles it with javac at run time, as before issue 16)</li>
- *   <li>{@code image}, {@code image-memory}: the runtime image unpacked under {@code --image} (its jlink java, its
- *       jvm.options, its AOT cache if it was built with one, its class path, then the harness jar), router profile</li>
- *   <li>{@code bare}: the router profile's JVM running {@link BareNode} (a PING responder, no daemon): the baseline</li>
+ *   <li>{@code default}, {@code memory}: the repository launcher {@code ./chisme node} with {@code CHISME_PROFILE=server}
+ *       (the machine's own ergonomics: G1 here) and {@code CHISME_JAVA_OPTS=-Xmx64m} (--xmx)</li>
+ *   <li>{@code router}, {@code router-memory}: {@code ./chisme node} with {@code CHISME_PROFILE=router} sized as on a
+ *       router with {@code --router-mem-mib} of memory ({@code CHISME_MEM_KIB}, read by tools/launcher/jvm-profile.sh)</li>
+ *   <li>{@code router-jdk}: the same with {@code CHISME_ALL_MODULES=1}: the whole JDK's modules, jdk.compiler included
+ *       (./chisme before session 7)</li>
+ *   <li>{@code image}, {@code image-memory}: the runtime image's own launcher {@code usr/bin/chisme node} unpacked under
+ *       {@code --image} ({@code CHISME_PREFIX}), router profile; it uses the image's AOT cache if it has one</li>
+ *   <li>{@code image-aot}: the same for a second image, {@code --image-aot} (one built with {@code CHISME_IMAGE_AOT=1}), so both
+ *       are measured in one run</li>
+ *   <li>any NAME of {@code --images=NAME=DIR,...}: the same for each of those images</li>
+ *   <li>{@code bare}: no chisme: the router profile's JVM running {@link BareNode} (a PING responder): the baseline</li>
  * </ul>
- * "-memory" profiles run the daemon with {@code store = memory}; the others with the persistent Chronicle stores.
+ * "-memory" profiles run the node with {@code --store memory}; the others with the persistent Chronicle stores.
+ * Native memory tracking goes in through {@code CHISME_JAVA_OPTS}, which both launchers append last.
  */
-record FootprintProfile(String name, String java, List<String> options, String classpath, String store) {
-    /** {@link #store()} of the baseline profile: no daemon, {@link BareNode} instead. */
+record FootprintProfile(String name, List<String> launcher, Map<String, String> env, String store) {
+    /** {@link #store()} of the baseline profile: no node, {@link BareNode} instead. */
     static final String BARE = "none";
-
-    /** The child's main class. */
-    String mainClass() {
-        return BARE.equals(store) ? BareNode.class.getName() : FootprintNode.class.getName();
-    }
+    private static final String NMT = "-XX:NativeMemoryTracking=summary";
 
     static FootprintProfile of(final String name, final Args args) throws IOException, InterruptedException {
-        final String self = ProcessHandle.current().info().command().orElse("java");
-        final String cp = System.getProperty("java.class.path");
         final String store = name.endsWith("-memory") || name.equals("memory") ? "memory" : "chronicle";
-        final List<String> libraryFlags = libraryFlags();
+        final Map<String, String> env = new HashMap<>();
+        env.put("CHISME_MEM_KIB", Integer.toString(args.integer("router-mem-mib", 256) * 1024));
         return switch (name) {
-            case "default", "memory" -> new FootprintProfile(name, self, join(libraryFlags, List.of("-Xmx" + args.string("xmx", "64m"))),
-                cp, store);
-            case "router", "router-memory" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), cp, store);
-            case "bare" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), cp, BARE);
-            case "router-javac" -> new FootprintProfile(name, self, join(libraryFlags, routerOptions(args)), withoutShippedClass(cp), store);
-            case "image", "image-memory" -> image(name, Path.of(required(args, "image")), args, cp, store);
-            default -> throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-javac, image,"
-                + " image-memory or bare, got " + name);
+            case "default", "memory" -> {
+                env.put("CHISME_PROFILE", "server");
+                env.put("CHISME_JAVA_OPTS", "-Xmx" + args.string("xmx", "64m"));
+                yield new FootprintProfile(name, List.of(Path.of("chisme").toAbsolutePath().toString()), env, store);
+            }
+            case "router", "router-memory", "router-jdk" -> {
+                env.put("CHISME_PROFILE", "router");
+                if (name.equals("router-jdk")) {
+                    env.put("CHISME_ALL_MODULES", "1");
+                }
+                yield new FootprintProfile(name, List.of(Path.of("chisme").toAbsolutePath().toString()), env, store);
+            }
+            case "image", "image-memory", "image-aot" -> {
+                env.put("CHISME_PROFILE", "router");
+                yield image(name, Path.of(required(args, name.equals("image-aot") ? "image-aot" : "image")), env, store);
+            }
+            case "bare" -> {
+                final List<String> cmd = new ArrayList<>();
+                cmd.add(ProcessHandle.current().info().command().orElse("java"));
+                cmd.addAll(libraryFlags());
+                cmd.addAll(routerOptions(args));
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path"));
+                cmd.add(BareNode.class.getName());
+                yield new FootprintProfile(name, List.copyOf(cmd), Map.of(), BARE);
+            }
+            default -> {
+                final String root = namedImages(args).get(name);
+                if (root == null) {
+                    throw new IllegalArgumentException("--profiles: default, memory, router, router-memory, router-jdk, image, image-memory,"
+                        + " image-aot, bare or a NAME of --images=NAME=DIR,..., got " + name);
+                }
+                env.put("CHISME_PROFILE", "router");
+                yield image(name, Path.of(root), env, store);
+            }
         };
     }
 
-    private static FootprintProfile image(final String name, final Path root, final Args args, final String harnessJar,
-                                          final String store) throws IOException, InterruptedException {
-        final Path lib = root.resolve("usr/lib/chisme");
-        final String prefix = lib.toAbsolutePath().toString();
-        final List<String> options = new ArrayList<>();
-        for (final String o : Files.readString(lib.resolve("jvm.options")).trim().split("\\s+")) {
-            options.add(o.replace("/usr/lib/chisme", prefix));
+    private static FootprintProfile image(final String name, final Path dir, final Map<String, String> env, final String store) {
+        final Path root = dir.toAbsolutePath();
+        if (!Files.isExecutable(root.resolve("usr/bin/chisme"))) {
+            throw new IllegalArgumentException(name + ": " + root + " holds no usr/bin/chisme (the image's stage directory, "
+                + "tools/target/image/root)");
         }
-        // An image built with CHISME_IMAGE_AOT=1 has an AOT cache; its launcher then keeps class sharing on.
-        final Path aot = lib.resolve("chisme.aot");
-        final boolean withAot = Files.isRegularFile(aot);
-        if (withAot) {
-            options.add("-XX:AOTCache=" + aot.toAbsolutePath());
+        env.put("CHISME_PREFIX", root.toString());
+        return new FootprintProfile(name, List.of(root.resolve("usr/bin/chisme").toString()), env, store);
+    }
+
+    /** {@code --images=NAME=DIR,...}: more runtime images to compare, each a profile of its own NAME (router profile, Chronicle). */
+    private static Map<String, String> namedImages(final Args args) {
+        final Map<String, String> out = new HashMap<>();
+        for (final String entry : args.string("images", "").split(",")) {
+            final int eq = entry.indexOf('=');
+            if (eq > 0) {
+                out.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+            }
         }
-        options.addAll(routerOptions(args, withAot));
-        final String cp = Files.readString(lib.resolve("classpath")).trim().replace("/usr/lib/chisme", prefix);
-        return new FootprintProfile(name, lib.resolve("jre/bin/java").toString(), options, cp + ":" + harnessJar, store);
+        return out;
+    }
+
+    /** True for the profiles that run a real node (every profile but {@code bare}). */
+    boolean node() {
+        return !BARE.equals(store);
+    }
+
+    /** The child's command line for a node with data directory {@code dir}/data on 127.0.0.1:{@code port}. */
+    List<String> command(final Path dir, final int port, final boolean nmt) {
+        final List<String> cmd = new ArrayList<>(launcher);
+        if (node()) {
+            cmd.addAll(List.of("node", "--data", dir.resolve("data").toString(), "--bind", "127.0.0.1", "--port", Integer.toString(port),
+                "--store", store));
+        } else {
+            if (nmt) {
+                cmd.add(cmd.size() - 3, NMT); // before -cp CLASSPATH MAIN
+            }
+            cmd.add(Integer.toString(port));
+        }
+        return cmd;
+    }
+
+    /** The child's environment on top of the harness's: the launcher's knobs; no system config file. */
+    void environment(final Map<String, String> target, final Path dir, final boolean nmt) {
+        for (final String k : List.of("CHISME_PROFILE", "CHISME_JAVA_OPTS", "CHISME_PREFIX", "CHISME_AOT_CACHE", "CHISME_DATA", "CHISME_ADMIN",
+            "CHISME_ALL_MODULES")) {
+            target.remove(k);
+        }
+        target.putAll(env);
+        // A node started with no --config reads /etc/chisme/chisme.conf if it exists: not this machine's.
+        target.put("CHISME_CONFIG", dir.resolve("no-such.conf").toString());
+        if (nmt && node()) {
+            target.merge("CHISME_JAVA_OPTS", NMT, (a, b) -> a + " " + b);
+        }
     }
 
     /** The chisme.jvm.flags this harness runs with (bench/scale passes the parent pom's), without heap, agents or NMT. */
@@ -84,20 +147,11 @@ record FootprintProfile(String name, String java, List<String> options, String c
         return out;
     }
 
-    /** What the launcher would add on a router with {@code --router-mem-mib} MiB (default 256). */
-    static List<String> routerOptions(final Args args) throws IOException, InterruptedException {
-        return routerOptions(args, false);
-    }
-
-    /** Same, for a JVM with an AOT cache ({@code CHISME_AOT_CACHE}: the profile then keeps class sharing on). */
-    private static List<String> routerOptions(final Args args, final boolean aotCache) throws IOException, InterruptedException {
-        final int mib = args.integer("router-mem-mib", 256);
+    /** What the launcher adds on a router with {@code --router-mem-mib} MiB (default 256): for the bare baseline. */
+    private static List<String> routerOptions(final Args args) throws IOException, InterruptedException {
         final ProcessBuilder pb = new ProcessBuilder("sh", "tools/launcher/jvm-profile.sh", "router");
-        pb.environment().put("CHISME_MEM_KIB", Integer.toString(mib * 1024));
+        pb.environment().put("CHISME_MEM_KIB", Integer.toString(args.integer("router-mem-mib", 256) * 1024));
         pb.environment().remove("CHISME_AOT_CACHE");
-        if (aotCache) {
-            pb.environment().put("CHISME_AOT_CACHE", "1");
-        }
         final Process p = pb.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         final String line = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || line.isEmpty()) {
@@ -106,46 +160,11 @@ record FootprintProfile(String name, String java, List<String> options, String c
         return Arrays.asList(line.split("\\s+"));
     }
 
-    /** The class Chronicle would otherwise generate and compile (store module, issue 16). */
-    private static final String SHIPPED_CLASS = "net/openhft/chronicle/hash/VanillaGlobalMutableState$$Native.class";
-
-    /** A temporary copy of the (single) harness jar without {@link #SHIPPED_CLASS}. */
-    private static String withoutShippedClass(final String jar) throws IOException {
-        if (jar.contains(File.pathSeparator) || !jar.endsWith(".jar")) {
-            throw new IllegalArgumentException("router-javac needs the harness on one jar (bench/scale), class path is " + jar);
-        }
-        final Path copy = Files.createTempFile("chisme-javac-", ".jar");
-        copy.toFile().deleteOnExit();
-        int dropped = 0;
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(Path.of(jar)));
-             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
-            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-                if (e.getName().equals(SHIPPED_CLASS)) {
-                    dropped++;
-                    continue;
-                }
-                out.putNextEntry(new ZipEntry(e.getName()));
-                in.transferTo(out);
-                out.closeEntry();
-            }
-        }
-        if (dropped != 1) {
-            throw new IllegalStateException(jar + " does not hold " + SHIPPED_CLASS + ": nothing to compare against");
-        }
-        return copy.toString();
-    }
-
     private static String required(final Args args, final String flag) {
         final String v = args.string(flag, "");
         if (v.isEmpty()) {
             throw new IllegalArgumentException("this profile needs --" + flag + "=...");
         }
         return v;
-    }
-
-    private static List<String> join(final List<String> a, final List<String> b) {
-        final List<String> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }

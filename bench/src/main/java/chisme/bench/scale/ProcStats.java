@@ -22,13 +22,18 @@ final class ProcStats {
         return -1;
     }
 
-    /** User + system CPU time the process has used so far, in milliseconds (10 ms resolution). */
-    static long cpuMillis(final long pid) throws IOException {
+    /**
+     * CPU time in milliseconds (10 ms resolution): {@code [0]} user + system of the process itself so far, {@code [1]} user +
+     * system of the children it has waited for (cutime + cstime; exec keeps them, so for a launcher script that exec'd
+     * java this is what the script ran before).
+     */
+    static long[] cpuMillis(final long pid) throws IOException {
         final String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         // Fields after the command name, which is in parentheses and may hold spaces: state is field 3,
-        // utime field 14, stime field 15 (proc(5)).
+        // utime field 14, stime field 15, cutime 16, cstime 17 (proc(5)).
         final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        final long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+        final long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        final long children = Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        return new long[] {own * 1000 / CLOCK_TICKS_PER_SECOND, children * 1000 / CLOCK_TICKS_PER_SECOND};
     }
 }

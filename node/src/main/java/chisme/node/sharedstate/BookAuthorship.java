@@ -82,6 +82,17 @@ final class BookAuthorship {
     }
 
     /**
+     * Whether an unsigned entry from outside the gossip may change what we hold: a Lua node's post (the CGI
+     * bridge's reqsync) or another author's entry found in this node's own Lua file. Lua cannot sign, so only
+     * where every peer takes unsigned books ({@code writers open}); under {@code author} or a key list each
+     * peer drops it ({@link #mayWrite}: DROP_UNSIGNED) and it would live, and could pin a multiwriter key, on
+     * this node alone (docs/security.md, "Multiwriter shelves on a hostile network").
+     */
+    boolean takesUnsigned(final ShelfConfig sc) {
+        return sc.writers(signs()).kind() == WritePolicy.Kind.OPEN;
+    }
+
+    /**
      * Refuses a local edit of {@code held} that every other node would refuse under the shelf's policy, so an
      * acknowledged insert or remove is one the mesh takes.
      */

@@ -60,6 +60,7 @@ public final class SharedState implements AutoCloseable {
     private final PublisherRunner publishers;
     private final SharedStateEngine engine;
     private final EventLog eventLog;
+    private final MultiWriterShelfFile multiWriterShelves;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -76,6 +77,7 @@ public final class SharedState implements AutoCloseable {
         this.config = config.conclude();
         this.host = host;
         this.eventLog = eventLog;
+        this.multiWriterShelves = new MultiWriterShelfFile(this.config.dataDir());
         this.scheduler = host.scheduler();
         this.clock = host.clock();
         final Dispatcher dispatcher = host.dispatcher();
@@ -110,6 +112,8 @@ public final class SharedState implements AutoCloseable {
     /** Registers the gossip handlers and starts timers, discovery and publishers. Call before dispatcher.start(). */
     public void start() {
         engine.register();
+        final List<String> named = readMultiWriterShelves();
+        scheduler.execute(() -> restoreMultiWriterShelves(named)); // before the engine renews books by their shelf's mode
         scheduler.execute(engine::start);
         neighbours.start();
         publishers.start();
@@ -178,7 +182,9 @@ public final class SharedState implements AutoCloseable {
     /**
      * LibreMesh {@code reqsync}: merges a Lua node's map {@code {key: {bleachTTL, author, data}}} by the
      * Lua rule, keeping the remote author and TTL ({@link LuaBridge}); {@code []} (an empty Lua table) is
-     * an empty map. Returns the merged shelf in the Lua format, as the Lua tool prints it.
+     * an empty map. Returns the merged shelf in the Lua format, as the Lua tool prints it. A post is unsigned:
+     * under {@code writers author} (the lww default when signing) or a key list, what would change our state is
+     * refused and counted (LUA_REFUSED_UNSIGNED), as for {@link #reqsyncMultiWriter}.
      */
     public String reqsync(final String shelf, final String luaMap) {
         ShelfNames.require(shelf);
@@ -189,35 +195,75 @@ public final class SharedState implements AutoCloseable {
 
     /**
      * Makes {@code shelf} a MULTIWRITER shelf if it is not one (LibreMesh's {@code shared-state-multiwriter}
-     * needs no registration either). Refused when the node holds books of it that are not multiwriter entries. Until a restart only, unless chisme.conf or a file in
-     * {@code lua-persistent-dir} names it.
+     * needs no registration either). Refused when the node holds books of it that are not multiwriter entries.
+     * The name is written to {@code DATA/multiwriter-shelves} before the switch takes effect, so an acknowledged
+     * switch survives a restart ({@link MultiWriterShelfFile}); a failed write is a one-line refusal, nothing switched.
      */
     public void multiWriter(final String shelf) {
         ShelfNames.require(shelf);
-        final ShelfConfig sc = config.shelf(shelf);
-        if (sc.policy() == MergePolicy.MULTIWRITER) {
+        if (config.shelf(shelf).policy() == MergePolicy.MULTIWRITER) {
             return;
         }
+        onNode(() -> requireOnlyMultiWriterBooks(shelf));
+        try {
+            multiWriterShelves.add(shelf);
+        } catch (final IOException e) {
+            counters.increment(SharedStateCounter.SHELF_MODES_WRITE_FAILURES);
+            throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " not made multiwriter: cannot write "
+                + multiWriterShelves.path() + ": " + e.getMessage());
+        }
         onNode(() -> {
-            // Books a neighbour pushed before this node knew the shelf are multiwriter entries already: those may stay.
-            if (!engine.holdsOnlyMultiWriterBooks(shelf)) {
-                throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " holds books under merge policy "
-                    + sc.policy().name().toLowerCase(java.util.Locale.ROOT) + ", not multiwriter entries");
-            }
-            config.shelf(shelf, sc.policy(MergePolicy.MULTIWRITER));
+            config.shelf(shelf, requireOnlyMultiWriterBooks(shelf).policy(MergePolicy.MULTIWRITER));
             return null;
         });
     }
 
+    /** The shelf's config, when every book held of it is a multiwriter entry (it may become MULTIWRITER); node thread. */
+    private ShelfConfig requireOnlyMultiWriterBooks(final String shelf) {
+        final ShelfConfig sc = config.shelf(shelf);
+        // Books a neighbour pushed before this node knew the shelf are multiwriter entries already: those may stay.
+        if (sc.policy() != MergePolicy.MULTIWRITER && !engine.holdsOnlyMultiWriterBooks(shelf)) {
+            throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " holds books under merge policy "
+                + sc.policy().name().toLowerCase(java.util.Locale.ROOT) + ", not multiwriter entries");
+        }
+        return sc;
+    }
+
+    /** The shelves DATA/multiwriter-shelves names; a refused or unreadable file is counted and logged, and names none. */
+    private List<String> readMultiWriterShelves() {
+        try {
+            return multiWriterShelves.read();
+        } catch (final IOException | SharedStateException e) {
+            counters.increment(SharedStateCounter.SHELF_MODES_REFUSED);
+            logError("multiwriter shelves: " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Node thread, before the engine starts: the shelves a command made multiwriter before the restart are again. */
+    private void restoreMultiWriterShelves(final List<String> shelves) {
+        for (final String shelf : shelves) {
+            try {
+                config.shelf(shelf, requireOnlyMultiWriterBooks(shelf).policy(MergePolicy.MULTIWRITER));
+            } catch (final SharedStateException e) {
+                counters.increment(SharedStateCounter.SHELF_MODES_REFUSED);
+                logError(multiWriterShelves.path() + " names a shelf not restored: " + e.getMessage());
+            }
+        }
+    }
+
     /**
-     * {@code shared-state-multiwriter reqsync}: merges a Lua node's map {@code {key: {lastModified, changes,
-     * fortune, author, data}}} by the multiwriter rule ({@link MultiWriterEntry}; {@code []} is empty, malformed
-     * entries are skipped) into a MULTIWRITER shelf and returns the merged shelf, as the Lua tool prints it.
+     * {@code shared-state-multiwriter reqsync} (the CGI bridge, a Lua node's post): merges a Lua node's map
+     * {@code {key: {lastModified, changes, fortune, author, data}}} by the multiwriter rule ({@link MultiWriterEntry};
+     * {@code []} is empty, malformed entries are skipped) into a MULTIWRITER shelf and returns the merged shelf, as
+     * the Lua tool prints it. The entries are unsigned whatever author they name ({@link LuaSource#PEER_POST}):
+     * under {@code writers author} or a key list every entry that would change what we hold is refused and
+     * counted (LUA_REFUSED_UNSIGNED, one line in the event log); the answer is still our shelf.
      */
     public String reqsyncMultiWriter(final String shelf, final String luaMap) {
         multiWriter(shelf);
         final List<Map.Entry<String, MultiWriterEntry>> entries = parseLuaMap(luaMap);
-        onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+        onNode(() -> engine.bridgeMultiWriter(shelf, entries, LuaSource.PEER_POST));
         return get(shelf);
     }
 
@@ -275,12 +321,23 @@ public final class SharedState implements AutoCloseable {
         });
     }
 
+    /**
+     * Takes what this node's own Lua library wrote into a multiwriter shelf's persistent file (network-nodes.lua,
+     * Pirania: {@code {key: {lastModified, changes, fortune, author, data}}}; {@code []} is empty, malformed entries
+     * are skipped and counted). Entries naming this node as author are local writes, signed by its key as an
+     * insert is; another author's entries are unsigned and taken only under {@code writers open}
+     * ({@link LuaSource#OWN_FILE}). Called by the file poll; tests call it directly. Returns how many books changed.
+     */
+    public int takeOwnLuaFile(final String shelf, final String luaMap) {
+        multiWriter(shelf);
+        final List<Map.Entry<String, MultiWriterEntry>> entries = parseLuaMap(luaMap);
+        return onNode(() -> engine.bridgeMultiWriter(shelf, entries, LuaSource.OWN_FILE));
+    }
+
     /** Merges a Lua multiwriter map read from the library's file; returns how many books changed (0 for a half-written file). */
     private int mergeMultiWriterText(final String shelf, final byte[] text) {
         try {
-            multiWriter(shelf);
-            final List<Map.Entry<String, MultiWriterEntry>> entries = parseLuaMap(new String(text, StandardCharsets.UTF_8));
-            return onNode(() -> engine.bridgeMultiWriter(shelf, entries));
+            return takeOwnLuaFile(shelf, new String(text, StandardCharsets.UTF_8));
         } catch (final SharedStateException e) {
             // A half-written file (the library truncates, then writes) is read again on its next change.
             logError("multiwriter file " + shelf + ".json not merged: " + e.getMessage());

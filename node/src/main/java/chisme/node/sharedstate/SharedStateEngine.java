@@ -176,8 +176,7 @@ public final class SharedStateEngine {
                     }
                     version = hlc.tick(wallClockMs.getAsLong());
                 }
-                book = new Book(shelf, e.getKey(), localId, config.nodeName(), version, nowMs + sc.ttlMs(), false, e.getValue(),
-                    authorship.sign(shelf, e.getKey(), localId, version, sc.ttlMs(), false, e.getValue()));
+                book = localBook(shelf, e.getKey(), version, false, e.getValue(), nowMs, sc);
                 inserted++;
                 visibleChange = true;
             }
@@ -220,32 +219,77 @@ public final class SharedStateEngine {
         final long changes = old == null || old.tombstone() ? 0 : MultiWriterEntry.parse(old.data()).changes() + 1;
         final MultiWriterEntry entry = new MultiWriterEntry(wallClockMs.getAsLong() / 1000, changes, random.nextInt(1, 100_001),
             config.nodeName(), data);
-        final byte[] envelope = entry.envelope();
-        return new Book(shelf, key, localId, config.nodeName(), entry.version(), nowMs + sc.ttlMs(), false, envelope,
-            authorship.sign(shelf, key, localId, entry.version(), sc.ttlMs(), false, envelope));
+        return localBook(shelf, key, entry.version(), false, entry.envelope(), nowMs, sc);
+    }
+
+    /** A book this node writes (insert, remove, its own Lua library's edit): our id and name, a full TTL, our signature. */
+    private Book localBook(final String shelf, final String key, final long version, final boolean tombstone, final byte[] data,
+                           final long nowMs, final ShelfConfig sc) {
+        return new Book(shelf, key, localId, config.nodeName(), version, nowMs + sc.ttlMs(), tombstone, data,
+            authorship.sign(shelf, key, localId, version, sc.ttlMs(), tombstone, data));
     }
 
     /**
-     * LibreMesh {@code shared-state-multiwriter reqsync} (and the Lua library's persistent file read back):
-     * merges a Lua map {@code {key: entry}} by the Lua rule, which the version order is
-     * ({@link MultiWriterEntry}). The entry's author stays its author. Returns how many books changed.
+     * What a Lua entry that would change what we hold becomes, or null when the shelf's writers refuse it
+     * (counted; the first reason goes to {@code reason}). The two rules, each stated here only: an entry of
+     * this node's own Lua library (our file, our name) is a local write, held to the local-write rule and
+     * signed by our key; any other Lua entry is unsigned and taken only where the shelf takes unsigned books.
+     *
+     * @param entry the entry as the book it would be, unsigned (a refresh: the held book with the post's TTL)
      */
-    int bridgeMultiWriter(final String shelf, final List<Map.Entry<String, MultiWriterEntry>> entries) {
+    private Book admitLuaEntry(final ShelfConfig sc, final String shelf, final Book held, final Book entry, final boolean ownWrite,
+                               final String[] reason) {
+        if (ownWrite) {
+            try {
+                authorship.requireLocalWrite(sc, shelf, held);
+            } catch (final SharedStateException e) {
+                counters.increment(SharedStateCounter.LUA_REFUSED_LOCAL_WRITE);
+                reason[0] = reason[0] != null ? reason[0] : e.getMessage();
+                return null;
+            }
+            return localBook(shelf, entry.key(), entry.version(), entry.tombstone(), entry.data(), clock.nowMs(), sc);
+        }
+        if (!authorship.takesUnsigned(sc)) {
+            counters.increment(SharedStateCounter.LUA_REFUSED_UNSIGNED);
+            reason[0] = reason[0] != null ? reason[0] : "shelf " + shelf + " takes signed books only (writers "
+                + sc.writers(authorship.signs()).kind().name().toLowerCase(java.util.Locale.ROOT) + ") and a Lua entry cannot be signed";
+            return null;
+        }
+        return entry;
+    }
+
+    /** One line in the event log for the Lua entries a merge refused. */
+    private void logLuaRefusals(final String shelf, final LuaSource source, final int refused, final String reason) {
+        if (refused > 0) {
+            log(EventType.ERROR, "shared-state " + (source == LuaSource.PEER_POST ? "reqsync (a Lua post)" : "own Lua file")
+                + " of shelf " + shelf + ": " + refused + " entries refused: " + reason);
+        }
+    }
+
+    /**
+     * LibreMesh {@code shared-state-multiwriter reqsync} ({@link LuaSource#PEER_POST}) and the Lua library's
+     * persistent file read back ({@link LuaSource#OWN_FILE}): merges a Lua map {@code {key: entry}} by the Lua
+     * rule, which the version order is ({@link MultiWriterEntry}). The entry's author stays its author; who
+     * vouches for it is {@link #admitLuaEntry}'s rule. Returns how many books changed.
+     */
+    int bridgeMultiWriter(final String shelf, final List<Map.Entry<String, MultiWriterEntry>> entries, final LuaSource source) {
         ShelfNames.require(shelf);
         final ShelfConfig sc = config.shelf(shelf);
         final ShelfIndex index = index(shelf);
         final long nowMs = clock.nowMs();
         int changed = 0;
+        int refused = 0;
+        final String[] reason = {null};
         for (final Map.Entry<String, MultiWriterEntry> e : entries) {
             final String key = ShelfNames.requireKey(e.getKey());
             final MultiWriterEntry in = e.getValue();
             final byte[] envelope = in.envelope();
             final Book held = store.get(shelf, key);
-            final Book book = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
+            final Book unsigned = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
                 in.version(), nowMs + sc.ttlMs(), false, envelope);
             // The same edit (json-c may spell the entry differently) or an older one: nothing to do.
-            final boolean sameEdit = held != null && held.version() == book.version() && held.authorId().equals(book.authorId());
-            if (held != null && (sameEdit || BookOrder.compare(book, held) <= 0)) {
+            final boolean sameEdit = held != null && held.version() == unsigned.version() && held.authorId().equals(unsigned.authorId());
+            if (held != null && (sameEdit || BookOrder.compare(unsigned, held) <= 0)) {
                 counters.increment(SharedStateCounter.BOOKS_EQUAL);
                 continue;
             }
@@ -257,8 +301,14 @@ public final class SharedStateEngine {
                 counters.increment(SharedStateCounter.DROP_SHELF_FULL);
                 continue;
             }
+            final Book book = admitLuaEntry(sc, shelf, held, unsigned, source == LuaSource.OWN_FILE && in.author().equals(config.nodeName()), reason);
+            if (book == null) {
+                refused++;
+                continue;
+            }
             final StoreStatus status = store.put(book);
             if (status != StoreStatus.OK) {
+                logLuaRefusals(shelf, source, refused, reason[0]);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
                     "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
             }
@@ -267,6 +317,7 @@ public final class SharedStateEngine {
             counters.increment(SharedStateCounter.REQSYNC_MERGED);
             changed++;
         }
+        logLuaRefusals(shelf, source, refused, reason[0]);
         if (changed > 0) {
             hooks.trigger(shelf);
         }
@@ -325,8 +376,7 @@ public final class SharedStateEngine {
                 hlc.observe(old.version(), wallClockMs.getAsLong());
                 version = hlc.tick(wallClockMs.getAsLong());
             }
-            final Book tomb = new Book(shelf, key, localId, config.nodeName(), version, nowMs + sc.ttlMs(), true, new byte[0],
-                authorship.sign(shelf, key, localId, version, sc.ttlMs(), true, new byte[0]));
+            final Book tomb = localBook(shelf, key, version, true, new byte[0], nowMs, sc);
             final StoreStatus status = store.put(tomb);
             if (status != StoreStatus.OK) {
                 rollback(written, previous);
@@ -357,6 +407,8 @@ public final class SharedStateEngine {
         final ShelfIndex index = index(shelf);
         final long nowMs = clock.nowMs();
         int changed = 0;
+        int refused = 0;
+        final String[] reason = {null};
         boolean visible = false;
         for (final LuaBridge.Entry in : entries) {
             final String key = sc.policy() == MergePolicy.CONTENT && in.data() != null
@@ -392,11 +444,16 @@ public final class SharedStateEngine {
                     }
                     book = new Book(shelf, key, LuaBridge.authorId(in.author(), config.nodeName(), localId), in.author(),
                         version, nowMs + in.ttlMs(), tomb, data);
-                    visible = true;
                 }
+            }
+            // A refresh too: a Lua TTL must not keep a book alive where the shelf's writers would not take the post.
+            if (admitLuaEntry(sc, shelf, held, book, false, reason) == null) {
+                refused++;
+                continue;
             }
             final StoreStatus status = store.put(book);
             if (status != StoreStatus.OK) {
+                logLuaRefusals(shelf, LuaSource.PEER_POST, refused, reason[0]);
                 throw new SharedStateException(SharedStateException.Code.STORE_FULL,
                     "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
             }
@@ -404,7 +461,9 @@ public final class SharedStateEngine {
             queuePush(shelf, book.key(), null);
             counters.increment(SharedStateCounter.REQSYNC_MERGED);
             changed++;
+            visible |= action != LuaBridge.Action.REFRESH;
         }
+        logLuaRefusals(shelf, LuaSource.PEER_POST, refused, reason[0]);
         if (visible) {
             hooks.trigger(shelf);
         }

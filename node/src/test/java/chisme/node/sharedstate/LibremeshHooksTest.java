@@ -101,7 +101,9 @@ class LibremeshHooksTest {
 
     @Test
     void shouldBridgeLuaEntriesByTheLuaRule() {
-        try (TestNode node = new TestNode("bridge", 43).start(config(), null, System::currentTimeMillis, null)) {
+        // writers open (the OpenWrt package's setting): a Lua post, unsigned, may write (docs/libremesh.md).
+        final SharedStateConfig open = config().defaultShelf(ShelfConfig.DEFAULT.writers(WritePolicy.OPEN));
+        try (TestNode node = new TestNode("bridge", 43).start(open, null, System::currentTimeMillis, null)) {
             node.ss.insert("leases", "{\"10.0.0.1\": {\"mac\": \"aa\"}, \"10.0.0.2\": \"mine\"}");
             final String merged = node.ss.reqsync("leases", "{"
                 + "\"10.0.0.9\": {\"bleachTTL\": 10, \"author\": \"lua-node\", \"data\": {\"mac\": \"bb\"}},"
@@ -117,6 +119,23 @@ class LibremeshHooksTest {
             assertFalse(merged.contains("10.0.0.3"), "bleachTTL 0 is dropped as Lua drops it: " + merged);
             assertEquals(1, node.ss.counters().get(SharedStateCounter.REQSYNC_DROPPED));
             assertEquals("[]".length(), node.ss.reqsync("other", "[]").length(), "an empty Lua table is an empty map");
+        }
+    }
+
+    @Test
+    void shouldRefuseALuaPostWhereTheShelfTakesSignedBooksOnly() {
+        // Default writers with signing on: 'author' for lww shelves, so every peer would drop an unsigned book.
+        try (TestNode node = new TestNode("signed", 44).start(config(), null, System::currentTimeMillis, null)) {
+            node.ss.insert("leases", "{\"10.0.0.1\": \"mine\"}");
+            final String before = node.ss.dumpLibremesh("leases");
+            final String merged = node.ss.reqsync("leases", "{"
+                + "\"10.0.0.1\": {\"bleachTTL\": 31, \"author\": \"lua-node\", \"data\": \"theirs\"},"
+                + "\"10.0.0.2\": {\"bleachTTL\": 10, \"author\": \"signed\", \"data\": \"posing as the node\"},"
+                + "\"10.0.0.1x\": {\"bleachTTL\": 0, \"author\": \"lua-node\", \"data\": \"dead\"}}");
+            assertEquals(before, merged, "the answer is our shelf, unchanged");
+            assertEquals(2, node.ss.counters().get(SharedStateCounter.LUA_REFUSED_UNSIGNED), "an edit and a new key, each counted");
+            assertEquals(1, node.ss.counters().get(SharedStateCounter.REQSYNC_DROPPED), "bleachTTL 0 is dropped before any policy");
+            assertEquals(0, node.ss.counters().get(SharedStateCounter.REQSYNC_MERGED));
         }
     }
 

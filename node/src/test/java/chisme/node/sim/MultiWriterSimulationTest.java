@@ -128,7 +128,8 @@ class MultiWriterSimulationTest {
      * docs/security.md, "Multiwriter shelves on a hostile network": under the default open writers one entry
      * at the most changes that fit (2^46 - 1) pins its key on every node; a writers list of the community's
      * book-signing keys keeps an outsider's entries (signed by another key, or bridged unsigned from a Lua
-     * post) on the outsider's node, while listed nodes still edit each other's keys.
+     * post) on the outsider's node, and a listed node's bridge refuses a Lua post, while listed nodes still edit
+     * each other's keys.
      */
     @Test
     void anEntryAtTheMostChangesPinsItsKeyAndAWritersListKeepsOutsidersOut() {
@@ -160,11 +161,12 @@ class MultiWriterSimulationTest {
         sim.node(2).sharedState().insert("network_nodes", "{\"host-a\": \"taken\", \"host-o\": \"outsider's\"}");
         sim.node(2).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-l\": {\"lastModified\": 3, \"changes\": 9, \"fortune\": 5,"
             + " \"author\": \"lua-post\", \"data\": \"bridged\"}}");
-        // A Lua post to a listed node's bridge: that node takes it (the bridge checks no writers), node 1 does not.
+        // A Lua post to a listed node's bridge: unsigned, so refused under the list (counted), as node 1 would drop it.
         sim.node(0).sharedState().reqsyncMultiWriter("network_nodes", "{\"host-m\": {\"lastModified\": 4, \"changes\": 2, \"fortune\": 6,"
             + " \"author\": \"lua-post\", \"data\": \"posted to n0\"}}");
+        assertEquals(1, sim.node(0).sharedState().counters().get(chisme.node.sharedstate.SharedStateCounter.LUA_REFUSED_UNSIGNED));
         sim.runFor(20 * SYNC_MS);
-        assertTrue(sim.node(0).sharedState().get("network_nodes").contains("posted to n0"));
+        assertFalse(sim.node(0).sharedState().get("network_nodes").contains("posted to n0"), "the bridge took a post under a list");
         assertFalse(sim.node(1).sharedState().get("network_nodes").contains("posted to n0"), "an unsigned bridged entry spread under a list");
         for (final int i : new int[] {0, 1}) {
             final String held = sim.node(i).sharedState().get("network_nodes");
