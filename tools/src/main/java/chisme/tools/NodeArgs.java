@@ -57,6 +57,9 @@ record NodeArgs(Path configFile, Map<ConfigKey, List<String>> flags) {
             }
             final String value;
             if (inline != null) {
+                if (inline.isEmpty() && k.flag()) {
+                    return null; // whether picocli takes "" or its fallback "true" here is its business
+                }
                 value = inline;
             } else if (k.flag()) {
                 // picocli's arity 0..1 would take a following non-option word as the value: leave that to it.

@@ -63,7 +63,7 @@ class NodeArgsTest {
         final String[][] lines = {
             {"--help"}, {"-h"}, {"--version"}, {"-V"}, {"--nosuchoption"}, {"--port"}, {"--port", "1", "--port", "2"},
             {"--name", "-x"}, {"--name", "--port"}, {"@args.txt"}, {"--port", "@args.txt"}, {"--"}, {"-c"}, {"-cfile"},
-            {"-c", "a", "-c", "b"}, {"--config", "a", "-c", "b"}, {"--config="}, {"--reset-store", "true"}, {"stray"},
+            {"-c", "a", "-c", "b"}, {"--config", "a", "-c", "b"}, {"--config="}, {"--reset-store", "true"}, {"--new-identity="}, {"stray"},
             {"--Port", "1"}, {"-p", "1"},
         };
         for (final String[] line : lines) {
