@@ -20,6 +20,8 @@
 #                          so all of its 13.9 MB become resident and private, more than the ~2,000 JDK classes
 #                          a node loads take in metaspace: -2.7 MiB idle RSS, +0-0.3 s start CPU. Left out when
 #                          CHISME_AOT_CACHE is set (a runtime image built with its AOT cache, which needs sharing).
+#                          Session 7, real `chisme node` on the JDK: -Xshare:auto +1.35 MiB idle at 20 s, start CPU
+#                          -0.07..+0.05 s in alternated runs (no stable gain): still off.
 #   -XX:CompileThresholdScaling=8  C1 compiles a method after 8x the usual calls: start-up code that runs a few
 #                          hundred times stays interpreted (4: -1.4 MiB code and compiler memory, -0.1-0.2 s start
 #                          CPU; 8: -0.7 MiB more idle, session 6); a hot request path still passes it in seconds

@@ -28,6 +28,13 @@ public final class ChronicleRuntime {
         // it up. Chronicle Map uses it for msync alone, which chisme never asks for (no durability promise on
         // power loss: docs/store.md); the no-op binding returns 0 there. Must run before Jvm initialises.
         PosixAPI.useNoOpPosixApi();
+        // chronicle-core's Jvm initialiser asks slf4j for a logger. Without a provider named here slf4j runs a
+        // ServiceLoader over every jar of the class path (opening each, ~20 on a node) to find none, and falls back
+        // to this same no-op provider (issue 16, session 7: start CPU). An operator who adds a binding names it
+        // with -Dslf4j.provider=..., which wins.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+        }
     }
 
     private ChronicleRuntime() {

@@ -14,7 +14,9 @@ import picocli.CommandLine.ParseResult;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
@@ -52,22 +54,24 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
         }
     }
 
-    /** Builds the config: embedded defaults, then the file, then the flags in command-line order. */
+    /** The line as {@link NodeArgs} read it, without picocli; null when picocli parsed it into this command. */
+    NodeArgs plainArgs;
+
+    /** Builds the config: embedded defaults, then the file, then the flags (in key order, each key's values in line order). */
     NodeConfig config() {
+        final NodeArgs args = plainArgs != null ? plainArgs : parsedByPicocli();
         final NodeConfig config = new NodeConfig();
-        if (configFile != null) {
-            ConfigFile.load(configFile, config);
+        if (args.configFile() != null) {
+            ConfigFile.load(args.configFile(), config);
         } else if (java.nio.file.Files.isRegularFile(AdminPaths.systemConfig())) {
             // procd / systemd start the node with no arguments: the system config is the default.
             ConfigFile.load(AdminPaths.systemConfig(), config);
         }
-        final ParseResult pr = spec.commandLine().getParseResult();
         for (final ConfigKey k : ConfigKey.values()) {
-            final OptionSpec o = spec.findOption("--" + k.key());
-            if (o == null || !pr.hasMatchedOption(o)) {
+            final List<String> values = args.flags().get(k);
+            if (values == null) {
                 continue;
             }
-            final List<String> values = k.repeatable() ? o.getValue() : List.of((String) o.getValue());
             for (final String v : values) {
                 try {
                     k.apply(config, v);
@@ -77,6 +81,31 @@ public final class NodeCommand extends CliCommand implements Callable<Integer> {
             }
         }
         return config.conclude();
+    }
+
+    /** What picocli parsed, in the form {@link NodeArgs} gives (NodeArgsTest compares the two). */
+    NodeArgs parsedByPicocli() {
+        final ParseResult pr = spec.commandLine().getParseResult();
+        final Map<ConfigKey, List<String>> flags = new EnumMap<>(ConfigKey.class);
+        for (final ConfigKey k : ConfigKey.values()) {
+            final OptionSpec o = spec.findOption("--" + k.key());
+            if (o != null && pr.hasMatchedOption(o)) {
+                flags.put(k, k.repeatable() ? o.getValue() : List.of((String) o.getValue()));
+            }
+        }
+        return new NodeArgs(configFile, flags);
+    }
+
+    /** Runs the node from a line {@link NodeArgs} read, failing as the picocli path does ({@link Chisme#failure}). */
+    static int runPlain(final CliContext ctx, final NodeArgs args) {
+        final NodeCommand c = new NodeCommand();
+        c.ctx = ctx;
+        c.plainArgs = args;
+        try {
+            return c.call();
+        } catch (final Exception e) {
+            return Chisme.failure(ctx, e);
+        }
     }
 
     /** SIGTERM ends the process within this long, whatever state the node is in. */
