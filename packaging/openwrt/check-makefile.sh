@@ -40,7 +40,7 @@ make -s -C "$src/packaging/openwrt/chisme" -f Makefile TOPDIR="$work/top" CHISME
 	CHECK_BUILD="$work/build" CHECK_ROOT="$work/root" check
 for f in usr/bin/chisme usr/bin/chisme-client usr/bin/shared-state usr/bin/shared-state-async usr/bin/shared-state-multiwriter usr/bin/chisme-client-path \
 	usr/bin/shared-state-publish-all usr/bin/shared-state-async-publish-all \
-	usr/lib/chisme/jvm.flags usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state \
+	usr/lib/chisme/jvm.flags usr/lib/chisme/jvm-profile.sh usr/lib/chisme/chisme-tools.jar etc/init.d/chisme etc/chisme/chisme.conf www/cgi-bin/shared-state \
 	www/cgi-bin/shared-state-multiwriter usr/libexec/rpcd/shared-state-async usr/share/rpcd/acl.d/shared-state-async.json; do
 	[ -s "$work/root/$f" ] || { echo "check-makefile: $f missing or empty in the install tree" >&2; exit 1; }
 done
@@ -61,6 +61,14 @@ for f in shared-state-publish-all:3 shared-state-async-publish-all:4; do
 	IPKG_INSTROOT="$work/pub" "$work/root/usr/bin/${f%:*}" && rc=0 || rc=$?
 	[ "$rc" = "${f#*:}" ] || { echo "check-makefile: ${f%:*} exited $rc, not its publisher's ${f#*:}" >&2; exit 1; }
 done
+# The JVM launcher, staged: it must start the CLI with the router profile (jvm-profile.sh) on a Java 25 runtime.
+jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+if [ -n "$jdk" ] && [ -x "$jdk/bin/java" ]; then
+	v=$(CHISME_PREFIX="$work/root" CHISME_JAVA_HOME="$jdk" CHISME_PROFILE=router \
+		CHISME_JAVA_OPTS="-XX:+PrintCommandLineFlags" "$work/root/usr/bin/chisme" --version 2>&1) \
+		|| { echo "check-makefile: the staged /usr/bin/chisme failed: $v" >&2; exit 1; }
+	case "$v" in *UseSerialGC*"chisme 0.1.0"*) ;; *) echo "check-makefile: the staged /usr/bin/chisme ran without the router profile: $v" >&2; exit 1 ;; esac
+fi
 # rpcd reads the signature with `OBJECT list` under /bin/sh, busybox ash on OpenWrt: it must be one JSON object.
 if command -v busybox >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 	busybox sh "$work/root/usr/libexec/rpcd/shared-state-async" list | jq -e 'type == "object"' >/dev/null \
