@@ -92,6 +92,17 @@ final class MultiWriterShelfFile {
         if (file == null || !shelves.add(ShelfNames.require(shelf))) {
             return false;
         }
+        try {
+            write();
+        } catch (final IOException | RuntimeException e) {
+            // Not on disk, so not listed: a retry must write it again rather than find it "listed already".
+            shelves.remove(shelf);
+            throw e;
+        }
+        return true;
+    }
+
+    private void write() throws IOException {
         if (refusedAtStart && Files.exists(file)) {
             Files.move(file, file.resolveSibling(NAME + ".refused"), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -106,7 +117,6 @@ final class MultiWriterShelfFile {
         } catch (final AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
-        return true;
     }
 
     private SharedStateException refused(final String why) {

@@ -9,8 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,5 +99,19 @@ class MultiWriterShelfFileTest {
             assertTrue(logged(node, "holds books under merge policy lww"));
             assertEquals("{\"k\":\"plain\"}", node.ss.get("was_lww"));
         }
+    }
+
+    @Test
+    void shouldWriteAShelfAgainAfterAFailedWriteRatherThanCallItListed() throws IOException {
+        // The data dir is a file: the write fails, and the shelf must not count as listed for the retry.
+        final Path notADir = data.resolve("plain-file");
+        Files.writeString(notADir, "x");
+        final MultiWriterShelfFile broken = new MultiWriterShelfFile(notADir);
+        assertThrows(IOException.class, () -> broken.add("net_nodes"));
+        assertThrows(IOException.class, () -> broken.add("net_nodes"));
+
+        final MultiWriterShelfFile file = new MultiWriterShelfFile(data);
+        assertTrue(file.add("net_nodes"));
+        assertEquals(List.of("net_nodes"), new MultiWriterShelfFile(data).read());
     }
 }
