@@ -87,11 +87,23 @@ final class MultiWriterShelfFile {
         return List.copyOf(names);
     }
 
+    /**
+     * At most as many names as one shelf digest can carry ({@link GossipCodec#MAX_DIGEST_SHELVES}): more shelves
+     * could not gossip anyway, and a Lua post (the CGI bridge, no credentials) names a new type at will; capped, the
+     * list stays far under {@link #MAX_BYTES}, so posts cannot grow it until the whole file is refused at start.
+     */
+    static final int MAX_SHELVES = GossipCodec.MAX_DIGEST_SHELVES;
+
     /** Adds {@code shelf} and writes the list; false when it was listed already (nothing written). */
     synchronized boolean add(final String shelf) throws IOException {
-        if (file == null || !shelves.add(ShelfNames.require(shelf))) {
+        if (file == null || shelves.contains(ShelfNames.require(shelf))) {
             return false;
         }
+        if (shelves.size() >= MAX_SHELVES) {
+            throw new SharedStateException(SharedStateException.Code.BAD_CONFIG, "shelf " + shelf + " not made multiwriter: "
+                + file + " lists " + MAX_SHELVES + " shelves already, as many as one shelf digest carries");
+        }
+        shelves.add(shelf);
         try {
             write();
         } catch (final IOException | RuntimeException e) {

@@ -114,4 +114,16 @@ class MultiWriterShelfFileTest {
         assertTrue(file.add("net_nodes"));
         assertEquals(List.of("net_nodes"), new MultiWriterShelfFile(data).read());
     }
+
+    @Test
+    void shouldListAtMostAsManyShelvesAsADigestCarries() throws IOException {
+        final MultiWriterShelfFile file = new MultiWriterShelfFile(data);
+        for (int i = 0; i < MultiWriterShelfFile.MAX_SHELVES; i++) {
+            assertTrue(file.add("type_" + i));
+        }
+        final SharedStateException e = assertThrows(SharedStateException.class, () -> file.add("one_more"));
+        assertTrue(e.getMessage().contains("lists " + MultiWriterShelfFile.MAX_SHELVES + " shelves already"), e.getMessage());
+        assertTrue(Files.size(data.resolve(MultiWriterShelfFile.NAME)) < MultiWriterShelfFile.MAX_BYTES);
+        assertEquals(MultiWriterShelfFile.MAX_SHELVES, new MultiWriterShelfFile(data).read().size());
+    }
 }
