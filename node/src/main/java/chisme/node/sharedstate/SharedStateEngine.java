@@ -258,6 +258,23 @@ public final class SharedStateEngine {
         return entry;
     }
 
+    /**
+     * Stores and spreads one admitted Lua entry (both bridges). A store that refuses it ends the merge: the
+     * refusals so far are logged first, then the one-line error goes to the caller.
+     */
+    private void storeLuaEntry(final ShelfIndex index, final Book book, final LuaSource source, final int refusedSoFar,
+                               final String reason) {
+        final StoreStatus status = store.put(book);
+        if (status != StoreStatus.OK) {
+            logLuaRefusals(book.shelf(), source, refusedSoFar, reason);
+            throw new SharedStateException(SharedStateException.Code.STORE_FULL,
+                "book store refused book '" + ShelfNames.abbreviate(book.key()) + "' from reqsync (" + refusal(status) + ")");
+        }
+        indexBook(index, book);
+        queuePush(book.shelf(), book.key(), null);
+        counters.increment(SharedStateCounter.REQSYNC_MERGED);
+    }
+
     /** One line in the event log for the Lua entries a merge refused. */
     private void logLuaRefusals(final String shelf, final LuaSource source, final int refused, final String reason) {
         if (refused > 0) {
@@ -306,15 +323,7 @@ public final class SharedStateEngine {
                 refused++;
                 continue;
             }
-            final StoreStatus status = store.put(book);
-            if (status != StoreStatus.OK) {
-                logLuaRefusals(shelf, source, refused, reason[0]);
-                throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
-            }
-            indexBook(index, book);
-            queuePush(shelf, key, null);
-            counters.increment(SharedStateCounter.REQSYNC_MERGED);
+            storeLuaEntry(index, book, source, refused, reason[0]);
             changed++;
         }
         logLuaRefusals(shelf, source, refused, reason[0]);
@@ -451,15 +460,7 @@ public final class SharedStateEngine {
                 refused++;
                 continue;
             }
-            final StoreStatus status = store.put(book);
-            if (status != StoreStatus.OK) {
-                logLuaRefusals(shelf, LuaSource.PEER_POST, refused, reason[0]);
-                throw new SharedStateException(SharedStateException.Code.STORE_FULL,
-                    "book store refused book '" + ShelfNames.abbreviate(key) + "' from reqsync (" + refusal(status) + ")");
-            }
-            indexBook(index, book);
-            queuePush(shelf, book.key(), null);
-            counters.increment(SharedStateCounter.REQSYNC_MERGED);
+            storeLuaEntry(index, book, LuaSource.PEER_POST, refused, reason[0]);
             changed++;
             visible |= action != LuaBridge.Action.REFRESH;
         }
