@@ -221,6 +221,10 @@ elif [ -n "$aot" ]; then
     $(CHISME_AOT_CACHE=1 sh "$lib/jvm-profile.sh" router) -XX:AOTMode=create -XX:AOTConfiguration="$out/chisme.aotconf" \
     -XX:AOTCache="$lib/chisme.aot" -cp "$(sed "s:/usr/lib/chisme:$lib:g" "$lib/classpath")" > "$out/aot-create.log" 2>&1 \
     || { echo "build-image: creating the AOT cache failed; see $out/aot-create.log" >&2; tail -5 "$out/aot-create.log" >&2; exit 1; }
+fi
+# Either way: the cache is the image's default, so a training run that wrote none fails the build (the launcher
+# would silently run without it).
+if [ -n "$aot" ]; then
   [ -s "$lib/chisme.aot" ] || { echo "build-image: no AOT cache written; see $out/training.log" >&2; tail -5 "$out/training.log" >&2; exit 1; }
 fi
 
